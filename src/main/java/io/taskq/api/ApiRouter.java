@@ -1,0 +1,56 @@
+package io.taskq.api;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+import java.time.Duration;
+
+/** The whole HTTP surface: public probes and documents first, then everything behind an API key. */
+public final class ApiRouter {
+
+  /** Ordinary bodies are small; a bulk request of 10,000 tasks needs room. */
+  static final long BODY_LIMIT = 1024 * 1024;
+  static final long BULK_BODY_LIMIT = 64L * 1024 * 1024;
+  private static final Duration READY_TIMEOUT = Duration.ofSeconds(2);
+
+  private ApiRouter() {
+  }
+
+  public static Router create(Vertx vertx, Services services) {
+    Router router = Router.router(vertx);
+    // The bulk route's larger limit must come first: the later, general BodyHandler skips a body already read.
+    router.postWithRegex(TaskRoutes.TASKS + ":bulk").handler(BodyHandler.create(false).setBodyLimit(BULK_BODY_LIMIT));
+    router.route().handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
+
+    router.get("/health/live").handler(rc -> Responses.json(rc, 200, new JsonObject().put("status", "UP")));
+    router.get("/health/ready").handler(rc -> ready(vertx, services, rc));
+    router.get("/metrics").handler(PrometheusScrapingHandler.create(services.registry()));
+    router.get("/openapi.yaml").handler(rc -> rc.response().putHeader("Content-Type", "application/yaml").end(services.contract()));
+
+    router.route().handler(Access.authenticate(services.apiKeys()));
+    new ProjectRoutes(services.projects()).mount(router);
+    new TaskTypeRoutes(services.taskTypes()).mount(router);
+    new TaskRoutes(services.tasks(), services.projects()).mount(router);
+    new ApiKeyRoutes(services.apiKeys(), services.projects()).mount(router);
+
+    FailureHandler failures = new FailureHandler();
+    router.route().failureHandler(failures);
+    router.errorHandler(404, rc -> Problems.write(rc, 404, "https://taskq.dev/problems/not-found", "Not found",
+        "no resource at " + rc.request().method() + " " + rc.request().path(), null));
+    router.errorHandler(405, rc -> Problems.write(rc, 405, "https://taskq.dev/problems/method-not-allowed",
+        "Method not allowed", rc.request().method() + " is not allowed on " + rc.request().path(), null));
+    router.errorHandler(500, failures);
+    return router;
+  }
+
+  private static void ready(Vertx vertx, Services services, RoutingContext rc) {
+    services.database().ping()
+        .timeout(READY_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+        .onComplete(ar -> Responses.json(rc, ar.succeeded() ? 200 : 503, new JsonObject()
+            .put("status", ar.succeeded() ? "UP" : "DOWN")
+            .put("checks", new JsonObject().put("database", ar.succeeded() ? "UP" : "DOWN"))));
+  }
+}

@@ -1,0 +1,60 @@
+package io.taskq.api;
+
+import io.taskq.error.BadRequest;
+import io.taskq.error.PayloadTooLarge;
+import io.taskq.error.TaskqException;
+import io.vertx.core.Handler;
+import io.vertx.core.json.DecodeException;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Turns every failure into a problem document. Domain errors speak for themselves; Vert.x
+ * HTTP errors (body too large, no route) keep their status; anything else is a 500 that is
+ * logged with its cause and shown to the client without internals.
+ */
+final class FailureHandler implements Handler<RoutingContext> {
+
+  private static final Logger LOG = Logger.getLogger(FailureHandler.class.getName());
+
+  @Override
+  public void handle(RoutingContext rc) {
+    Throwable failure = rc.failure();
+    if (failure instanceof TaskqException e) {
+      Problems.write(rc, e);
+      return;
+    }
+    if (failure instanceof DecodeException) {
+      Problems.write(rc, new BadRequest("the body is not valid JSON"));
+      return;
+    }
+    int status = failure instanceof HttpException http ? http.getStatusCode() : rc.statusCode();
+    if (status == 413) {
+      Problems.write(rc, new PayloadTooLarge("the body is larger than this endpoint accepts"));
+      return;
+    }
+    if (status >= 400 && status < 500) {
+      Problems.write(rc, status, "https://taskq.dev/problems/http-" + status, reason(status), reason(status), null);
+      return;
+    }
+    LOG.log(Level.SEVERE, "unhandled failure on " + rc.request().method() + " " + rc.request().path(), failure);
+    Problems.write(rc, 500, "https://taskq.dev/problems/internal", "Internal server error",
+        "the server failed to answer this request; it has been logged", null);
+  }
+
+  static String reason(int status) {
+    return switch (status) {
+      case 400 -> "Bad request";
+      case 401 -> "Unauthorized";
+      case 403 -> "Forbidden";
+      case 404 -> "Not found";
+      case 405 -> "Method not allowed";
+      case 406 -> "Not acceptable";
+      case 413 -> "Payload too large";
+      case 415 -> "Unsupported media type";
+      default -> "Client error";
+    };
+  }
+}

@@ -1,0 +1,282 @@
+package io.taskq.api;
+
+import io.taskq.error.BadRequest;
+import io.taskq.error.FieldError;
+import io.taskq.error.Invalid;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Strict reading of a JSON object's fields. Each accessor declares its field known; a fault is
+ * recorded with its JSON Pointer rather than thrown, so that a response lists every fault at
+ * once; {@link #rejectUnknown()} flags fields nobody asked for, which would otherwise be
+ * silently lost.
+ */
+final class Fields {
+
+  private final JsonObject json;
+  private final String base;
+  private final Integer index;
+  private final List<FieldError> errors;
+  private final Set<String> known = new HashSet<>();
+
+  Fields(JsonObject json, String base, Integer index, List<FieldError> errors) {
+    this.json = json;
+    this.base = base;
+    this.index = index;
+    this.errors = errors;
+  }
+
+  /** The request body as a JSON object, or 400. */
+  static JsonObject body(RoutingContext rc) {
+    Buffer buffer = rc.body().buffer();
+    if (buffer == null || buffer.length() == 0) {
+      throw new BadRequest("a JSON object body is required");
+    }
+    Object value;
+    try {
+      value = new JsonArray("[" + buffer.toString() + "]").getValue(0);
+    } catch (DecodeException e) {
+      throw new BadRequest("the body is not valid JSON: " + firstLine(e.getMessage()));
+    }
+    if (!(value instanceof JsonObject object)) {
+      throw new BadRequest("the body must be a JSON object");
+    }
+    return object;
+  }
+
+  static Fields of(JsonObject json, List<FieldError> errors) {
+    return new Fields(json, "", null, errors);
+  }
+
+  Fields item(JsonObject item, String pointer, int itemIndex) {
+    return new Fields(item, pointer, itemIndex, errors);
+  }
+
+  List<FieldError> errors() {
+    return errors;
+  }
+
+  String pointer(String name) {
+    return base + "/" + name.replace("~", "~0").replace("/", "~1");
+  }
+
+  void fault(String name, String message) {
+    errors.add(new FieldError(pointer(name), index, message));
+  }
+
+  private Object value(String name) {
+    known.add(name);
+    return json.getValue(name);
+  }
+
+  private boolean missing(String name, Object value, boolean required) {
+    if (value == null) {
+      if (required) {
+        fault(name, name + " is required");
+      }
+      return true;
+    }
+    return false;
+  }
+
+  String string(String name, boolean required, int maxLength) {
+    Object value = value(name);
+    if (missing(name, value, required)) {
+      return null;
+    }
+    if (!(value instanceof String s)) {
+      fault(name, name + " must be a string");
+      return null;
+    }
+    if (s.isEmpty() && required) {
+      fault(name, name + " must not be empty");
+      return null;
+    }
+    if (s.codePointCount(0, s.length()) > maxLength) {
+      fault(name, name + " must be at most " + maxLength + " characters");
+      return null;
+    }
+    if (s.indexOf('\u0000') >= 0) {
+      fault(name, name + " must not contain NUL characters");
+      return null;
+    }
+    return s;
+  }
+
+  /** A non-empty string, when given. */
+  String optionalNonEmpty(String name, int maxLength) {
+    String s = string(name, false, maxLength);
+    if (s != null && s.isEmpty()) {
+      fault(name, name + " must not be empty");
+      return null;
+    }
+    return s;
+  }
+
+  Integer integer(String name, boolean required, long min, long max) {
+    Object value = value(name);
+    if (missing(name, value, required)) {
+      return null;
+    }
+    Long whole = wholeNumber(value);
+    if (whole == null) {
+      fault(name, name + " must be a whole number");
+      return null;
+    }
+    if (whole < min || whole > max) {
+      fault(name, name + " must be between " + min + " and " + max);
+      return null;
+    }
+    return whole.intValue();
+  }
+
+  private static Long wholeNumber(Object value) {
+    if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
+      return ((Number) value).longValue();
+    }
+    if (value instanceof BigInteger big) {
+      return big.bitLength() < 64 ? big.longValue() : Long.MAX_VALUE;
+    }
+    if (value instanceof Double || value instanceof Float || value instanceof BigDecimal) {
+      BigDecimal decimal = new BigDecimal(value.toString());
+      try {
+        return decimal.stripTrailingZeros().scale() <= 0 ? decimal.longValueExact() : null;
+      } catch (ArithmeticException tooBig) {
+        return decimal.signum() > 0 ? Long.MAX_VALUE : Long.MIN_VALUE;
+      }
+    }
+    return null;
+  }
+
+  boolean bool(String name, boolean fallback) {
+    Object value = value(name);
+    if (value == null) {
+      return fallback;
+    }
+    if (!(value instanceof Boolean b)) {
+      fault(name, name + " must be true or false");
+      return fallback;
+    }
+    return b;
+  }
+
+  JsonObject object(String name, boolean required) {
+    Object value = value(name);
+    if (missing(name, value, required)) {
+      return null;
+    }
+    if (!(value instanceof JsonObject o)) {
+      fault(name, name + " must be a JSON object");
+      return null;
+    }
+    return o;
+  }
+
+  JsonArray array(String name, boolean required) {
+    Object value = value(name);
+    if (missing(name, value, required)) {
+      return null;
+    }
+    if (!(value instanceof JsonArray a)) {
+      fault(name, name + " must be an array");
+      return null;
+    }
+    return a;
+  }
+
+  /** Any JSON value; a JSON null counts as absent. */
+  Object any(String name) {
+    return value(name);
+  }
+
+  Instant timestamp(String name) {
+    String s = string(name, false, 64);
+    if (s == null) {
+      return null;
+    }
+    try {
+      return OffsetDateTime.parse(s).toInstant();
+    } catch (DateTimeParseException e) {
+      fault(name, name + " must be an RFC 3339 timestamp with an offset, such as 2026-01-31T12:00:00Z");
+      return null;
+    }
+  }
+
+  UUID uuid(String name, boolean required) {
+    String s = string(name, required, 64);
+    if (s == null) {
+      return null;
+    }
+    try {
+      UUID id = UUID.fromString(s);
+      if (!id.toString().equalsIgnoreCase(s)) {
+        throw new IllegalArgumentException("not canonical");
+      }
+      return id;
+    } catch (IllegalArgumentException e) {
+      fault(name, name + " must be a UUID");
+      return null;
+    }
+  }
+
+  List<String> strings(String name, int maxItems, int maxLength) {
+    JsonArray array = array(name, false);
+    if (array == null) {
+      return null;
+    }
+    if (array.size() > maxItems) {
+      fault(name, name + " may list at most " + maxItems + " entries");
+      return null;
+    }
+    List<String> values = new ArrayList<>(array.size());
+    for (int i = 0; i < array.size(); i++) {
+      Object item = array.getValue(i);
+      if (!(item instanceof String s) || s.isEmpty() || s.length() > maxLength) {
+        errors.add(new FieldError(pointer(name) + "/" + i, index,
+            name + " entries must be non-empty strings of at most " + maxLength + " characters"));
+        return null;
+      }
+      values.add(s);
+    }
+    return values;
+  }
+
+  /** Records every field of the object that no accessor asked for. */
+  void rejectUnknown() {
+    for (String name : json.fieldNames()) {
+      if (!known.contains(name)) {
+        fault(name, "unknown field " + name);
+      }
+    }
+  }
+
+  /** Throws 422 listing every fault recorded so far, if any. */
+  void throwIfInvalid() {
+    if (!errors.isEmpty()) {
+      throw new Invalid(errors.size() == 1 ? errors.get(0).message() : errors.size() + " fields are invalid", errors);
+    }
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "unreadable";
+    }
+    int newline = message.indexOf('\n');
+    String line = newline < 0 ? message : message.substring(0, newline);
+    return line.length() > 200 ? line.substring(0, 200) : line;
+  }
+}

@@ -1,0 +1,32 @@
+package io.taskq.api;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.function.Function;
+
+/** Writing JSON answers, and sending a future's failure to the failure handler. */
+final class Responses {
+
+  private Responses() {
+  }
+
+  static void json(RoutingContext rc, int status, JsonObject body) {
+    rc.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
+  }
+
+  /** Answers {@code status} with the future's value rendered, or fails the request with its failure. */
+  static <T> void reply(RoutingContext rc, Future<T> future, int status, Function<T, JsonObject> render) {
+    future.onComplete(ar -> {
+      if (ar.failed()) {
+        rc.fail(ar.cause());
+        return;
+      }
+      try {
+        json(rc, status, render.apply(ar.result()));
+      } catch (RuntimeException e) {
+        rc.fail(e);
+      }
+    });
+  }
+}

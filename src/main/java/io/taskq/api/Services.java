@@ -1,0 +1,20 @@
+package io.taskq.api;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.taskq.auth.ApiKeyService;
+import io.taskq.db.DatabaseHealth;
+import io.taskq.queue.ProjectService;
+import io.taskq.queue.TaskService;
+import io.taskq.queue.TaskTypeService;
+import io.vertx.core.buffer.Buffer;
+
+/** What the HTTP layer talks to. Built once per process and shared by every HTTP verticle instance. */
+public record Services(
+    ProjectService projects,
+    TaskTypeService taskTypes,
+    TaskService tasks,
+    ApiKeyService apiKeys,
+    DatabaseHealth database,
+    PrometheusMeterRegistry registry,
+    Buffer contract) {
+}

@@ -1,0 +1,297 @@
+package io.taskq.api;
+
+import io.taskq.auth.Permission;
+import io.taskq.error.BadRequest;
+import io.taskq.error.FieldError;
+import io.taskq.error.Invalid;
+import io.taskq.error.PayloadTooLarge;
+import io.taskq.queue.DuplicateStrategy;
+import io.taskq.queue.ProjectService;
+import io.taskq.queue.Task;
+import io.taskq.queue.TaskDraft;
+import io.taskq.queue.TaskFilter;
+import io.taskq.queue.TaskService;
+import io.taskq.queue.TaskStatus;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+/** Everything under /projects/{projectId}/tasks. */
+final class TaskRoutes {
+
+  static final int MAX_BULK = 10_000;
+  static final int MAX_CLAIM = 100;
+  static final int MAX_PAGE = 1000;
+  static final int DEFAULT_PAGE = 100;
+  private static final int MAX_ERROR_LENGTH = 65_536;
+
+  /** Paths with a custom method (":claim"): regexes, because a ':' in a plain Vert.x path starts a parameter. */
+  static final String TASKS = "/projects/(?<projectId>[^/]+)/tasks";
+  static final String TASK = TASKS + "/(?<taskId>[^/:]+)";
+
+  private final TaskService tasks;
+  private final ProjectService projects;
+
+  TaskRoutes(TaskService tasks, ProjectService projects) {
+    this.tasks = tasks;
+    this.projects = projects;
+  }
+
+  void mount(Router router) {
+    router.postWithRegex(TASKS).handler(this::create);
+    router.getWithRegex(TASKS).handler(this::list);
+    router.postWithRegex(TASKS + ":bulk").handler(this::createAll);
+    router.postWithRegex(TASKS + ":claim").handler(this::claim);
+    router.getWithRegex(TASK).handler(this::get);
+    router.getWithRegex(TASK + "/logs").handler(this::logs);
+    router.postWithRegex(TASK + ":heartbeat").handler(this::heartbeat);
+    router.postWithRegex(TASK + ":complete").handler(this::complete);
+    router.postWithRegex(TASK + ":fail").handler(this::fail);
+    router.postWithRegex(TASK + ":cancel").handler(this::cancel);
+    router.postWithRegex(TASK + ":retry").handler(this::retry);
+  }
+
+  /** The project of the path, once the key is known to reach it with this permission (403 comes before 422). */
+  private static long authorize(RoutingContext rc, Permission permission) {
+    long projectId = PathIds.projectId(rc);
+    Access.requireProject(rc, projectId, permission);
+    return projectId;
+  }
+
+  /** Runs the action once the project is known to exist. */
+  private <T> Future<T> inProject(long projectId, Function<Long, Future<T>> action) {
+    return projects.requireExisting(projectId).compose(v -> action.apply(projectId));
+  }
+
+  private void create(RoutingContext rc) {
+    long project = authorize(rc, Permission.TASKS_WRITE);
+    List<FieldError> errors = new ArrayList<>();
+    TaskDraft draft = draft(Fields.of(Fields.body(rc), errors));
+    inProject(project, projectId -> tasks.create(projectId, draft)).onComplete(ar -> {
+      if (ar.failed()) {
+        rc.fail(ar.cause());
+      } else {
+        Responses.json(rc, ar.result().created() ? 201 : 200, Representations.task(ar.result().task()));
+      }
+    });
+  }
+
+  private void createAll(RoutingContext rc) {
+    long project = authorize(rc, Permission.TASKS_WRITE);
+    List<FieldError> errors = new ArrayList<>();
+    Fields body = Fields.of(Fields.body(rc), errors);
+    JsonArray items = body.array("tasks", true);
+    String strategyName = body.string("duplicate_strategy", false, 64);
+    DuplicateStrategy strategy = DuplicateStrategy.EXTERNAL_ID;
+    if (strategyName != null) {
+      strategy = DuplicateStrategy.fromWire(strategyName).orElse(null);
+      if (strategy == null) {
+        body.fault("duplicate_strategy", "duplicate_strategy must be one of "
+            + Arrays.stream(DuplicateStrategy.values()).map(DuplicateStrategy::wireName).collect(Collectors.joining(", ")));
+      }
+    }
+    body.rejectUnknown();
+    body.throwIfInvalid();
+    if (items.size() > MAX_BULK) {
+      throw new PayloadTooLarge("a bulk request takes at most " + MAX_BULK + " tasks; this one has " + items.size());
+    }
+    if (items.isEmpty()) {
+      throw Invalid.of("/tasks", "tasks must list at least one task");
+    }
+    List<TaskDraft> drafts = new ArrayList<>(items.size());
+    for (int i = 0; i < items.size(); i++) {
+      Object item = items.getValue(i);
+      if (item instanceof JsonObject object) {
+        drafts.add(draftFields(body.item(object, "/tasks/" + i, i)));
+      } else {
+        errors.add(FieldError.atItem(i, "/tasks/" + i, "each task must be a JSON object"));
+        drafts.add(null);
+      }
+    }
+    if (!errors.isEmpty()) {
+      long bad = errors.stream().map(FieldError::index).distinct().count();
+      throw new Invalid(bad + " of " + items.size() + " tasks are invalid; nothing was created", errors);
+    }
+    DuplicateStrategy chosen = strategy;
+    Responses.reply(rc, inProject(project, projectId -> tasks.createAll(projectId, drafts, chosen)),
+        201, Representations::bulkOutcome);
+  }
+
+  private static TaskDraft draft(Fields body) {
+    TaskDraft draft = draftFields(body);
+    body.throwIfInvalid();
+    return draft;
+  }
+
+  /** Reads one task's fields; faults are recorded in {@code body}, not thrown. */
+  private static TaskDraft draftFields(Fields f) {
+    String type = f.string("type", true, 200);
+    Integer typeVersion = f.integer("type_version", false, 1, 1_000_000);
+    String title = f.string("title", false, 1000);
+    String description = f.string("description", false, 100_000);
+    JsonObject params = f.object("params", false);
+    Integer priority = f.integer("priority", false, Integer.MIN_VALUE, Integer.MAX_VALUE);
+    String externalId = f.optionalNonEmpty("external_id", 255);
+    String milestoneId = f.optionalNonEmpty("milestone_id", 255);
+    boolean dedupe = f.bool("dedupe", false);
+    String dedupeKey = f.optionalNonEmpty("dedupe_key", 255);
+    if (dedupe && dedupeKey != null) {
+      f.fault("dedupe_key", "give dedupe_key or \"dedupe\": true, not both");
+    }
+    java.time.Instant runAt = f.timestamp("run_at");
+    Integer maxAttempts = f.integer("max_attempts", false, 1, 1000);
+    f.rejectUnknown();
+    return new TaskDraft(type, typeVersion, title, description, params == null ? new JsonObject() : params,
+        priority, externalId, milestoneId, dedupe, dedupeKey, runAt, maxAttempts);
+  }
+
+  private void list(RoutingContext rc) {
+    long project = authorize(rc, Permission.TASKS_READ);
+    TaskStatus status = null;
+    String rawStatus = query(rc, "status");
+    if (rawStatus != null) {
+      status = TaskStatus.fromWire(rawStatus).orElseThrow(() -> new BadRequest("status must be one of "
+          + Arrays.stream(TaskStatus.values()).map(TaskStatus::wireName).collect(Collectors.joining(", "))));
+    }
+    int limit = queryNumber(rc, "limit", DEFAULT_PAGE, 1, MAX_PAGE).intValue();
+    long after = queryNumber(rc, "after", 0, 0, Long.MAX_VALUE);
+    TaskFilter filter = new TaskFilter(status, query(rc, "type"), query(rc, "external_id"), query(rc, "worker_id"), after, limit + 1);
+    Responses.reply(rc, inProject(project, projectId -> tasks.list(projectId, filter)), 200,
+        found -> page(found, limit, Representations::task, Task::id));
+  }
+
+  private void get(RoutingContext rc) {
+    long project = authorize(rc, Permission.TASKS_READ);
+    long taskId = PathIds.taskId(rc);
+    Responses.reply(rc, inProject(project, projectId -> tasks.get(projectId, taskId)), 200,
+        Representations::task);
+  }
+
+  private void logs(RoutingContext rc) {
+    long project = authorize(rc, Permission.TASKS_READ);
+    long taskId = PathIds.taskId(rc);
+    int limit = queryNumber(rc, "limit", MAX_PAGE, 1, MAX_PAGE).intValue();
+    long after = queryNumber(rc, "after", 0, 0, Long.MAX_VALUE);
+    Responses.reply(rc, inProject(project, projectId -> tasks.logs(projectId, taskId, after, limit + 1)),
+        200, found -> page(found, limit, Representations::taskLog, io.taskq.queue.TaskLog::id));
+  }
+
+  /** A page from {@code limit + 1} rows: the extra row only says that there is a next page. */
+  private static <T> JsonObject page(List<T> rows, int limit, java.util.function.Function<T, JsonObject> render,
+      java.util.function.ToLongFunction<T> id) {
+    boolean more = rows.size() > limit;
+    List<T> items = more ? rows.subList(0, limit) : rows;
+    return Representations.page(items, render, more ? id.applyAsLong(items.get(items.size() - 1)) : null);
+  }
+
+  private void claim(RoutingContext rc) {
+    long project = authorize(rc, Permission.TASKS_CLAIM);
+    List<FieldError> errors = new ArrayList<>();
+    Fields body = Fields.of(Fields.body(rc), errors);
+    String workerId = body.string("worker_id", true, 255);
+    List<String> types = body.strings("types", 100, 200);
+    Integer limit = body.integer("limit", false, 1, MAX_CLAIM);
+    Integer leaseSeconds = body.integer("lease_seconds", false, 1, 86_400);
+    body.rejectUnknown();
+    body.throwIfInvalid();
+    Responses.reply(rc, inProject(project, projectId -> tasks.claim(projectId, workerId, types == null ? List.of() : types, limit == null ? 1 : limit, leaseSeconds)),
+        200, claimed -> new JsonObject().put("tasks", Representations.list(claimed, Representations::claimedTask)));
+  }
+
+  private void heartbeat(RoutingContext rc) {
+    long project = authorize(rc, Permission.TASKS_CLAIM);
+    long taskId = PathIds.taskId(rc);
+    Fields body = Fields.of(Fields.body(rc), new ArrayList<>());
+    UUID leaseId = body.uuid("lease_id", true);
+    Integer leaseSeconds = body.integer("lease_seconds", false, 1, 86_400);
+    body.rejectUnknown();
+    body.throwIfInvalid();
+    leaseAction(rc, () -> inProject(project, projectId -> tasks.heartbeat(projectId, taskId, leaseId, leaseSeconds)));
+  }
+
+  private void complete(RoutingContext rc) {
+    long project = authorize(rc, Permission.TASKS_CLAIM);
+    long taskId = PathIds.taskId(rc);
+    Fields body = Fields.of(Fields.body(rc), new ArrayList<>());
+    UUID leaseId = body.uuid("lease_id", true);
+    Object result = body.any("result");
+    body.rejectUnknown();
+    body.throwIfInvalid();
+    leaseAction(rc, () -> inProject(project, projectId -> tasks.complete(projectId, taskId, leaseId, result)));
+  }
+
+  private void fail(RoutingContext rc) {
+    long project = authorize(rc, Permission.TASKS_CLAIM);
+    long taskId = PathIds.taskId(rc);
+    Fields body = Fields.of(Fields.body(rc), new ArrayList<>());
+    UUID leaseId = body.uuid("lease_id", true);
+    String error = body.string("error", true, MAX_ERROR_LENGTH);
+    boolean retryable = body.bool("retryable", true);
+    body.rejectUnknown();
+    body.throwIfInvalid();
+    leaseAction(rc, () -> inProject(project, projectId -> tasks.fail(projectId, taskId, leaseId, error, retryable)));
+  }
+
+  /** Lease holders see their lease in the answer, as they did in the claim. */
+  private static void leaseAction(RoutingContext rc, Supplier<Future<Task>> action) {
+    Responses.reply(rc, action.get(), 200, Representations::claimedTask);
+  }
+
+  private void cancel(RoutingContext rc) {
+    long project = authorize(rc, Permission.TASKS_WRITE);
+    long taskId = PathIds.taskId(rc);
+    emptyBodyOnly(rc);
+    Responses.reply(rc, inProject(project, projectId -> tasks.cancel(projectId, taskId)), 200,
+        Representations::task);
+  }
+
+  private void retry(RoutingContext rc) {
+    long project = authorize(rc, Permission.TASKS_WRITE);
+    long taskId = PathIds.taskId(rc);
+    emptyBodyOnly(rc);
+    Responses.reply(rc, inProject(project, projectId -> tasks.retry(projectId, taskId)), 200,
+        Representations::task);
+  }
+
+  /** Actions without parameters take no body, or an empty JSON object. */
+  private static void emptyBodyOnly(RoutingContext rc) {
+    if (rc.body().length() > 0) {
+      Fields body = Fields.of(Fields.body(rc), new ArrayList<>());
+      body.rejectUnknown();
+      body.throwIfInvalid();
+    }
+  }
+
+  private static String query(RoutingContext rc, String name) {
+    List<String> values = rc.queryParam(name);
+    if (values.size() > 1) {
+      throw new BadRequest("query parameter " + name + " may be given once");
+    }
+    return values.isEmpty() || values.get(0).isEmpty() ? null : values.get(0);
+  }
+
+  private static Long queryNumber(RoutingContext rc, String name, long fallback, long min, long max) {
+    String raw = query(rc, name);
+    if (raw == null) {
+      return fallback;
+    }
+    try {
+      long value = Long.parseLong(raw);
+      if (value >= min && value <= max) {
+        return value;
+      }
+    } catch (NumberFormatException e) {
+      // falls through
+    }
+    throw new BadRequest("query parameter " + name + " must be a whole number from " + min + " to " + max);
+  }
+}

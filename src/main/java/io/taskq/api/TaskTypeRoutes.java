@@ -1,0 +1,52 @@
+package io.taskq.api;
+
+import io.taskq.auth.Permission;
+import io.taskq.error.FieldError;
+import io.taskq.queue.TaskTypeService;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.List;
+
+/** POST /task-types (admin): 201 new, 200 the same again, 409 different. GET /task-types. */
+final class TaskTypeRoutes {
+
+  private final TaskTypeService types;
+
+  TaskTypeRoutes(TaskTypeService types) {
+    this.types = types;
+  }
+
+  void mount(Router router) {
+    router.post("/task-types").handler(this::register);
+    router.get("/task-types").handler(this::list);
+  }
+
+  private void register(RoutingContext rc) {
+    Access.require(rc, Permission.ADMIN);
+    List<FieldError> errors = new ArrayList<>();
+    Fields body = Fields.of(Fields.body(rc), errors);
+    String name = body.string("name", true, 200);
+    if (name != null && !name.matches("[A-Za-z0-9][A-Za-z0-9_.:/-]{0,199}")) {
+      body.fault("name", "name must start with a letter or digit and use only letters, digits and _ . : / -");
+    }
+    Integer version = body.integer("version", true, 1, 1_000_000);
+    JsonObject schema = body.object("param_schema", true);
+    Integer maxAttempts = body.integer("max_attempts", false, 1, 1000);
+    Integer leaseSeconds = body.integer("lease_seconds", false, 1, 86_400);
+    body.rejectUnknown();
+    body.throwIfInvalid();
+    types.register(name, version, schema, maxAttempts, leaseSeconds).onComplete(ar -> {
+      if (ar.failed()) {
+        rc.fail(ar.cause());
+      } else {
+        Responses.json(rc, ar.result().created() ? 201 : 200, Representations.taskType(ar.result().type()));
+      }
+    });
+  }
+
+  private void list(RoutingContext rc) {
+    Responses.reply(rc, types.list(), 200, all -> Representations.page(all, Representations::taskType, null));
+  }
+}

@@ -1,0 +1,157 @@
+package io.taskq.app;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.taskq.api.HttpServerVerticle;
+import io.taskq.api.Services;
+import io.taskq.auth.ApiKeyService;
+import io.taskq.config.TaskqConfig;
+import io.taskq.db.DatabaseCreator;
+import io.taskq.db.DatabaseHealth;
+import io.taskq.db.DatabaseTarget;
+import io.taskq.db.EmbeddedDatabase;
+import io.taskq.db.Migrations;
+import io.taskq.db.Pools;
+import io.taskq.maintenance.LeaseSweeper;
+import io.taskq.metrics.Meters;
+import io.taskq.queue.ParamSchemas;
+import io.taskq.queue.ProjectService;
+import io.taskq.queue.TaskService;
+import io.taskq.queue.TaskTypeService;
+import io.taskq.store.pg.PgApiKeyStore;
+import io.taskq.store.pg.PgProjectStore;
+import io.taskq.store.pg.PgTaskStore;
+import io.taskq.store.pg.PgTaskTypeStore;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.sqlclient.Pool;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * A running taskq: database ready and migrated, HTTP serving, sweeper sweeping. Start-up is
+ * blocking by design (JDBC, the embedded database): it runs on the caller's thread before
+ * any verticle exists, never on an event loop.
+ */
+public final class TaskqServer implements AutoCloseable {
+
+  private static final Logger LOG = Logger.getLogger(TaskqServer.class.getName());
+  private static final long STARTUP_TIMEOUT_SECONDS = 120;
+
+  private final Vertx vertx;
+  private final EmbeddedDatabase embedded;
+  private final int port;
+  private final Optional<String> generatedAdminSecret;
+
+  private TaskqServer(Vertx vertx, EmbeddedDatabase embedded, int port, Optional<String> generatedAdminSecret) {
+    this.vertx = vertx;
+    this.embedded = embedded;
+    this.port = port;
+    this.generatedAdminSecret = generatedAdminSecret;
+  }
+
+  /** Resolves the database from the configuration: TASKQ_DB_URL, else the embedded one (started here). */
+  public static TaskqServer start(TaskqConfig config) throws Exception {
+    EmbeddedDatabase embedded = null;
+    DatabaseTarget target;
+    if (config.databaseUrl().isPresent()) {
+      target = DatabaseTarget.parse(config.databaseUrl().get());
+    } else {
+      embedded = EmbeddedDatabase.start(config.dataDirectory(), true);
+      target = embedded.target("taskq");
+    }
+    try {
+      return start(config, target, embedded);
+    } catch (Exception e) {
+      if (embedded != null) {
+        embedded.close();
+      }
+      throw e;
+    }
+  }
+
+  /** Starts on a given database; {@code embedded}, if not null, is stopped when the server closes. */
+  public static TaskqServer start(TaskqConfig config, DatabaseTarget target, EmbeddedDatabase embedded) throws Exception {
+    DatabaseCreator.ensureExists(target);
+    Migrations.update(target);
+    LOG.info("database " + target.describe() + " is migrated");
+
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Vertx vertx = Vertx.builder()
+        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
+            .addLabels(Label.HTTP_ROUTE, Label.HTTP_CODE, Label.HTTP_METHOD, Label.POOL_NAME)))
+        .withMetrics(new MicrometerMetricsFactory(registry))
+        .build();
+    try {
+      Pool pool = Pools.create(vertx, target, config.poolSize());
+      Meters meters = new Meters(registry);
+      ProjectService projects = new ProjectService(new PgProjectStore(pool));
+      TaskTypeService taskTypes = new TaskTypeService(new PgTaskTypeStore(pool), new ParamSchemas(vertx.fileSystem()), Clock.systemUTC());
+      TaskService tasks = new TaskService(new PgTaskStore(pool), taskTypes, meters, config.retry());
+      ApiKeyService apiKeys = new ApiKeyService(new PgApiKeyStore(pool));
+      Services services = new Services(projects, taskTypes, tasks, apiKeys, new DatabaseHealth(pool), registry, contract());
+
+      Optional<String> generated = await(apiKeys.bootstrapAdmin(config.adminKey()));
+      // A negative port makes every HTTP verticle instance share one random port (tests ask for port 0).
+      int port = config.httpPort() == 0 ? -1 : config.httpPort();
+      int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
+      HttpServerVerticle first = null;
+      for (int i = 0; i < instances; i++) {
+        HttpServerVerticle server = new HttpServerVerticle(services, port);
+        await(vertx.deployVerticle(server));
+        first = first == null ? server : first;
+      }
+      await(vertx.deployVerticle(new LeaseSweeper(tasks, config.sweepInterval())));
+      int actualPort = first.actualPort();
+      LOG.info("taskq is serving HTTP on port " + actualPort);
+      return new TaskqServer(vertx, embedded, actualPort, generated);
+    } catch (Exception e) {
+      vertx.close();
+      throw e;
+    }
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  /** The secret of the admin key this start created, when none existed and TASKQ_ADMIN_KEY was unset. */
+  public Optional<String> generatedAdminSecret() {
+    return generatedAdminSecret;
+  }
+
+  @Override
+  public void close() throws Exception {
+    await(vertx.close());
+    if (embedded != null) {
+      embedded.close();
+    }
+  }
+
+  private static Buffer contract() throws IOException {
+    try (InputStream in = TaskqServer.class.getClassLoader().getResourceAsStream("openapi/taskq.yaml")) {
+      if (in == null) {
+        throw new IOException("openapi/taskq.yaml is missing from the classpath");
+      }
+      return Buffer.buffer(in.readAllBytes());
+    }
+  }
+
+  /** Waits on the starting (or stopping) thread, never an event loop: start-up is sequential by nature. */
+  private static <T> T await(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(STARTUP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+  }
+}

@@ -1,0 +1,28 @@
+package io.taskq.auth;
+
+import java.time.Instant;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * An API key as stored: never its secret, only a hash of it (not in this record) and a prefix.
+ *
+ * @param projectId the one project the key may touch, or null for every project
+ */
+public record ApiKey(
+    UUID id,
+    String name,
+    String prefix,
+    Long projectId,
+    Set<Permission> permissions,
+    Instant createdAt,
+    Instant revokedAt) {
+
+  public boolean allows(Permission permission) {
+    return permissions.contains(Permission.ADMIN) || permissions.contains(permission);
+  }
+
+  public boolean reaches(long project) {
+    return projectId == null || projectId == project;
+  }
+}

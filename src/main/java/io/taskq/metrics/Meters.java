@@ -1,0 +1,65 @@
+package io.taskq.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * Every metric taskq defines itself (HTTP and pool metrics come from Vert.x). Labels are
+ * bounded: project id and task type, never a task id.
+ *
+ * <table>
+ *   <caption>Metrics</caption>
+ *   <tr><th>name</th><th>labels</th><th>meaning</th></tr>
+ *   <tr><td>taskq_tasks_created_total</td><td>project, type</td><td>tasks created (not counting duplicates answered with the existing task)</td></tr>
+ *   <tr><td>taskq_tasks_claimed_total</td><td>project, type</td><td>tasks handed to a worker</td></tr>
+ *   <tr><td>taskq_tasks_completed_total</td><td>project, type</td><td>tasks completed</td></tr>
+ *   <tr><td>taskq_tasks_failed_total</td><td>project, type, final</td><td>failed attempts; final="true" when the task failed for good</td></tr>
+ *   <tr><td>taskq_tasks_expired_total</td><td>project, type</td><td>leases that lapsed and were swept</td></tr>
+ * </table>
+ */
+public final class Meters {
+
+  public static final String CREATED = "taskq.tasks.created";
+  public static final String CLAIMED = "taskq.tasks.claimed";
+  public static final String COMPLETED = "taskq.tasks.completed";
+  public static final String FAILED = "taskq.tasks.failed";
+  public static final String EXPIRED = "taskq.tasks.expired";
+
+  private final MeterRegistry registry;
+
+  public Meters(MeterRegistry registry) {
+    this.registry = registry;
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  public void created(long projectId, String type, int count) {
+    counter(CREATED, projectId, type, "tasks created").increment(count);
+  }
+
+  public void claimed(long projectId, String type) {
+    counter(CLAIMED, projectId, type, "tasks handed to a worker").increment();
+  }
+
+  public void completed(long projectId, String type) {
+    counter(COMPLETED, projectId, type, "tasks completed").increment();
+  }
+
+  public void failed(long projectId, String type, boolean last) {
+    Counter.builder(FAILED).description("failed attempts; final=true when the task failed for good")
+        .tag("project", Long.toString(projectId)).tag("type", type).tag("final", Boolean.toString(last))
+        .register(registry).increment();
+  }
+
+  public void expired(long projectId, String type) {
+    counter(EXPIRED, projectId, type, "leases that lapsed and were swept").increment();
+  }
+
+  private Counter counter(String name, long projectId, String type, String description) {
+    return Counter.builder(name).description(description)
+        .tag("project", Long.toString(projectId)).tag("type", type)
+        .register(registry);
+  }
+}

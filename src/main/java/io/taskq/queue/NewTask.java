@@ -1,0 +1,23 @@
+package io.taskq.queue;
+
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+
+/**
+ * A task to create, validated and resolved against its type (version, defaults, dedupe key).
+ * {@code runAt} null means now, in the database's clock.
+ */
+public record NewTask(
+    String type,
+    int typeVersion,
+    String title,
+    String description,
+    JsonObject params,
+    int priority,
+    String externalId,
+    String milestoneId,
+    String dedupeKey,
+    Instant runAt,
+    int maxAttempts,
+    int leaseSeconds) {
+}

@@ -1,0 +1,32 @@
+package io.taskq.queue;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/** A task as stored. {@code params} and {@code result} are JSON values (Vert.x JSON types). */
+public record Task(
+    long id,
+    long projectId,
+    String type,
+    int typeVersion,
+    String title,
+    String description,
+    Object params,
+    int priority,
+    TaskStatus status,
+    String externalId,
+    String milestoneId,
+    String dedupeKey,
+    Instant runAt,
+    int attempts,
+    int maxAttempts,
+    String workerId,
+    UUID leaseId,
+    Instant claimedAt,
+    Instant leaseExpiresAt,
+    Instant completedAt,
+    Object result,
+    String errorMessage,
+    Instant createdAt,
+    Instant updatedAt) {
+}

@@ -1,0 +1,268 @@
+package io.taskq.queue;
+
+import io.taskq.config.RetryPolicy;
+import io.taskq.error.Conflict;
+import io.taskq.error.FieldError;
+import io.taskq.error.Invalid;
+import io.taskq.error.NotFound;
+import io.taskq.metrics.Meters;
+import io.taskq.queue.BulkOutcome.Skipped;
+import io.taskq.queue.TaskTypeService.ResolvedType;
+import io.taskq.store.TaskStore;
+import io.taskq.store.TaskStore.BulkInsertion;
+import io.taskq.store.TaskStore.Insertion;
+import io.taskq.store.TaskStore.Transition;
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+
+/** The task life cycle: create, claim, heartbeat, complete, fail, cancel, retry. */
+public final class TaskService {
+
+  private final TaskStore store;
+  private final TaskTypeService types;
+  private final Meters meters;
+  private final RetryPolicy retry;
+
+  public TaskService(TaskStore store, TaskTypeService types, Meters meters, RetryPolicy retry) {
+    this.store = store;
+    this.types = types;
+    this.meters = meters;
+    this.retry = retry;
+  }
+
+  public Future<Insertion> create(long projectId, TaskDraft draft) {
+    return types.find(draft.type(), draft.typeVersion()).compose(type -> {
+      List<FieldError> errors = new ArrayList<>();
+      NewTask task = resolve(draft, type, "", null, errors);
+      if (!errors.isEmpty()) {
+        return Future.failedFuture(new Invalid(errors.get(0).message(), errors));
+      }
+      return store.insertIfAbsent(projectId, task).onSuccess(insertion -> {
+        if (insertion.created()) {
+          meters.created(projectId, task.type(), 1);
+        }
+      });
+    });
+  }
+
+  /**
+   * Creates many tasks in one transaction. Every item is checked first: one bad item fails
+   * the request with every fault listed by index, and nothing is written. Duplicates within
+   * the request are resolved here (the first wins); duplicates of stored tasks by the database.
+   */
+  public Future<BulkOutcome> createAll(long projectId, List<TaskDraft> drafts, DuplicateStrategy strategy) {
+    Set<String> typeKeys = new LinkedHashSet<>();
+    drafts.forEach(d -> typeKeys.add(typeKey(d.type(), d.typeVersion())));
+    Map<String, Optional<ResolvedType>> resolved = new HashMap<>();
+    Future<Void> lookups = Future.succeededFuture();
+    for (TaskDraft d : drafts) {
+      String key = typeKey(d.type(), d.typeVersion());
+      if (resolved.containsKey(key)) {
+        continue;
+      }
+      resolved.put(key, Optional.empty());
+      lookups = lookups.compose(v -> types.find(d.type(), d.typeVersion()).map(t -> {
+        resolved.put(key, t);
+        return null;
+      }));
+    }
+    return lookups.compose(v -> {
+      List<FieldError> errors = new ArrayList<>();
+      List<NewTask> tasks = new ArrayList<>(drafts.size());
+      for (int i = 0; i < drafts.size(); i++) {
+        TaskDraft d = drafts.get(i);
+        tasks.add(resolve(d, resolved.get(typeKey(d.type(), d.typeVersion())), "/tasks/" + i, i, errors));
+      }
+      if (!errors.isEmpty()) {
+        return Future.failedFuture(new Invalid(
+            errors.stream().map(FieldError::index).distinct().count() + " of " + drafts.size()
+                + " tasks are invalid; nothing was created", errors));
+      }
+      return insertDistinct(projectId, tasks, strategy);
+    });
+  }
+
+  private Future<BulkOutcome> insertDistinct(long projectId, List<NewTask> tasks, DuplicateStrategy strategy) {
+    InRequestDuplicates duplicates = InRequestDuplicates.find(tasks, strategy);
+    List<NewTask> distinct = duplicates.firsts().stream().map(tasks::get).toList();
+    return store.insertAllIfAbsent(projectId, distinct, strategy).map(insertion -> {
+      Map<Integer, Task> createdByItem = new HashMap<>();
+      Map<Integer, Skipped> skippedByItem = new HashMap<>();
+      for (int d = 0; d < distinct.size(); d++) {
+        int item = duplicates.firsts().get(d);
+        Task created = insertion.created().get(d);
+        if (created != null) {
+          createdByItem.put(item, created);
+        } else {
+          skippedByItem.put(item, collision(item, tasks.get(item), insertion, strategy));
+        }
+      }
+      List<Task> created = new ArrayList<>();
+      List<Skipped> skipped = new ArrayList<>();
+      for (int i = 0; i < tasks.size(); i++) {
+        if (createdByItem.containsKey(i)) {
+          created.add(createdByItem.get(i));
+          continue;
+        }
+        if (skippedByItem.containsKey(i)) {
+          skipped.add(skippedByItem.get(i));
+          continue;
+        }
+        int first = duplicates.firstOf().get(i);
+        Task original = createdByItem.containsKey(first) ? createdByItem.get(first) : skippedByItem.get(first).task();
+        skipped.add(new Skipped(i, original, duplicates.reasonOf().get(i), tasks.get(i).externalId()));
+      }
+      Map<String, Integer> createdByType = new HashMap<>();
+      created.forEach(t -> createdByType.merge(t.type(), 1, Integer::sum));
+      createdByType.forEach((type, n) -> meters.created(projectId, type, n));
+      return new BulkOutcome(tasks.size(), created, skipped);
+    });
+  }
+
+  /** Which stored task a skipped item collided with, and why; external id first, then dedupe key, then title. */
+  private static Skipped collision(int item, NewTask t, BulkInsertion insertion, DuplicateStrategy strategy) {
+    for (Task e : insertion.existing()) {
+      if (t.externalId() != null && t.externalId().equals(e.externalId())) {
+        return new Skipped(item, e, SkipReason.DUPLICATE_EXTERNAL_ID, t.externalId());
+      }
+    }
+    for (Task e : insertion.existing()) {
+      if (t.dedupeKey() != null && t.dedupeKey().equals(e.dedupeKey()) && isLive(e.status())) {
+        return new Skipped(item, e, SkipReason.DUPLICATE_DEDUPE_KEY, t.externalId());
+      }
+    }
+    SkipReason reason = strategy == DuplicateStrategy.TITLE_AND_MILESTONE
+        ? SkipReason.DUPLICATE_TITLE_AND_MILESTONE : SkipReason.DUPLICATE_TITLE;
+    for (Task e : insertion.existing()) {
+      if (t.title() != null && e.title() != null && e.title().toLowerCase(Locale.ROOT).equals(t.title().toLowerCase(Locale.ROOT))
+          && (strategy != DuplicateStrategy.TITLE_AND_MILESTONE || java.util.Objects.equals(e.milestoneId(), t.milestoneId()))) {
+        return new Skipped(item, e, reason, t.externalId());
+      }
+    }
+    // The colliding task was finished or removed between the insert and the look-up.
+    return new Skipped(item, null, t.externalId() != null ? SkipReason.DUPLICATE_EXTERNAL_ID : SkipReason.DUPLICATE_DEDUPE_KEY,
+        t.externalId());
+  }
+
+  static boolean isLive(TaskStatus status) {
+    return status == TaskStatus.PENDING || status == TaskStatus.CLAIMED || status == TaskStatus.BLOCKED;
+  }
+
+  /** Checks a draft against its type and fills in the type's defaults; faults go to {@code errors}. */
+  private static NewTask resolve(TaskDraft d, Optional<ResolvedType> found, String pointer, Integer index, List<FieldError> errors) {
+    if (found.isEmpty()) {
+      errors.add(new FieldError(pointer + "/type", index, d.typeVersion() == null
+          ? "unknown task type " + d.type()
+          : "unknown task type " + d.type() + " version " + d.typeVersion()));
+      return null;
+    }
+    ResolvedType type = found.get();
+    errors.addAll(ParamSchemas.check(type.validator(), d.params(), pointer + "/params", index));
+    String dedupeKey = d.dedupe() ? DedupeKeys.of(d.type(), d.params()) : d.dedupeKey();
+    return new NewTask(
+        d.type(), type.type().version(), d.title(), d.description(), d.params(),
+        d.priority() == null ? 0 : d.priority(), d.externalId(), d.milestoneId(), dedupeKey, d.runAt(),
+        d.maxAttempts() == null ? type.type().maxAttempts() : d.maxAttempts(), type.type().leaseSeconds());
+  }
+
+  private static String typeKey(String name, Integer version) {
+    return name + "@" + (version == null ? "newest" : version);
+  }
+
+  public Future<Task> get(long projectId, long taskId) {
+    return store.find(projectId, taskId).map(t -> t.orElseThrow(() -> taskNotFound(taskId)));
+  }
+
+  public Future<List<Task>> list(long projectId, TaskFilter filter) {
+    return store.list(projectId, filter);
+  }
+
+  public Future<List<TaskLog>> logs(long projectId, long taskId, long after, int limit) {
+    return store.logs(projectId, taskId, after, limit).map(l -> l.orElseThrow(() -> taskNotFound(taskId)));
+  }
+
+  public Future<List<Task>> claim(long projectId, String workerId, List<String> types, int limit, Integer leaseSeconds) {
+    return store.claimAvailable(projectId, workerId, types, limit, leaseSeconds)
+        .onSuccess(claimed -> claimed.forEach(t -> meters.claimed(projectId, t.type())));
+  }
+
+  public Future<Task> heartbeat(long projectId, long taskId, UUID leaseId, Integer leaseSeconds) {
+    return store.heartbeatIfLeaseHeld(projectId, taskId, leaseId, leaseSeconds)
+        .map(leaseHolderOutcome(taskId, t -> false));
+  }
+
+  /** Completing again with the lease that completed the task answers the task: a safe retry. */
+  public Future<Task> complete(long projectId, long taskId, UUID leaseId, Object result) {
+    return store.completeIfLeaseHeld(projectId, taskId, leaseId, result)
+        .onSuccess(tr -> {
+          if (tr.applied()) {
+            meters.completed(projectId, tr.task().orElseThrow().type());
+          }
+        })
+        .map(leaseHolderOutcome(taskId, t -> t.status() == TaskStatus.COMPLETED && leaseId.equals(t.leaseId())));
+  }
+
+  public Future<Task> fail(long projectId, long taskId, UUID leaseId, String error, boolean retryable) {
+    return store.failIfLeaseHeld(projectId, taskId, leaseId, error, retryable, retry)
+        .onSuccess(tr -> {
+          if (tr.applied()) {
+            Task t = tr.task().orElseThrow();
+            meters.failed(projectId, t.type(), t.status() == TaskStatus.FAILED);
+          }
+        })
+        .map(leaseHolderOutcome(taskId, t -> false));
+  }
+
+  private static Function<Transition, Task> leaseHolderOutcome(long taskId, java.util.function.Predicate<Task> alreadyDone) {
+    return transition -> {
+      Task task = transition.task().orElseThrow(() -> taskNotFound(taskId));
+      if (transition.applied() || alreadyDone.test(task)) {
+        return task;
+      }
+      throw Conflict.leaseNotHeld(taskId, task.status().wireName());
+    };
+  }
+
+  public Future<Task> cancel(long projectId, long taskId) {
+    return store.cancelIfUnfinished(projectId, taskId).map(transition -> {
+      Task task = transition.task().orElseThrow(() -> taskNotFound(taskId));
+      if (!transition.applied()) {
+        throw new Conflict("task-finished", "task " + taskId + " is " + task.status().wireName()
+            + "; only pending, claimed or blocked tasks can be cancelled");
+      }
+      return task;
+    });
+  }
+
+  public Future<Task> retry(long projectId, long taskId) {
+    return store.retryIfFinishedUnsuccessfully(projectId, taskId).map(transition -> {
+      Task task = transition.task().orElseThrow(() -> taskNotFound(taskId));
+      if (!transition.applied()) {
+        throw new Conflict("task-not-retryable", "task " + taskId + " is " + task.status().wireName()
+            + "; only failed or cancelled tasks can be retried");
+      }
+      return task;
+    });
+  }
+
+  /** Returns lapsed leases to the queue; answers how many were swept. */
+  public Future<Integer> sweepExpiredLeases(int batch) {
+    return store.sweepExpiredLeases(batch).map(swept -> {
+      swept.forEach(t -> meters.expired(t.projectId(), t.type()));
+      return swept.size();
+    });
+  }
+
+  private static NotFound taskNotFound(long taskId) {
+    return new NotFound("task " + taskId + " not found");
+  }
+}

@@ -1,0 +1,112 @@
+package io.taskq.queue;
+
+import io.taskq.error.Conflict;
+import io.taskq.store.TaskTypeStore;
+import io.taskq.store.TaskTypeStore.Registration;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.json.schema.Validator;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Registers task types and resolves a task's type for creation. A (name, version) never
+ * changes once registered, so its compiled schema is cached for good; which version is the
+ * newest can change on another instance, so that answer is cached for a short while only.
+ */
+public final class TaskTypeService {
+
+  public static final int DEFAULT_MAX_ATTEMPTS = 3;
+  public static final int DEFAULT_LEASE_SECONDS = 30;
+  /** How stale "the newest version" may be when another instance registers a newer one. */
+  static final Duration NEWEST_VERSION_TTL = Duration.ofSeconds(1);
+
+  /** A type with its compiled param schema. */
+  public record ResolvedType(TaskType type, Validator validator) {
+  }
+
+  private record Newest(ResolvedType resolved, Instant fetchedAt) {
+  }
+
+  private final TaskTypeStore store;
+  private final ParamSchemas schemas;
+  private final Clock clock;
+  private final Map<String, ResolvedType> byNameAndVersion = new ConcurrentHashMap<>();
+  private final Map<String, Newest> newestByName = new ConcurrentHashMap<>();
+
+  public TaskTypeService(TaskTypeStore store, ParamSchemas schemas, Clock clock) {
+    this.store = store;
+    this.schemas = schemas;
+    this.clock = clock;
+  }
+
+  /**
+   * Registers a type. The same name and version again is fine when the definition is the
+   * same (created = false); a different schema, or different limits when they are given, is
+   * a conflict: tasks already refer to the stored definition.
+   */
+  public Future<Registration> register(String name, int version, JsonObject paramSchema, Integer maxAttempts, Integer leaseSeconds) {
+    Validator validator = schemas.compile(paramSchema, "/param_schema");
+    int attempts = maxAttempts == null ? DEFAULT_MAX_ATTEMPTS : maxAttempts;
+    int lease = leaseSeconds == null ? DEFAULT_LEASE_SECONDS : leaseSeconds;
+    return store.insertIfAbsent(name, version, paramSchema, attempts, lease).compose(registration -> {
+      TaskType stored = registration.type();
+      if (!registration.created()) {
+        if (!stored.paramSchema().equals(paramSchema)) {
+          return Future.failedFuture(new Conflict("task-type-conflict",
+              "task type " + name + " version " + version + " is already registered with a different param_schema;"
+                  + " register a new version instead"));
+        }
+        if ((maxAttempts != null && maxAttempts != stored.maxAttempts())
+            || (leaseSeconds != null && leaseSeconds != stored.leaseSeconds())) {
+          return Future.failedFuture(new Conflict("task-type-conflict",
+              "task type " + name + " version " + version + " is already registered with different max_attempts"
+                  + " or lease_seconds; register a new version instead"));
+        }
+      }
+      ResolvedType resolved = new ResolvedType(stored, validator);
+      byNameAndVersion.putIfAbsent(key(name, version), resolved);
+      newestByName.remove(name);
+      return Future.succeededFuture(registration);
+    });
+  }
+
+  public Future<List<TaskType>> list() {
+    return store.listAll();
+  }
+
+  /** The type a task names: that version, or the newest active one; empty when there is none. */
+  public Future<Optional<ResolvedType>> find(String name, Integer version) {
+    if (version != null) {
+      ResolvedType cached = byNameAndVersion.get(key(name, version));
+      if (cached != null) {
+        return Future.succeededFuture(Optional.of(cached));
+      }
+      return store.find(name, version).map(found -> found.map(this::remember));
+    }
+    Newest newest = newestByName.get(name);
+    if (newest != null && newest.fetchedAt().plus(NEWEST_VERSION_TTL).isAfter(clock.instant())) {
+      return Future.succeededFuture(Optional.of(newest.resolved()));
+    }
+    return store.findNewestActive(name).map(found -> found.map(type -> {
+      ResolvedType resolved = remember(type);
+      newestByName.put(name, new Newest(resolved, clock.instant()));
+      return resolved;
+    }));
+  }
+
+  private ResolvedType remember(TaskType type) {
+    return byNameAndVersion.computeIfAbsent(key(type.name(), type.version()),
+        k -> new ResolvedType(type, schemas.compile(type.paramSchema(), "/param_schema")));
+  }
+
+  private static String key(String name, int version) {
+    return name + "@" + version;
+  }
+
+}

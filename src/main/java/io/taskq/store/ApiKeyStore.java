@@ -1,0 +1,27 @@
+package io.taskq.store;
+
+import io.taskq.auth.ApiKey;
+import io.taskq.auth.Permission;
+import io.vertx.core.Future;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+public interface ApiKeyStore {
+
+  Future<ApiKey> insert(String name, String prefix, String secretHash, Long projectId, Set<Permission> permissions);
+
+  Future<List<ApiKey>> listAll();
+
+  /** Revokes the key; false when no key has that id. Revoking twice is harmless. */
+  Future<Boolean> revoke(UUID id);
+
+  Future<Optional<ApiKey>> findActiveBySecretHash(String secretHash);
+
+  /** Makes the key with this hash an active, unscoped admin key, creating it if missing. */
+  Future<Void> upsertAdmin(String name, String prefix, String secretHash);
+
+  /** Creates an admin key unless an active one exists; true when it created one. */
+  Future<Boolean> insertAdminIfNoneActive(String name, String prefix, String secretHash);
+}

@@ -1,0 +1,23 @@
+package io.taskq.store;
+
+import io.taskq.queue.TaskType;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Optional;
+
+public interface TaskTypeStore {
+
+  /** The outcome of registering: the type as stored, and whether this call created it. */
+  record Registration(TaskType type, boolean created) {
+  }
+
+  /** Inserts (name, version) unless it exists; either way answers the stored definition. */
+  Future<Registration> insertIfAbsent(String name, int version, JsonObject paramSchema, int maxAttempts, int leaseSeconds);
+
+  Future<List<TaskType>> listAll();
+
+  Future<Optional<TaskType>> find(String name, int version);
+
+  Future<Optional<TaskType>> findNewestActive(String name);
+}

@@ -1,0 +1,50 @@
+package io.taskq.store.pg;
+
+/** Every statement of the api-keys aggregate. */
+final class ApiKeySql {
+
+  private ApiKeySql() {
+  }
+
+  /** $1 name, $2 key_prefix, $3 secret_hash, $4 project_id, $5 permissions text[]. */
+  static final String INSERT = """
+      INSERT INTO api_keys (name, key_prefix, secret_hash, project_id, permissions)
+      VALUES ($1, $2, $3, $4, $5::text[])
+      RETURNING *
+      """;
+
+  static final String LIST_ALL = "SELECT * FROM api_keys ORDER BY created_at, id";
+
+  /** $1 id. Keeps the first revocation time when revoked twice. */
+  static final String REVOKE = "UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 RETURNING id";
+
+  /** $1 secret_hash. */
+  static final String FIND_ACTIVE_BY_HASH = "SELECT * FROM api_keys WHERE secret_hash = $1 AND revoked_at IS NULL";
+
+  /**
+   * The operator's bootstrap secret (TASKQ_ADMIN_KEY) becomes an active, unscoped admin key
+   * whatever it was before: setting the variable is the operator's statement of intent.
+   * $1 name, $2 key_prefix, $3 secret_hash.
+   */
+  static final String UPSERT_ADMIN = """
+      INSERT INTO api_keys (name, key_prefix, secret_hash, project_id, permissions)
+      VALUES ($1, $2, $3, NULL, ARRAY['admin'])
+      ON CONFLICT (secret_hash) DO UPDATE
+         SET revoked_at = NULL, project_id = NULL, permissions = ARRAY['admin']
+       WHERE api_keys.revoked_at IS NOT NULL OR api_keys.project_id IS NOT NULL
+          OR NOT api_keys.permissions @> ARRAY['admin']
+      """;
+
+  /**
+   * Creates the first admin key unless an active one exists. The advisory lock keeps two
+   * instances starting together from both creating one. $1 name, $2 key_prefix, $3 secret_hash.
+   */
+  static final String LOCK_ADMIN_BOOTSTRAP = "SELECT pg_advisory_xact_lock(hashtextextended('taskq.admin-bootstrap', 0))";
+
+  static final String INSERT_ADMIN_IF_NONE_ACTIVE = """
+      INSERT INTO api_keys (name, key_prefix, secret_hash, project_id, permissions)
+      SELECT $1, $2, $3, NULL, ARRAY['admin']
+       WHERE NOT EXISTS (SELECT 1 FROM api_keys WHERE revoked_at IS NULL AND 'admin' = ANY (permissions))
+      RETURNING id
+      """;
+}

@@ -1,0 +1,59 @@
+package io.taskq.store.pg;
+
+import io.taskq.error.Conflict;
+import io.taskq.error.NotFound;
+import io.taskq.error.TaskqException;
+import io.taskq.error.Unavailable;
+import io.vertx.core.Future;
+import io.vertx.pgclient.PgException;
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+
+/** The one place that turns PostgreSQL failures into domain errors. */
+final class PgErrors {
+
+  private PgErrors() {
+  }
+
+  /** Foreign keys whose violation means the client named something that does not exist. */
+  private static final Map<String, String> MISSING_REFERENCES = Map.of(
+      "tasks_project_id_fkey", "project not found",
+      "api_keys_project_id_fkey", "project not found",
+      "tasks_type_fk", "task type version not found");
+
+  static <T> Function<Throwable, Future<T>> translate() {
+    return failure -> Future.failedFuture(translate(failure));
+  }
+
+  static Throwable translate(Throwable failure) {
+    if (failure instanceof TaskqException) {
+      return failure;
+    }
+    if (failure instanceof PgException pg) {
+      String state = pg.getSqlState() == null ? "" : pg.getSqlState();
+      switch (state) {
+        case "23505":
+          return new Conflict("duplicate", "a live task already holds this identity (" + pg.getConstraint() + ")");
+        case "23503": {
+          String message = MISSING_REFERENCES.get(pg.getConstraint());
+          return message == null ? failure : new NotFound(message);
+        }
+        case "40001", "40P01", "55P03", "57014":
+          return new Unavailable("the database asked to retry (" + state + "); retry the request");
+        default:
+          if (state.startsWith("08") || state.startsWith("57P") || state.startsWith("53")) {
+            return new Unavailable("the database is unavailable (" + state + ")");
+          }
+          return failure;
+      }
+    }
+    if (failure instanceof IOException || failure instanceof TimeoutException
+        || failure.getClass().getName().startsWith("io.vertx.core.net")
+        || failure.getClass().getSimpleName().contains("ClosedConnection")) {
+      return new Unavailable("the database is unreachable");
+    }
+    return failure;
+  }
+}

@@ -1,0 +1,277 @@
+package io.taskq.store.pg;
+
+import io.taskq.config.RetryPolicy;
+import io.taskq.error.Unavailable;
+import io.taskq.queue.DuplicateStrategy;
+import io.taskq.queue.NewTask;
+import io.taskq.queue.Task;
+import io.taskq.queue.TaskFilter;
+import io.taskq.queue.TaskLog;
+import io.taskq.queue.TaskStatus;
+import io.taskq.store.TaskStore;
+import io.vertx.core.Future;
+import io.vertx.core.json.Json;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+public final class PgTaskStore implements TaskStore {
+
+  private final Pool pool;
+
+  public PgTaskStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  @Override
+  public Future<Insertion> insertIfAbsent(long projectId, NewTask t) {
+    return insertIfAbsent(projectId, t, 3);
+  }
+
+  private Future<Insertion> insertIfAbsent(long projectId, NewTask t, int triesLeft) {
+    Tuple args = Tuple.tuple()
+        .addLong(projectId).addString(t.type()).addInteger(t.typeVersion())
+        .addString(t.title()).addString(t.description()).addString(t.params().encode())
+        .addInteger(t.priority()).addString(t.externalId()).addString(t.milestoneId())
+        .addString(t.dedupeKey()).addOffsetDateTime(t.runAt() == null ? null : t.runAt().atOffset(ZoneOffset.UTC))
+        .addInteger(t.maxAttempts()).addInteger(t.leaseSeconds());
+    return pool.preparedQuery(TaskSql.INSERT).execute(args)
+        .compose(rows -> {
+          if (rows.size() > 0) {
+            Row row = rows.iterator().next();
+            return Future.succeededFuture(new Insertion(Rows.task(row), row.getBoolean("applied")));
+          }
+          // The task we collided with was committed after our snapshot: look again, afresh.
+          return pool.preparedQuery(TaskSql.FIND_BY_IDENTITY)
+              .execute(Tuple.of(projectId, t.externalId(), t.dedupeKey()))
+              .compose(found -> found.size() > 0
+                  ? Future.succeededFuture(new Insertion(Rows.task(found.iterator().next()), false))
+                  // It vanished again (finished between the two statements): try again, a few times.
+                  : triesLeft > 1 ? insertIfAbsent(projectId, t, triesLeft - 1)
+                  : Future.failedFuture(new Unavailable("the task's identity kept changing hands; retry the request")));
+        })
+        .recover(PgErrors.translate());
+  }
+
+  @Override
+  public Future<BulkInsertion> insertAllIfAbsent(long projectId, List<NewTask> tasks, DuplicateStrategy strategy) {
+    return pool.withTransaction(conn -> lockTitlesIfChecked(conn, projectId, strategy)
+            .compose(v -> conn.preparedQuery(insertAllStatement(strategy)).execute(bulkArguments(projectId, tasks)))
+            .compose(rows -> {
+              Map<Integer, Task> created = new HashMap<>();
+              for (Row row : rows) {
+                created.put(row.getInteger("ord"), Rows.task(row));
+              }
+              if (created.size() == tasks.size()) {
+                return Future.succeededFuture(new BulkInsertion(created, List.of()));
+              }
+              return findCollisions(conn, projectId, tasks, created, strategy)
+                  .map(existing -> new BulkInsertion(created, existing));
+            }))
+        .recover(PgErrors.translate());
+  }
+
+  private static Future<Void> lockTitlesIfChecked(SqlConnection conn, long projectId, DuplicateStrategy strategy) {
+    if (strategy != DuplicateStrategy.TITLE && strategy != DuplicateStrategy.TITLE_AND_MILESTONE) {
+      return Future.succeededFuture();
+    }
+    return conn.preparedQuery(TaskSql.LOCK_PROJECT_TITLES).execute(Tuple.of(projectId)).mapEmpty();
+  }
+
+  private static String insertAllStatement(DuplicateStrategy strategy) {
+    return switch (strategy) {
+      case TITLE -> TaskSql.INSERT_ALL_UNLESS_TITLE_EXISTS;
+      case TITLE_AND_MILESTONE -> TaskSql.INSERT_ALL_UNLESS_TITLE_AND_MILESTONE_EXIST;
+      case EXTERNAL_ID, NONE -> TaskSql.INSERT_ALL;
+    };
+  }
+
+  private static Tuple bulkArguments(long projectId, List<NewTask> tasks) {
+    int n = tasks.size();
+    Integer[] ord = new Integer[n];
+    String[] type = new String[n];
+    Integer[] typeVersion = new Integer[n];
+    String[] title = new String[n];
+    String[] description = new String[n];
+    String[] params = new String[n];
+    Integer[] priority = new Integer[n];
+    String[] externalId = new String[n];
+    String[] milestoneId = new String[n];
+    String[] dedupeKey = new String[n];
+    String[] runAt = new String[n];
+    Integer[] maxAttempts = new Integer[n];
+    Integer[] leaseSeconds = new Integer[n];
+    for (int i = 0; i < n; i++) {
+      NewTask t = tasks.get(i);
+      ord[i] = i;
+      type[i] = t.type();
+      typeVersion[i] = t.typeVersion();
+      title[i] = t.title();
+      description[i] = t.description();
+      params[i] = t.params().encode();
+      priority[i] = t.priority();
+      externalId[i] = t.externalId();
+      milestoneId[i] = t.milestoneId();
+      dedupeKey[i] = t.dedupeKey();
+      runAt[i] = t.runAt() == null ? null : t.runAt().toString();
+      maxAttempts[i] = t.maxAttempts();
+      leaseSeconds[i] = t.leaseSeconds();
+    }
+    return Tuple.tuple().addLong(projectId)
+        .addArrayOfInteger(ord).addArrayOfString(type).addArrayOfInteger(typeVersion)
+        .addArrayOfString(title).addArrayOfString(description).addArrayOfString(params)
+        .addArrayOfInteger(priority).addArrayOfString(externalId).addArrayOfString(milestoneId)
+        .addArrayOfString(dedupeKey).addArrayOfString(runAt).addArrayOfInteger(maxAttempts)
+        .addArrayOfInteger(leaseSeconds);
+  }
+
+  private static Future<List<Task>> findCollisions(
+      SqlConnection conn, long projectId, List<NewTask> tasks, Map<Integer, Task> created, DuplicateStrategy strategy) {
+    List<String> externalIds = new ArrayList<>();
+    List<String> dedupeKeys = new ArrayList<>();
+    List<String> titles = new ArrayList<>();
+    boolean titlesMatter = strategy == DuplicateStrategy.TITLE || strategy == DuplicateStrategy.TITLE_AND_MILESTONE;
+    for (int i = 0; i < tasks.size(); i++) {
+      if (created.containsKey(i)) {
+        continue;
+      }
+      NewTask t = tasks.get(i);
+      if (t.externalId() != null) {
+        externalIds.add(t.externalId());
+      }
+      if (t.dedupeKey() != null) {
+        dedupeKeys.add(t.dedupeKey());
+      }
+      if (titlesMatter && t.title() != null) {
+        titles.add(t.title().toLowerCase(Locale.ROOT));
+      }
+    }
+    return conn.preparedQuery(TaskSql.FIND_COLLISIONS)
+        .execute(Tuple.of(projectId, externalIds.toArray(String[]::new), dedupeKeys.toArray(String[]::new),
+            titles.toArray(String[]::new)))
+        .map(PgTaskStore::tasks);
+  }
+
+  @Override
+  public Future<Optional<Task>> find(long projectId, long taskId) {
+    return pool.preparedQuery(TaskSql.FIND).execute(Tuple.of(projectId, taskId))
+        .map(rows -> rows.size() == 0 ? Optional.<Task>empty() : Optional.of(Rows.task(rows.iterator().next())))
+        .recover(PgErrors.translate());
+  }
+
+  @Override
+  public Future<List<Task>> list(long projectId, TaskFilter f) {
+    Tuple args = Tuple.tuple().addLong(projectId).addLong(f.after())
+        .addString(f.status() == null ? null : f.status().wireName())
+        .addString(f.type()).addString(f.externalId()).addString(f.workerId()).addInteger(f.limit());
+    return pool.preparedQuery(TaskSql.LIST).execute(args).map(PgTaskStore::tasks).recover(PgErrors.translate());
+  }
+
+  @Override
+  public Future<Optional<List<TaskLog>>> logs(long projectId, long taskId, long after, int limit) {
+    return pool.preparedQuery(TaskSql.LOGS).execute(Tuple.of(projectId, taskId, after, limit))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return Optional.<List<TaskLog>>empty();
+          }
+          List<TaskLog> logs = new ArrayList<>(rows.size());
+          for (Row row : rows) {
+            if (row.getLong("id") != null) {
+              logs.add(Rows.taskLog(row));
+            }
+          }
+          return Optional.of(logs);
+        })
+        .recover(PgErrors.translate());
+  }
+
+  @Override
+  public Future<List<Task>> claimAvailable(long projectId, String workerId, List<String> types, int limit, Integer leaseSeconds) {
+    Tuple args = Tuple.tuple().addLong(projectId).addArrayOfString(types.toArray(String[]::new))
+        .addInteger(limit).addString(workerId).addInteger(leaseSeconds);
+    return pool.preparedQuery(TaskSql.CLAIM).execute(args).map(PgTaskStore::tasks).recover(PgErrors.translate());
+  }
+
+  @Override
+  public Future<Transition> heartbeatIfLeaseHeld(long projectId, long taskId, UUID leaseId, Integer leaseSeconds) {
+    return leaseHolderChange(TaskSql.HEARTBEAT, Tuple.tuple().addLong(projectId).addLong(taskId).addUUID(leaseId)
+        .addInteger(leaseSeconds), leaseId, true);
+  }
+
+  @Override
+  public Future<Transition> completeIfLeaseHeld(long projectId, long taskId, UUID leaseId, Object result) {
+    return leaseHolderChange(TaskSql.COMPLETE, Tuple.tuple().addLong(projectId).addLong(taskId).addUUID(leaseId)
+        .addString(result == null ? null : Json.encode(result)), leaseId, true);
+  }
+
+  @Override
+  public Future<Transition> failIfLeaseHeld(
+      long projectId, long taskId, UUID leaseId, String error, boolean retryable, RetryPolicy retry) {
+    return leaseHolderChange(TaskSql.FAIL, Tuple.tuple().addLong(projectId).addLong(taskId).addUUID(leaseId)
+        .addString(error).addBoolean(retryable).addDouble(retry.baseSeconds()).addDouble(retry.capSeconds())
+        .addDouble(retry.jitter()), leaseId, true);
+  }
+
+  /**
+   * Runs a lease-guarded change. If it did not apply although the task, as the statement saw
+   * it, still held this lease, a concurrent change committed after the statement's snapshot
+   * (two requests with one lease racing): ask once more, with a fresh snapshot, so the answer
+   * reflects what actually happened.
+   */
+  private Future<Transition> leaseHolderChange(String sql, Tuple args, UUID leaseId, boolean mayRetry) {
+    return guardedChange(sql, args).compose(transition -> {
+      boolean sawOurLiveLease = !transition.applied() && transition.task()
+          .filter(t -> t.status() == TaskStatus.CLAIMED && leaseId.equals(t.leaseId()))
+          .filter(t -> t.leaseExpiresAt() != null && t.leaseExpiresAt().isAfter(Instant.now()))
+          .isPresent();
+      return sawOurLiveLease && mayRetry ? leaseHolderChange(sql, args, leaseId, false) : Future.succeededFuture(transition);
+    });
+  }
+
+  @Override
+  public Future<Transition> cancelIfUnfinished(long projectId, long taskId) {
+    return guardedChange(TaskSql.CANCEL, Tuple.of(projectId, taskId));
+  }
+
+  @Override
+  public Future<Transition> retryIfFinishedUnsuccessfully(long projectId, long taskId) {
+    return guardedChange(TaskSql.RETRY, Tuple.of(projectId, taskId));
+  }
+
+  private Future<Transition> guardedChange(String sql, Tuple args) {
+    return pool.preparedQuery(sql).execute(args)
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return new Transition(false, Optional.<Task>empty());
+          }
+          Row row = rows.iterator().next();
+          return new Transition(row.getBoolean("applied"), Optional.of(Rows.task(row)));
+        })
+        .recover(PgErrors.translate());
+  }
+
+  @Override
+  public Future<List<Task>> sweepExpiredLeases(int limit) {
+    return pool.preparedQuery(TaskSql.SWEEP_EXPIRED_LEASES).execute(Tuple.of(limit))
+        .map(PgTaskStore::tasks).recover(PgErrors.translate());
+  }
+
+  private static List<Task> tasks(RowSet<Row> rows) {
+    List<Task> tasks = new ArrayList<>(rows.size());
+    for (Row row : rows) {
+      tasks.add(Rows.task(row));
+    }
+    return tasks;
+  }
+}

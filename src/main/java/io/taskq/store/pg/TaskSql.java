@@ -1,0 +1,309 @@
+package io.taskq.store.pg;
+
+/**
+ * Every statement of the tasks aggregate. Each state change writes its audit row in a
+ * data-modifying CTE of the same statement: one round trip, and no change without its log.
+ *
+ * <p>Guarded changes (heartbeat, complete, fail, cancel, retry) answer one row: either the
+ * changed task ({@code applied = true}) or, when the guard did not hold, the task as the
+ * statement found it ({@code applied = false}), so the caller can tell "no such task" from
+ * "stale lease" or "already finished" without a second query.
+ */
+final class TaskSql {
+
+  private TaskSql() {
+  }
+
+  /** Statuses in which a task is live: they take part in dedupe-key uniqueness. */
+  private static final String LIVE = "('pending', 'claimed', 'blocked')";
+
+  /**
+   * Inserts one task unless its external id or live dedupe key is taken; otherwise answers the
+   * task that holds it. $1 project_id, $2 type, $3 type_version, $4 title, $5 description,
+   * $6 params (JSON text), $7 priority, $8 external_id, $9 milestone_id, $10 dedupe_key,
+   * $11 run_at (null: now), $12 max_attempts, $13 lease_seconds.
+   *
+   * <p>When the conflicting row was committed by a concurrent request after this statement's
+   * snapshot, the fallback SELECT cannot see it and no row comes back; the caller then runs
+   * {@link #FIND_BY_IDENTITY}, whose fresh snapshot does.
+   */
+  static final String INSERT = """
+      WITH inserted AS (
+          INSERT INTO tasks (project_id, type, type_version, title, description, params, priority,
+                             external_id, milestone_id, dedupe_key, run_at, max_attempts, lease_seconds)
+          VALUES ($1, $2, $3, $4, $5, $6::text::jsonb, $7, $8, $9, $10, coalesce($11, now()), $12, $13)
+          ON CONFLICT DO NOTHING
+          RETURNING *
+      ), logged AS (
+          INSERT INTO task_logs (task_id, event) SELECT id, 'created' FROM inserted
+      )
+      SELECT true AS applied, * FROM inserted
+      UNION ALL
+      (SELECT false AS applied, t.* FROM tasks t
+        WHERE t.project_id = $1 AND NOT EXISTS (SELECT 1 FROM inserted)
+          AND (t.external_id = $8 OR (t.dedupe_key = $10 AND t.status IN %s))
+        ORDER BY (t.external_id = $8) DESC NULLS LAST
+        LIMIT 1)
+      """.formatted(LIVE);
+
+  /** The task holding an external id or live dedupe key. $1 project_id, $2 external_id, $3 dedupe_key. */
+  static final String FIND_BY_IDENTITY = """
+      SELECT false AS applied, * FROM tasks
+       WHERE project_id = $1 AND (external_id = $2 OR (dedupe_key = $3 AND status IN %s))
+       ORDER BY (external_id = $2) DESC NULLS LAST
+       LIMIT 1
+      """.formatted(LIVE);
+
+  /**
+   * Inserts many tasks from parallel arrays, skipping those whose external id or live dedupe
+   * key is taken, and answers each created task with the index of its item. Ids are drawn in
+   * the input CTE so that RETURNING rows can be matched to items (RETURNING cannot see the
+   * source row). $1 project_id, $2 ord int[], $3 type text[], $4 type_version int[],
+   * $5 title text[], $6 description text[], $7 params text[] (JSON), $8 priority int[],
+   * $9 external_id text[], $10 milestone_id text[], $11 dedupe_key text[],
+   * $12 run_at text[] (ISO-8601, null: now), $13 max_attempts int[], $14 lease_seconds int[].
+   * The {@code %s} is filled once, at class load, by one of the title guards below.
+   */
+  private static final String INSERT_ALL_TEMPLATE = """
+      WITH input AS MATERIALIZED (
+          SELECT nextval(pg_get_serial_sequence('tasks', 'id')) AS id, i.*
+            FROM unnest($2::int[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::int[],
+                        $9::text[], $10::text[], $11::text[], $12::text[], $13::int[], $14::int[])
+                 AS i(ord, type, type_version, title, description, params, priority,
+                      external_id, milestone_id, dedupe_key, run_at, max_attempts, lease_seconds)
+      ), inserted AS (
+          INSERT INTO tasks (id, project_id, type, type_version, title, description, params, priority,
+                             external_id, milestone_id, dedupe_key, run_at, max_attempts, lease_seconds)
+          SELECT i.id, $1, i.type, i.type_version, i.title, i.description, i.params::jsonb, i.priority,
+                 i.external_id, i.milestone_id, i.dedupe_key, coalesce(i.run_at::timestamptz, now()),
+                 i.max_attempts, i.lease_seconds
+            FROM input i
+           WHERE %s
+           ORDER BY i.ord
+          ON CONFLICT DO NOTHING
+          RETURNING *
+      ), logged AS (
+          INSERT INTO task_logs (task_id, event) SELECT id, 'created' FROM inserted
+      )
+      SELECT i.ord, t.* FROM inserted t JOIN input i ON i.id = t.id ORDER BY i.ord
+      """;
+
+  static final String INSERT_ALL = INSERT_ALL_TEMPLATE.formatted("true");
+
+  static final String INSERT_ALL_UNLESS_TITLE_EXISTS = INSERT_ALL_TEMPLATE.formatted("""
+      (i.title IS NULL OR NOT EXISTS (
+                 SELECT 1 FROM tasks e WHERE e.project_id = $1 AND lower(e.title) = lower(i.title)))""");
+
+  static final String INSERT_ALL_UNLESS_TITLE_AND_MILESTONE_EXIST = INSERT_ALL_TEMPLATE.formatted("""
+      (i.title IS NULL OR NOT EXISTS (
+                 SELECT 1 FROM tasks e WHERE e.project_id = $1 AND lower(e.title) = lower(i.title)
+                    AND e.milestone_id IS NOT DISTINCT FROM i.milestone_id))""");
+
+  /**
+   * Serialises title-checked bulk inserts of one project: titles have no unique index (they
+   * are not unique in general), so two concurrent requests could both find a title absent.
+   * $1 project_id.
+   */
+  static final String LOCK_PROJECT_TITLES = "SELECT pg_advisory_xact_lock(hashtextextended('taskq.titles.' || $1::text, 0))";
+
+  /**
+   * Tasks a skipped bulk item may have collided with. $1 project_id, $2 external ids text[],
+   * $3 dedupe keys text[], $4 lower-cased titles text[] (empty unless a title strategy applies).
+   */
+  static final String FIND_COLLISIONS = """
+      SELECT * FROM tasks
+       WHERE project_id = $1
+         AND (external_id = ANY ($2::text[])
+              OR (dedupe_key = ANY ($3::text[]) AND status IN %s)
+              OR (title IS NOT NULL AND lower(title) = ANY ($4::text[])))
+       ORDER BY id
+      """.formatted(LIVE);
+
+  /** $1 project_id, $2 task id. */
+  static final String FIND = "SELECT * FROM tasks WHERE project_id = $1 AND id = $2";
+
+  /**
+   * Keyset page of a project's tasks. Null filters do not filter. $1 project_id, $2 after id,
+   * $3 status, $4 type, $5 external_id, $6 worker_id, $7 limit.
+   */
+  static final String LIST = """
+      SELECT * FROM tasks
+       WHERE project_id = $1 AND id > $2
+         AND ($3::text IS NULL OR status = $3)
+         AND ($4::text IS NULL OR type = $4)
+         AND ($5::text IS NULL OR external_id = $5)
+         AND ($6::text IS NULL OR worker_id = $6)
+       ORDER BY id
+       LIMIT $7
+      """;
+
+  /**
+   * A task's log, oldest first; one row with a null log id when the task has no entry past
+   * {@code after}, none when the task does not exist. $1 project_id, $2 task id, $3 after log id, $4 limit.
+   */
+  static final String LOGS = """
+      SELECT t.id AS task_id, l.id, l.event, l.worker_id, l.message, l.metadata, l.created_at
+        FROM tasks t
+        LEFT JOIN LATERAL (
+            SELECT * FROM task_logs WHERE task_id = t.id AND id > $3 ORDER BY id LIMIT $4
+        ) l ON true
+       WHERE t.project_id = $1 AND t.id = $2
+       ORDER BY l.id
+      """;
+
+  /**
+   * Claims up to $3 tasks in claim order. The candidates are a MATERIALIZED CTE, not a
+   * subquery in the UPDATE: the fence makes the planner lock exactly the rows LIMIT lets
+   * through, and SKIP LOCKED lets concurrent claimers pass each other's rows instead of
+   * queueing on them. $1 project_id, $2 types text[] (empty: any), $3 limit, $4 worker_id,
+   * $5 lease seconds (null: the task's own).
+   */
+  static final String CLAIM = """
+      WITH candidates AS MATERIALIZED (
+          SELECT id FROM tasks
+           WHERE project_id = $1 AND status = 'pending' AND run_at <= now()
+             AND (cardinality($2::text[]) = 0 OR type = ANY ($2::text[]))
+           ORDER BY priority DESC, run_at, id
+           LIMIT $3
+             FOR UPDATE SKIP LOCKED
+      ), claimed AS (
+          UPDATE tasks t
+             SET status = 'claimed', worker_id = $4, lease_id = gen_random_uuid(), claimed_at = now(),
+                 lease_expires_at = now() + make_interval(secs => coalesce($5::int, t.lease_seconds)),
+                 attempts = t.attempts + 1
+            FROM candidates c
+           WHERE t.id = c.id
+          RETURNING t.*
+      ), logged AS (
+          INSERT INTO task_logs (task_id, event, worker_id, metadata)
+          SELECT id, 'claimed', worker_id,
+                 jsonb_build_object('lease_id', lease_id, 'attempt', attempts, 'lease_expires_at', lease_expires_at)
+            FROM claimed
+      )
+      SELECT * FROM claimed ORDER BY priority DESC, run_at, id
+      """;
+
+  /** The guard every lease-holder action shares: the lease is the task's current, unexpired one. */
+  private static final String LEASE_HELD =
+      "id = $2 AND project_id = $1 AND lease_id = $3 AND status = 'claimed' AND lease_expires_at > now()";
+
+  /** The task as found, when a guarded change did not apply. $1 project_id, $2 task id. */
+  private static final String AS_FOUND_UNLESS = """
+      SELECT true AS applied, * FROM changed
+      UNION ALL
+      SELECT false AS applied, * FROM tasks WHERE project_id = $1 AND id = $2 AND NOT EXISTS (SELECT 1 FROM changed)
+      """;
+
+  /** $1 project_id, $2 task id, $3 lease_id, $4 lease seconds (null: the task's own). */
+  static final String HEARTBEAT = """
+      WITH changed AS (
+          UPDATE tasks SET lease_expires_at = now() + make_interval(secs => coalesce($4::int, lease_seconds))
+           WHERE %s
+          RETURNING *
+      ), logged AS (
+          INSERT INTO task_logs (task_id, event, worker_id, metadata)
+          SELECT id, 'heartbeat', worker_id, jsonb_build_object('lease_expires_at', lease_expires_at) FROM changed
+      )
+      %s""".formatted(LEASE_HELD, AS_FOUND_UNLESS);
+
+  /** $1 project_id, $2 task id, $3 lease_id, $4 result (JSON text, null: none). */
+  static final String COMPLETE = """
+      WITH changed AS (
+          UPDATE tasks SET status = 'completed', result = $4::text::jsonb, completed_at = now(), lease_expires_at = NULL
+           WHERE %s
+          RETURNING *
+      ), logged AS (
+          INSERT INTO task_logs (task_id, event, worker_id) SELECT id, 'completed', worker_id FROM changed
+      )
+      %s""".formatted(LEASE_HELD, AS_FOUND_UNLESS);
+
+  /**
+   * Fails the attempt: back to pending after a backoff while retryable and attempts remain,
+   * else failed for good. The backoff is {@link io.taskq.config.RetryPolicy#delaySeconds}:
+   * min(cap, base * 2^(attempts-1)) * (1 - jitter * random()). $1 project_id, $2 task id,
+   * $3 lease_id, $4 error, $5 retryable, $6 base seconds, $7 cap seconds, $8 jitter.
+   */
+  static final String FAIL = """
+      WITH changed AS (
+          UPDATE tasks t
+             SET status = CASE WHEN $5 AND t.attempts < t.max_attempts THEN 'pending' ELSE 'failed' END,
+                 run_at = CASE WHEN $5 AND t.attempts < t.max_attempts
+                               THEN now() + make_interval(secs =>
+                                    least($7::float8, $6::float8 * power(2, greatest(t.attempts - 1, 0)))
+                                    * (1 - $8::float8 * random()))
+                               ELSE t.run_at END,
+                 lease_id = CASE WHEN $5 AND t.attempts < t.max_attempts THEN NULL ELSE t.lease_id END,
+                 lease_expires_at = NULL,
+                 error_message = $4
+           WHERE %s
+          RETURNING *
+      ), logged AS (
+          INSERT INTO task_logs (task_id, event, worker_id, message, metadata)
+          SELECT id, 'failed', worker_id, $4,
+                 jsonb_build_object('attempt', attempts, 'retryable', $5, 'will_retry', status = 'pending',
+                                    'next_run_at', CASE WHEN status = 'pending' THEN run_at END)
+            FROM changed
+      )
+      %s""".formatted(LEASE_HELD, AS_FOUND_UNLESS);
+
+  /** $1 project_id, $2 task id. Pending, claimed or blocked become cancelled; a holder's lease dies with it. */
+  static final String CANCEL = """
+      WITH changed AS (
+          UPDATE tasks SET status = 'cancelled', lease_id = NULL, lease_expires_at = NULL
+           WHERE project_id = $1 AND id = $2 AND status IN %s
+          RETURNING *
+      ), logged AS (
+          INSERT INTO task_logs (task_id, event) SELECT id, 'cancelled' FROM changed
+      )
+      %s""".formatted(LIVE, AS_FOUND_UNLESS);
+
+  /** $1 project_id, $2 task id. Failed or cancelled become pending again, with a fresh set of attempts. */
+  static final String RETRY = """
+      WITH previous AS (
+          SELECT id, status, error_message FROM tasks
+           WHERE project_id = $1 AND id = $2 AND status IN ('failed', 'cancelled')
+             FOR UPDATE
+      ), changed AS (
+          UPDATE tasks t
+             SET status = 'pending', attempts = 0, run_at = now(), worker_id = NULL, lease_id = NULL,
+                 lease_expires_at = NULL, claimed_at = NULL, completed_at = NULL, result = NULL, error_message = NULL
+            FROM previous p
+           WHERE t.id = p.id
+          RETURNING t.*
+      ), logged AS (
+          INSERT INTO task_logs (task_id, event, metadata)
+          SELECT p.id, 'retried', jsonb_build_object('previous_status', p.status, 'previous_error', p.error_message)
+            FROM previous p JOIN changed c ON c.id = p.id
+      )
+      %s""".formatted(AS_FOUND_UNLESS);
+
+  /**
+   * Returns lapsed leases to the queue, or fails the task when its attempts are used up.
+   * SKIP LOCKED and the re-checked guard make concurrent sweeps on several instances safe:
+   * each lapsed lease is swept once. $1 batch size.
+   */
+  static final String SWEEP_EXPIRED_LEASES = """
+      WITH expired AS MATERIALIZED (
+          SELECT id, worker_id, lease_id FROM tasks
+           WHERE status = 'claimed' AND lease_expires_at <= now()
+           ORDER BY lease_expires_at
+           LIMIT $1
+             FOR UPDATE SKIP LOCKED
+      ), swept AS (
+          UPDATE tasks t
+             SET status = CASE WHEN t.attempts < t.max_attempts THEN 'pending' ELSE 'failed' END,
+                 error_message = CASE WHEN t.attempts < t.max_attempts THEN t.error_message
+                                      ELSE 'lease expired on the last attempt' END,
+                 lease_id = NULL, lease_expires_at = NULL
+            FROM expired e
+           WHERE t.id = e.id AND t.status = 'claimed' AND t.lease_expires_at <= now()
+          RETURNING t.*
+      ), logged AS (
+          INSERT INTO task_logs (task_id, event, worker_id, metadata)
+          SELECT s.id, 'lease_expired', e.worker_id,
+                 jsonb_build_object('lease_id', e.lease_id, 'attempt', s.attempts, 'next_status', s.status)
+            FROM swept s JOIN expired e ON e.id = s.id
+      )
+      SELECT * FROM swept
+      """;
+}

@@ -5,6 +5,7 @@ import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -34,19 +35,25 @@ public final class DedupeKeys {
     } else if (value instanceof Map<?, ?> map) {
       writeObject(map, out);
     } else if (value instanceof JsonArray array) {
-      out.append('[');
-      for (int i = 0; i < array.size(); i++) {
-        if (i > 0) {
-          out.append(',');
-        }
-        write(array.getValue(i), out);
-      }
-      out.append(']');
+      writeArray(array.getList(), out);
+    } else if (value instanceof List<?> list) {
+      writeArray(list, out);
     } else if (value instanceof Number number) {
       out.append(new BigDecimal(number.toString()).stripTrailingZeros().toPlainString());
     } else {
       out.append(Json.encode(value));
     }
+  }
+
+  private static void writeArray(List<?> items, StringBuilder out) {
+    out.append('[');
+    for (int i = 0; i < items.size(); i++) {
+      if (i > 0) {
+        out.append(',');
+      }
+      write(items.get(i), out);
+    }
+    out.append(']');
   }
 
   private static void writeObject(Map<?, ?> map, StringBuilder out) {

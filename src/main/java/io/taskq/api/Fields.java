@@ -5,6 +5,7 @@ import io.taskq.error.FieldError;
 import io.taskq.error.Invalid;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -48,7 +49,7 @@ final class Fields {
     }
     Object value;
     try {
-      value = new JsonArray("[" + buffer.toString() + "]").getValue(0);
+      value = Json.decodeValue(buffer);
     } catch (DecodeException e) {
       throw new BadRequest("the body is not valid JSON: " + firstLine(e.getMessage()));
     }

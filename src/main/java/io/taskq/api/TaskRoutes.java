@@ -117,11 +117,18 @@ final class TaskRoutes {
         drafts.add(null);
       }
     }
-    if (!errors.isEmpty()) {
-      long bad = errors.stream().map(FieldError::index).distinct().count();
-      throw new Invalid(bad + " of " + items.size() + " tasks are invalid; nothing was created", errors);
-    }
     DuplicateStrategy chosen = strategy;
+    if (!errors.isEmpty()) {
+      // Some items are unreadable: still check the others against their types, so that the
+      // answer lists every bad item at once.
+      List<TaskDraft> readable = new ArrayList<>(drafts);
+      errors.stream().map(FieldError::index).forEach(i -> readable.set(i, null));
+      Responses.reply(rc, inProject(project, projectId -> tasks.faultsOf(readable).compose(more -> {
+        errors.addAll(more);
+        return Future.<JsonObject>failedFuture(TaskService.invalidItems(errors, items.size()));
+      })), 201, json -> json);
+      return;
+    }
     Responses.reply(rc, inProject(project, projectId -> tasks.createAll(projectId, drafts, chosen)),
         201, Representations::bulkOutcome);
   }

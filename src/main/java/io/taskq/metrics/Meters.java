@@ -10,7 +10,7 @@ import io.micrometer.core.instrument.MeterRegistry;
  * <table>
  *   <caption>Metrics</caption>
  *   <tr><th>name</th><th>labels</th><th>meaning</th></tr>
- *   <tr><td>taskq_tasks_created_total</td><td>project, type</td><td>tasks created (not counting duplicates answered with the existing task)</td></tr>
+ *   <tr><td>taskq_tasks_enqueued_total</td><td>project, type</td><td>tasks created (not counting duplicates answered with the existing task)</td></tr>
  *   <tr><td>taskq_tasks_claimed_total</td><td>project, type</td><td>tasks handed to a worker</td></tr>
  *   <tr><td>taskq_tasks_completed_total</td><td>project, type</td><td>tasks completed</td></tr>
  *   <tr><td>taskq_tasks_failed_total</td><td>project, type, final</td><td>failed attempts; final="true" when the task failed for good</td></tr>
@@ -19,7 +19,8 @@ import io.micrometer.core.instrument.MeterRegistry;
  */
 public final class Meters {
 
-  public static final String CREATED = "taskq.tasks.created";
+  /** Not "taskq.tasks.created": OpenMetrics reserves the _created suffix, and the Prometheus registry strips it. */
+  public static final String CREATED = "taskq.tasks.enqueued";
   public static final String CLAIMED = "taskq.tasks.claimed";
   public static final String COMPLETED = "taskq.tasks.completed";
   public static final String FAILED = "taskq.tasks.failed";

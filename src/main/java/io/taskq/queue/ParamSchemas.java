@@ -39,13 +39,15 @@ public final class ParamSchemas {
   /** A validator for {@code schema}, or Invalid listing why the schema is not one. */
   public Validator compile(JsonObject schema, String pointer) {
     Draft draft = draftOf(schema, pointer);
-    OutputUnit metaCheck = metaValidators.get(draft).validate(schema);
+    // The validator annotates the schema it is given (it adds __absolute_uri__ keys): hand it
+    // copies, so that what is stored and compared stays what the client sent.
+    OutputUnit metaCheck = metaValidators.get(draft).validate(schema.copy());
     if (!Boolean.TRUE.equals(metaCheck.getValid())) {
       throw new Invalid("param_schema is not a valid " + draft.getIdentifier() + " schema",
           violations(metaCheck, pointer, null));
     }
     try {
-      return Validator.create(JsonSchema.of(schema), options(draft));
+      return Validator.create(JsonSchema.of(schema.copy()), options(draft));
     } catch (RuntimeException e) {
       throw Invalid.of(pointer, "param_schema cannot be compiled: " + e.getMessage());
     }

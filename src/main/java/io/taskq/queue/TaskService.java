@@ -15,12 +15,10 @@ import io.taskq.store.TaskStore.Transition;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 
@@ -60,11 +58,42 @@ public final class TaskService {
    * the request are resolved here (the first wins); duplicates of stored tasks by the database.
    */
   public Future<BulkOutcome> createAll(long projectId, List<TaskDraft> drafts, DuplicateStrategy strategy) {
-    Set<String> typeKeys = new LinkedHashSet<>();
-    drafts.forEach(d -> typeKeys.add(typeKey(d.type(), d.typeVersion())));
+    return resolveAll(drafts).compose(tasks -> {
+      List<FieldError> errors = new ArrayList<>();
+      List<NewTask> checked = check(drafts, tasks, errors);
+      if (!errors.isEmpty()) {
+        return Future.failedFuture(invalidItems(errors, drafts.size()));
+      }
+      return insertDistinct(projectId, checked, strategy);
+    });
+  }
+
+  /**
+   * The faults of bulk items against their types (unknown type, params against the schema);
+   * null items, already found unreadable, are passed over.
+   */
+  public Future<List<FieldError>> faultsOf(List<TaskDraft> drafts) {
+    return resolveAll(drafts).map(types -> {
+      List<FieldError> errors = new ArrayList<>();
+      check(drafts, types, errors);
+      return errors;
+    });
+  }
+
+  public static Invalid invalidItems(List<FieldError> errors, int total) {
+    errors.sort(java.util.Comparator.comparing(e -> e.index() == null ? -1 : e.index()));
+    long bad = errors.stream().map(FieldError::index).distinct().count();
+    return new Invalid(bad + " of " + total + " tasks are invalid; nothing was created", errors);
+  }
+
+  /** Looks up each distinct type the drafts name, once. */
+  private Future<Map<String, Optional<ResolvedType>>> resolveAll(List<TaskDraft> drafts) {
     Map<String, Optional<ResolvedType>> resolved = new HashMap<>();
     Future<Void> lookups = Future.succeededFuture();
     for (TaskDraft d : drafts) {
+      if (d == null) {
+        continue;
+      }
       String key = typeKey(d.type(), d.typeVersion());
       if (resolved.containsKey(key)) {
         continue;
@@ -75,20 +104,16 @@ public final class TaskService {
         return null;
       }));
     }
-    return lookups.compose(v -> {
-      List<FieldError> errors = new ArrayList<>();
-      List<NewTask> tasks = new ArrayList<>(drafts.size());
-      for (int i = 0; i < drafts.size(); i++) {
-        TaskDraft d = drafts.get(i);
-        tasks.add(resolve(d, resolved.get(typeKey(d.type(), d.typeVersion())), "/tasks/" + i, i, errors));
-      }
-      if (!errors.isEmpty()) {
-        return Future.failedFuture(new Invalid(
-            errors.stream().map(FieldError::index).distinct().count() + " of " + drafts.size()
-                + " tasks are invalid; nothing was created", errors));
-      }
-      return insertDistinct(projectId, tasks, strategy);
-    });
+    return lookups.map(v -> resolved);
+  }
+
+  private static List<NewTask> check(List<TaskDraft> drafts, Map<String, Optional<ResolvedType>> types, List<FieldError> errors) {
+    List<NewTask> tasks = new ArrayList<>(drafts.size());
+    for (int i = 0; i < drafts.size(); i++) {
+      TaskDraft d = drafts.get(i);
+      tasks.add(d == null ? null : resolve(d, types.get(typeKey(d.type(), d.typeVersion())), "/tasks/" + i, i, errors));
+    }
+    return tasks;
   }
 
   private Future<BulkOutcome> insertDistinct(long projectId, List<NewTask> tasks, DuplicateStrategy strategy) {

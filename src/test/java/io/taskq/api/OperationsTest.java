@@ -26,8 +26,8 @@ class OperationsTest extends ServerTest {
         .expect(200);
     String metrics = anonymous().get("/metrics").expect(200).body().toString();
     String labels = "project=\"" + project + "\",type=\"" + type + "\"";
-    for (String name : new String[] {"taskq_tasks_created_total", "taskq_tasks_claimed_total", "taskq_tasks_completed_total"}) {
-      assertTrue(metrics.contains(name + "{" + labels + "} 1.0"), name + " with " + labels);
+    for (String name : new String[] {"taskq_tasks_enqueued_total", "taskq_tasks_claimed_total", "taskq_tasks_completed_total"}) {
+      assertTrue(metrics.contains(name + "{" + labels + "} 1.0"), name + " with " + labels + " in\n" + metrics.lines().filter(l -> l.startsWith("taskq")).toList());
     }
     assertTrue(metrics.contains("vertx_http_server_requests_total"), "HTTP metrics");
     assertTrue(metrics.contains("vertx_pool_in_use"), "pool metrics");

@@ -13,6 +13,7 @@ import io.vertx.openapi.validation.ValidatableResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -40,11 +41,18 @@ public final class Contract {
   private Contract(Vertx vertx) throws Exception {
     String yaml = Files.readString(Path.of("openapi/taskq.yaml")).replace("application/problem+json", "application/json");
     Map<String, Object> raw = new Yaml().load(yaml);
+    // vertx-openapi 5.0 rejects a path segment such as "{taskId}:complete" (a template must fill
+    // its segment): load "{taskId}/:complete" instead and map it back when matching requests.
+    @SuppressWarnings("unchecked")
+    Map<String, Object> paths = (Map<String, Object>) raw.get("paths");
+    Map<String, Object> loadable = new LinkedHashMap<>();
+    paths.forEach((path, item) -> loadable.put(path.replaceAll("}:(?=[^/]*$)", "}/:"), item));
+    raw.put("paths", loadable);
     JsonObject json = new JsonObject(raw);
     contract = OpenAPIContract.from(vertx, json).await();
     validator = ResponseValidator.create(vertx, contract);
     for (Operation op : contract.operations()) {
-      String regex = Pattern.quote(op.getOpenAPIPath()).replaceAll("\\{[^}]+}", "\\\\E[^/:]+\\\\Q");
+      String regex = Pattern.quote(op.getOpenAPIPath().replace("}/:", "}:")).replaceAll("\\{[^}]+}", "\\\\E[^/:]+\\\\Q");
       routes.add(new Route(Pattern.compile(regex), op.getHttpMethod(), op));
     }
   }

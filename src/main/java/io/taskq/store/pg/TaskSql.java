@@ -104,7 +104,7 @@ final class TaskSql {
    * are not unique in general), so two concurrent requests could both find a title absent.
    * $1 project_id.
    */
-  static final String LOCK_PROJECT_TITLES = "SELECT pg_advisory_xact_lock(hashtextextended('taskq.titles.' || $1::text, 0))";
+  static final String LOCK_PROJECT_TITLES = "SELECT pg_advisory_xact_lock(hashtextextended('taskq.titles.' || $1::bigint, 0))";
 
   /**
    * Tasks a skipped bulk item may have collided with. $1 project_id, $2 external ids text[],

@@ -15,6 +15,11 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(EmbeddedDatabase.class.getName());
 
+  static {
+    // zonky relays initdb's and the server's chatter at INFO; our own line says what matters.
+    Logger.getLogger("io.zonky").setLevel(java.util.logging.Level.WARNING);
+  }
+
   private final EmbeddedPostgres postgres;
 
   private EmbeddedDatabase(EmbeddedPostgres postgres) {

@@ -21,6 +21,8 @@ class BadInputTest extends ServerTest {
     assertTrue(problem.getString("detail").contains("not valid JSON"), problem.encode());
     admin.postRaw("/projects/" + project + "/tasks", "[1,2]", "application/json").problem(400);
     admin.postRaw("/projects/" + project + "/tasks", "", "application/json").problem(400);
+    admin.postRaw("/projects/" + project + "/tasks", "   ", "application/json").problem(400);
+    admin.postRaw("/projects/" + project + "/tasks", "{\"type\": \"t\"} {}", "application/json").problem(400);
     assertNoTasks(project);
   }
 

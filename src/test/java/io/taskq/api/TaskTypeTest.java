@@ -32,6 +32,17 @@ class TaskTypeTest extends ServerTest {
   }
 
   @Test
+  void nestedSchemasRegisterAgainUnchanged() {
+    JsonObject nested = new JsonObject().put("type", "object").put("properties", new JsonObject()
+        .put("items", new JsonObject().put("type", "array").put("items", new JsonObject().put("type", "object")
+            .put("properties", new JsonObject().put("id", new JsonObject().put("type", "integer"))))));
+    JsonObject body = new JsonObject().put("name", "nested-" + UUID.randomUUID()).put("version", 1).put("param_schema", nested);
+    JsonObject created = admin.post("/task-types", body).expect(201).json();
+    assertEquals(nested, created.getJsonObject("param_schema"), "the schema is stored as sent");
+    admin.post("/task-types", body).expect(200);
+  }
+
+  @Test
   void draft7SchemasAreAccepted() {
     JsonObject schema = schema().put("$schema", "http://json-schema.org/draft-07/schema#");
     admin.post("/task-types", new JsonObject().put("name", "d7-" + UUID.randomUUID()).put("version", 1)

@@ -163,6 +163,20 @@ final class Fields {
     return null;
   }
 
+  /** A required positive id (JSON integer). */
+  Long id(String name) {
+    Object value = value(name);
+    if (missing(name, value, true)) {
+      return null;
+    }
+    Long whole = wholeNumber(value);
+    if (whole == null || whole < 1) {
+      fault(name, name + " must be a positive whole number");
+      return null;
+    }
+    return whole;
+  }
+
   boolean bool(String name, boolean fallback) {
     Object value = value(name);
     if (value == null) {

@@ -5,7 +5,11 @@ import io.taskq.error.BadRequest;
 import io.taskq.error.FieldError;
 import io.taskq.error.Invalid;
 import io.taskq.error.PayloadTooLarge;
+import io.taskq.error.TaskqException;
+import io.taskq.queue.Completion;
+import io.taskq.queue.AttemptFailure;
 import io.taskq.queue.DuplicateStrategy;
+import io.taskq.queue.ItemOutcome;
 import io.taskq.queue.ProjectService;
 import io.taskq.queue.Task;
 import io.taskq.queue.TaskDraft;
@@ -30,6 +34,7 @@ final class TaskRoutes {
 
   static final int MAX_BULK = 10_000;
   static final int MAX_CLAIM = 100;
+  static final int MAX_BATCH_CHANGES = 1000;
   static final int MAX_PAGE = 1000;
   static final int DEFAULT_PAGE = 100;
   private static final int MAX_ERROR_LENGTH = 65_536;
@@ -51,6 +56,8 @@ final class TaskRoutes {
     router.getWithRegex(TASKS).handler(this::list);
     router.postWithRegex(TASKS + ":bulk").handler(this::createAll);
     router.postWithRegex(TASKS + ":claim").handler(this::claim);
+    router.postWithRegex(TASKS + ":complete").handler(this::completeAll);
+    router.postWithRegex(TASKS + ":fail").handler(this::failAll);
     router.getWithRegex(TASK).handler(this::get);
     router.getWithRegex(TASK + "/logs").handler(this::logs);
     router.postWithRegex(TASK + ":heartbeat").handler(this::heartbeat);
@@ -246,6 +253,87 @@ final class TaskRoutes {
     body.rejectUnknown();
     body.throwIfInvalid();
     leaseAction(rc, () -> inProject(project, projectId -> tasks.fail(projectId, taskId, leaseId, error, retryable)));
+  }
+
+  /** Up to 1,000 completions, each under its own lease, in one statement; one outcome per item, in order. */
+  private void completeAll(RoutingContext rc) {
+    long project = authorize(rc, Permission.TASKS_CLAIM);
+    Fields body = Fields.of(Fields.body(rc), new ArrayList<>());
+    List<Completion> completions = new ArrayList<>();
+    forEachItem(body, "completions", (item, i) -> {
+      Long id = item.id("id");
+      UUID leaseId = item.uuid("lease_id", true);
+      Object result = item.any("result");
+      item.rejectUnknown();
+      completions.add(new Completion(project, id == null ? 0 : id, leaseId, result));
+    });
+    requireDistinctIds(body, "completions", completions.stream().map(Completion::taskId).toList());
+    Responses.reply(rc, inProject(project, p -> tasks.completeAll(completions)), 200, TaskRoutes::outcomes);
+  }
+
+  /** Up to 1,000 failed attempts, each under its own lease, in one statement; one outcome per item, in order. */
+  private void failAll(RoutingContext rc) {
+    long project = authorize(rc, Permission.TASKS_CLAIM);
+    Fields body = Fields.of(Fields.body(rc), new ArrayList<>());
+    List<AttemptFailure> failures = new ArrayList<>();
+    forEachItem(body, "failures", (item, i) -> {
+      Long id = item.id("id");
+      UUID leaseId = item.uuid("lease_id", true);
+      String error = item.string("error", true, MAX_ERROR_LENGTH);
+      boolean retryable = item.bool("retryable", true);
+      item.rejectUnknown();
+      failures.add(new AttemptFailure(project, id == null ? 0 : id, leaseId, error, retryable));
+    });
+    requireDistinctIds(body, "failures", failures.stream().map(AttemptFailure::taskId).toList());
+    Responses.reply(rc, inProject(project, p -> tasks.failAll(failures)), 200, TaskRoutes::outcomes);
+  }
+
+  private interface ItemReader {
+    void read(Fields item, int index);
+  }
+
+  /** Reads the array {@code name} of 1..MAX_BATCH_CHANGES objects; any fault fails the whole request (422). */
+  private static void forEachItem(Fields body, String name, ItemReader reader) {
+    JsonArray items = body.array(name, true);
+    body.rejectUnknown();
+    body.throwIfInvalid();
+    if (items.isEmpty() || items.size() > MAX_BATCH_CHANGES) {
+      body.fault(name, name + " must list 1 to " + MAX_BATCH_CHANGES + " items");
+      body.throwIfInvalid();
+    }
+    for (int i = 0; i < items.size(); i++) {
+      if (items.getValue(i) instanceof JsonObject object) {
+        reader.read(body.item(object, "/" + name + "/" + i, i), i);
+      } else {
+        body.errors().add(FieldError.atItem(i, "/" + name + "/" + i, "each item must be a JSON object"));
+      }
+    }
+    body.throwIfInvalid();
+  }
+
+  private static void requireDistinctIds(Fields body, String name, List<Long> ids) {
+    java.util.Set<Long> seen = new java.util.HashSet<>();
+    for (int i = 0; i < ids.size(); i++) {
+      if (!seen.add(ids.get(i))) {
+        body.errors().add(FieldError.atItem(i, "/" + name + "/" + i + "/id", "task " + ids.get(i) + " appears twice"));
+      }
+    }
+    body.throwIfInvalid();
+  }
+
+  private static JsonObject outcomes(List<ItemOutcome> outcomes) {
+    JsonArray results = new JsonArray();
+    for (ItemOutcome outcome : outcomes) {
+      JsonObject item = new JsonObject().put("id", outcome.taskId()).put("outcome", outcome.kind().wireName())
+          .put("status", outcome.task().map(t -> t.status().wireName()).orElse(null));
+      if (outcome.kind() == ItemOutcome.Kind.LEASE_CONFLICT || outcome.kind() == ItemOutcome.Kind.NOT_FOUND) {
+        TaskqException problem = outcome.problem(outcome.taskId());
+        item.put("problem", new JsonObject().put("type", problem.type()).put("title", problem.title())
+            .put("status", problem.status()).put("detail", problem.detail()));
+      }
+      results.add(item);
+    }
+    return new JsonObject().put("results", results);
   }
 
   /** Lease holders see their lease in the answer, as they did in the claim. */

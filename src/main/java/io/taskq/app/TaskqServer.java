@@ -97,7 +97,7 @@ public final class TaskqServer implements AutoCloseable {
       ProjectService projects = new ProjectService(new PgProjectStore(pool));
       TaskTypeService taskTypes = new TaskTypeService(new PgTaskTypeStore(pool), new ParamSchemas(vertx.fileSystem()), Clock.systemUTC());
       TaskService tasks = new TaskService(new PgTaskStore(pool), taskTypes, meters, config.retry());
-      ApiKeyService apiKeys = new ApiKeyService(new PgApiKeyStore(pool));
+      ApiKeyService apiKeys = new ApiKeyService(new PgApiKeyStore(pool), Clock.systemUTC());
       Services services = new Services(projects, taskTypes, tasks, apiKeys, new DatabaseHealth(pool), registry, contract());
 
       Optional<String> generated = await(apiKeys.bootstrapAdmin(config.adminKey()));

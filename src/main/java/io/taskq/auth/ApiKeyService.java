@@ -3,10 +3,15 @@ package io.taskq.auth;
 import io.taskq.error.Invalid;
 import io.taskq.store.ApiKeyStore;
 import io.vertx.core.Future;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Issues, lists, revokes and checks API keys. Secrets leave this class once, at creation. */
 public final class ApiKeyService {
@@ -15,10 +20,23 @@ public final class ApiKeyService {
   public record IssuedKey(ApiKey key, String secret) {
   }
 
-  private final ApiKeyStore store;
+  /**
+   * How long a looked-up key is trusted without asking the database again. Every request needs
+   * its key checked; a claim or complete would otherwise pay a second round trip. A revocation
+   * on this instance takes effect at once; on other instances within this time.
+   */
+  public static final Duration CACHE_TTL = Duration.ofSeconds(2);
 
-  public ApiKeyService(ApiKeyStore store) {
+  private record Cached(ApiKey key, Instant fetchedAt) {
+  }
+
+  private final ApiKeyStore store;
+  private final Clock clock;
+  private final Map<String, Cached> bySecretHash = new ConcurrentHashMap<>();
+
+  public ApiKeyService(ApiKeyStore store, Clock clock) {
     this.store = store;
+    this.clock = clock;
   }
 
   public Future<IssuedKey> issue(String name, Long projectId, Set<Permission> permissions) {
@@ -37,11 +55,28 @@ public final class ApiKeyService {
   }
 
   public Future<Boolean> revoke(UUID id) {
-    return store.revoke(id);
+    return store.revoke(id).onSuccess(found -> forget(id));
+  }
+
+  /** Drops a key from the cache (after a revocation here or, told by others, elsewhere). */
+  public void forget(UUID id) {
+    bySecretHash.values().removeIf(cached -> cached.key().id().equals(id));
   }
 
   public Future<Optional<ApiKey>> authenticate(String secret) {
-    return store.findActiveBySecretHash(Secrets.hash(secret));
+    String hash = Secrets.hash(secret);
+    Cached cached = bySecretHash.get(hash);
+    Instant now = clock.instant();
+    if (cached != null && cached.fetchedAt().plus(CACHE_TTL).isAfter(now)) {
+      return Future.succeededFuture(Optional.of(cached.key()));
+    }
+    return store.findActiveBySecretHash(hash).onSuccess(found -> {
+      if (found.isPresent()) {
+        bySecretHash.put(hash, new Cached(found.get(), now));
+      } else {
+        bySecretHash.remove(hash);
+      }
+    });
   }
 
   /**

@@ -13,6 +13,7 @@ import io.taskq.store.TaskStore.BulkInsertion;
 import io.taskq.store.TaskStore.Insertion;
 import io.taskq.store.TaskStore.Transition;
 import io.vertx.core.Future;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -20,21 +21,33 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.function.Function;
+import java.util.function.Supplier;
 
 /** The task life cycle: create, claim, heartbeat, complete, fail, cancel, retry. */
 public final class TaskService {
+
+  /** Lease-holder changes in flight at once (group commit): enough to keep a few connections busy. */
+  static final int CHANGES_IN_FLIGHT = 4;
+  /** Items of one group-committed statement. */
+  static final int MAX_BATCH = 1000;
 
   private final TaskStore store;
   private final TaskTypeService types;
   private final Meters meters;
   private final RetryPolicy retry;
+  private final ClaimCoalescers claims;
+  private final Coalescer<Completion, Transition> completions;
+  private final Coalescer<AttemptFailure, Transition> failures;
 
   public TaskService(TaskStore store, TaskTypeService types, Meters meters, RetryPolicy retry) {
     this.store = store;
     this.types = types;
     this.meters = meters;
     this.retry = retry;
+    this.claims = new ClaimCoalescers(store);
+    this.completions = new Coalescer<>(store::completeAllIfLeaseHeld, CHANGES_IN_FLIGHT, MAX_BATCH, c -> 1, Completion::taskId);
+    this.failures = new Coalescer<>(batch -> store.failAllIfLeaseHeld(batch, retry), CHANGES_IN_FLIGHT, MAX_BATCH, f -> 1,
+        AttemptFailure::taskId);
   }
 
   public Future<Insertion> create(long projectId, TaskDraft draft) {
@@ -216,45 +229,100 @@ public final class TaskService {
   }
 
   public Future<List<Task>> claim(long projectId, String workerId, List<String> types, int limit, Integer leaseSeconds) {
-    return store.claimAvailable(projectId, workerId, types, limit, leaseSeconds)
+    return claims.claim(projectId, types, new ClaimRequest(workerId, limit, leaseSeconds))
         .onSuccess(claimed -> claimed.forEach(t -> meters.claimed(projectId, t.type())));
   }
 
   public Future<Task> heartbeat(long projectId, long taskId, UUID leaseId, Integer leaseSeconds) {
-    return store.heartbeatIfLeaseHeld(projectId, taskId, leaseId, leaseSeconds)
-        .map(leaseHolderOutcome(taskId, t -> false));
+    return store.heartbeatIfLeaseHeld(projectId, taskId, leaseId, leaseSeconds).map(transition -> {
+      Task task = transition.task().orElseThrow(() -> taskNotFound(taskId));
+      if (!transition.applied()) {
+        throw Conflict.leaseNotHeld(taskId, task.status().wireName());
+      }
+      return task;
+    });
   }
 
   /** Completing again with the lease that completed the task answers the task: a safe retry. */
   public Future<Task> complete(long projectId, long taskId, UUID leaseId, Object result) {
-    return store.completeIfLeaseHeld(projectId, taskId, leaseId, result)
-        .onSuccess(tr -> {
-          if (tr.applied()) {
-            meters.completed(projectId, tr.task().orElseThrow().type());
-          }
-        })
-        .map(leaseHolderOutcome(taskId, t -> t.status() == TaskStatus.COMPLETED && leaseId.equals(t.leaseId())));
+    Completion completion = new Completion(projectId, taskId, leaseId, result);
+    return recheckIfRaced(completions.submit(completion), leaseId, () -> completions.submit(completion))
+        .map(transition -> {
+          ItemOutcome outcome = completionOutcome(taskId, leaseId, transition);
+          return outcome.task().filter(t -> outcome.kind() == ItemOutcome.Kind.COMPLETED)
+              .orElseThrow(() -> outcome.problem(taskId));
+        });
   }
 
   public Future<Task> fail(long projectId, long taskId, UUID leaseId, String error, boolean retryable) {
-    return store.failIfLeaseHeld(projectId, taskId, leaseId, error, retryable, retry)
-        .onSuccess(tr -> {
-          if (tr.applied()) {
-            Task t = tr.task().orElseThrow();
-            meters.failed(projectId, t.type(), t.status() == TaskStatus.FAILED);
-          }
-        })
-        .map(leaseHolderOutcome(taskId, t -> false));
+    AttemptFailure failure = new AttemptFailure(projectId, taskId, leaseId, error, retryable);
+    return recheckIfRaced(failures.submit(failure), leaseId, () -> failures.submit(failure))
+        .map(transition -> {
+          ItemOutcome outcome = failureOutcome(taskId, transition);
+          return outcome.task().filter(t -> outcome.kind() == ItemOutcome.Kind.FAILED)
+              .orElseThrow(() -> outcome.problem(taskId));
+        });
   }
 
-  private static Function<Transition, Task> leaseHolderOutcome(long taskId, java.util.function.Predicate<Task> alreadyDone) {
-    return transition -> {
-      Task task = transition.task().orElseThrow(() -> taskNotFound(taskId));
-      if (transition.applied() || alreadyDone.test(task)) {
-        return task;
+  /** The batch endpoint: items are independent, one outcome each, in order. Task ids must be distinct. */
+  public Future<List<ItemOutcome>> completeAll(List<Completion> items) {
+    return store.completeAllIfLeaseHeld(items).map(transitions -> {
+      List<ItemOutcome> outcomes = new ArrayList<>(items.size());
+      for (int i = 0; i < items.size(); i++) {
+        outcomes.add(completionOutcome(items.get(i).taskId(), items.get(i).leaseId(), transitions.get(i)));
       }
-      throw Conflict.leaseNotHeld(taskId, task.status().wireName());
-    };
+      return outcomes;
+    });
+  }
+
+  public Future<List<ItemOutcome>> failAll(List<AttemptFailure> items) {
+    return store.failAllIfLeaseHeld(items, retry).map(transitions -> {
+      List<ItemOutcome> outcomes = new ArrayList<>(items.size());
+      for (int i = 0; i < items.size(); i++) {
+        outcomes.add(failureOutcome(items.get(i).taskId(), transitions.get(i)));
+      }
+      return outcomes;
+    });
+  }
+
+  private ItemOutcome completionOutcome(long taskId, UUID leaseId, Transition transition) {
+    if (transition.task().isEmpty()) {
+      return new ItemOutcome(taskId, ItemOutcome.Kind.NOT_FOUND, Optional.empty());
+    }
+    Task task = transition.task().get();
+    if (transition.applied()) {
+      meters.completed(task.projectId(), task.type());
+      return new ItemOutcome(taskId, ItemOutcome.Kind.COMPLETED, transition.task());
+    }
+    boolean alreadyOurs = task.status() == TaskStatus.COMPLETED && leaseId.equals(task.leaseId());
+    return new ItemOutcome(taskId, alreadyOurs ? ItemOutcome.Kind.COMPLETED : ItemOutcome.Kind.LEASE_CONFLICT, transition.task());
+  }
+
+  private ItemOutcome failureOutcome(long taskId, Transition transition) {
+    if (transition.task().isEmpty()) {
+      return new ItemOutcome(taskId, ItemOutcome.Kind.NOT_FOUND, Optional.empty());
+    }
+    Task task = transition.task().get();
+    if (transition.applied()) {
+      meters.failed(task.projectId(), task.type(), task.status() == TaskStatus.FAILED);
+      return new ItemOutcome(taskId, ItemOutcome.Kind.FAILED, transition.task());
+    }
+    return new ItemOutcome(taskId, ItemOutcome.Kind.LEASE_CONFLICT, transition.task());
+  }
+
+  /**
+   * A guarded change that did not apply although the task, as the statement saw it, still held
+   * this lease: a concurrent change (two requests with one lease) committed after the
+   * statement's snapshot. Asking once more, with a fresh snapshot, tells what really happened.
+   */
+  private static Future<Transition> recheckIfRaced(Future<Transition> first, UUID leaseId, Supplier<Future<Transition>> again) {
+    return first.compose(transition -> {
+      boolean sawOurLiveLease = !transition.applied() && transition.task()
+          .filter(t -> t.status() == TaskStatus.CLAIMED && leaseId.equals(t.leaseId()))
+          .filter(t -> t.leaseExpiresAt() != null && t.leaseExpiresAt().isAfter(Instant.now()))
+          .isPresent();
+      return sawOurLiveLease ? again.get() : Future.succeededFuture(transition);
+    });
   }
 
   public Future<Task> cancel(long projectId, long taskId) {

@@ -1,6 +1,9 @@
 package io.taskq.store;
 
 import io.taskq.config.RetryPolicy;
+import io.taskq.queue.AttemptFailure;
+import io.taskq.queue.ClaimRequest;
+import io.taskq.queue.Completion;
 import io.taskq.queue.DuplicateStrategy;
 import io.taskq.queue.NewTask;
 import io.taskq.queue.Task;
@@ -45,14 +48,28 @@ public interface TaskStore {
   /** The task's log from {@code after} on, oldest first; empty when the task does not exist. */
   Future<Optional<List<TaskLog>>> logs(long projectId, long taskId, long after, int limit);
 
-  /** Claims up to {@code limit} claimable tasks in claim order; types empty means any type. */
-  Future<List<Task>> claimAvailable(long projectId, String workerId, List<String> types, int limit, Integer leaseSeconds);
+  /**
+   * Claims for several requests of one project and type filter in one statement: the i-th
+   * list holds the i-th request's tasks in claim order (earlier requests get earlier tasks).
+   * Types empty means any type.
+   */
+  Future<List<List<Task>>> claimAvailable(long projectId, List<String> types, List<ClaimRequest> requests);
+
+  default Future<List<Task>> claimAvailable(long projectId, String workerId, List<String> types, int limit, Integer leaseSeconds) {
+    return claimAvailable(projectId, types, List.of(new ClaimRequest(workerId, limit, leaseSeconds))).map(l -> l.get(0));
+  }
 
   Future<Transition> heartbeatIfLeaseHeld(long projectId, long taskId, UUID leaseId, Integer leaseSeconds);
 
-  Future<Transition> completeIfLeaseHeld(long projectId, long taskId, UUID leaseId, Object result);
+  /** Completes each task whose lease is held, in one statement; one transition per item, in order. Task ids must be distinct. */
+  Future<List<Transition>> completeAllIfLeaseHeld(List<Completion> completions);
 
-  Future<Transition> failIfLeaseHeld(long projectId, long taskId, UUID leaseId, String error, boolean retryable, RetryPolicy retry);
+  default Future<Transition> completeIfLeaseHeld(long projectId, long taskId, UUID leaseId, Object result) {
+    return completeAllIfLeaseHeld(List.of(new Completion(projectId, taskId, leaseId, result))).map(l -> l.get(0));
+  }
+
+  /** Fails each attempt whose lease is held, in one statement; one transition per item, in order. Task ids must be distinct. */
+  Future<List<Transition>> failAllIfLeaseHeld(List<AttemptFailure> failures, RetryPolicy retry);
 
   Future<Transition> cancelIfUnfinished(long projectId, long taskId);
 

@@ -2,12 +2,14 @@ package io.taskq.store.pg;
 
 import io.taskq.config.RetryPolicy;
 import io.taskq.error.Unavailable;
+import io.taskq.queue.ClaimRequest;
+import io.taskq.queue.Completion;
+import io.taskq.queue.AttemptFailure;
 import io.taskq.queue.DuplicateStrategy;
 import io.taskq.queue.NewTask;
 import io.taskq.queue.Task;
 import io.taskq.queue.TaskFilter;
 import io.taskq.queue.TaskLog;
-import io.taskq.queue.TaskStatus;
 import io.taskq.store.TaskStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.Json;
@@ -16,7 +18,6 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
-import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -197,46 +198,97 @@ public final class PgTaskStore implements TaskStore {
   }
 
   @Override
-  public Future<List<Task>> claimAvailable(long projectId, String workerId, List<String> types, int limit, Integer leaseSeconds) {
+  public Future<List<List<Task>>> claimAvailable(long projectId, List<String> types, List<ClaimRequest> requests) {
+    int slots = requests.stream().mapToInt(ClaimRequest::limit).sum();
+    String[] workers = new String[slots];
+    Integer[] leases = new Integer[slots];
+    int[] owner = new int[slots];
+    int slot = 0;
+    for (int r = 0; r < requests.size(); r++) {
+      ClaimRequest request = requests.get(r);
+      for (int i = 0; i < request.limit(); i++, slot++) {
+        workers[slot] = request.workerId();
+        leases[slot] = request.leaseSeconds();
+        owner[slot] = r;
+      }
+    }
     Tuple args = Tuple.tuple().addLong(projectId).addArrayOfString(types.toArray(String[]::new))
-        .addInteger(limit).addString(workerId).addInteger(leaseSeconds);
-    return pool.preparedQuery(TaskSql.CLAIM).execute(args).map(PgTaskStore::tasks).recover(PgErrors.translate());
+        .addArrayOfString(workers).addArrayOfInteger(leases);
+    return pool.preparedQuery(TaskSql.CLAIM).execute(args)
+        .map(rows -> {
+          List<List<Task>> claimed = new ArrayList<>(requests.size());
+          for (int r = 0; r < requests.size(); r++) {
+            claimed.add(new ArrayList<>());
+          }
+          for (Row row : rows) {
+            claimed.get(owner[row.getLong("slot").intValue() - 1]).add(Rows.task(row));
+          }
+          return claimed;
+        })
+        .recover(PgErrors.translate());
   }
 
   @Override
   public Future<Transition> heartbeatIfLeaseHeld(long projectId, long taskId, UUID leaseId, Integer leaseSeconds) {
-    return leaseHolderChange(TaskSql.HEARTBEAT, Tuple.tuple().addLong(projectId).addLong(taskId).addUUID(leaseId)
-        .addInteger(leaseSeconds), leaseId, true);
+    Tuple args = Tuple.tuple().addLong(projectId).addLong(taskId).addUUID(leaseId).addInteger(leaseSeconds);
+    return guardedChange(TaskSql.HEARTBEAT, args);
   }
 
   @Override
-  public Future<Transition> completeIfLeaseHeld(long projectId, long taskId, UUID leaseId, Object result) {
-    return leaseHolderChange(TaskSql.COMPLETE, Tuple.tuple().addLong(projectId).addLong(taskId).addUUID(leaseId)
-        .addString(result == null ? null : Json.encode(result)), leaseId, true);
+  public Future<List<Transition>> completeAllIfLeaseHeld(List<Completion> completions) {
+    int n = completions.size();
+    Long[] projects = new Long[n];
+    Long[] ids = new Long[n];
+    UUID[] leases = new UUID[n];
+    String[] results = new String[n];
+    for (int i = 0; i < n; i++) {
+      Completion c = completions.get(i);
+      projects[i] = c.projectId();
+      ids[i] = c.taskId();
+      leases[i] = c.leaseId();
+      results[i] = c.result() == null ? null : Json.encode(c.result());
+    }
+    Tuple args = Tuple.tuple().addArrayOfLong(projects).addArrayOfLong(ids).addArrayOfUUID(leases).addArrayOfString(results);
+    return batchChange(TaskSql.COMPLETE_ALL, args, n);
   }
 
   @Override
-  public Future<Transition> failIfLeaseHeld(
-      long projectId, long taskId, UUID leaseId, String error, boolean retryable, RetryPolicy retry) {
-    return leaseHolderChange(TaskSql.FAIL, Tuple.tuple().addLong(projectId).addLong(taskId).addUUID(leaseId)
-        .addString(error).addBoolean(retryable).addDouble(retry.baseSeconds()).addDouble(retry.capSeconds())
-        .addDouble(retry.jitter()), leaseId, true);
+  public Future<List<Transition>> failAllIfLeaseHeld(List<AttemptFailure> failures, RetryPolicy retry) {
+    int n = failures.size();
+    Long[] projects = new Long[n];
+    Long[] ids = new Long[n];
+    UUID[] leases = new UUID[n];
+    String[] errors = new String[n];
+    Boolean[] retryable = new Boolean[n];
+    for (int i = 0; i < n; i++) {
+      AttemptFailure f = failures.get(i);
+      projects[i] = f.projectId();
+      ids[i] = f.taskId();
+      leases[i] = f.leaseId();
+      errors[i] = f.error();
+      retryable[i] = f.retryable();
+    }
+    Tuple args = Tuple.tuple().addArrayOfLong(projects).addArrayOfLong(ids).addArrayOfUUID(leases)
+        .addArrayOfString(errors).addArrayOfBoolean(retryable)
+        .addDouble(retry.baseSeconds()).addDouble(retry.capSeconds()).addDouble(retry.jitter());
+    return batchChange(TaskSql.FAIL_ALL, args, n);
   }
 
-  /**
-   * Runs a lease-guarded change. If it did not apply although the task, as the statement saw
-   * it, still held this lease, a concurrent change committed after the statement's snapshot
-   * (two requests with one lease racing): ask once more, with a fresh snapshot, so the answer
-   * reflects what actually happened.
-   */
-  private Future<Transition> leaseHolderChange(String sql, Tuple args, UUID leaseId, boolean mayRetry) {
-    return guardedChange(sql, args).compose(transition -> {
-      boolean sawOurLiveLease = !transition.applied() && transition.task()
-          .filter(t -> t.status() == TaskStatus.CLAIMED && leaseId.equals(t.leaseId()))
-          .filter(t -> t.leaseExpiresAt() != null && t.leaseExpiresAt().isAfter(Instant.now()))
-          .isPresent();
-      return sawOurLiveLease && mayRetry ? leaseHolderChange(sql, args, leaseId, false) : Future.succeededFuture(transition);
-    });
+  /** Runs a batch statement and lays its rows out as one transition per item (no row: no such task). */
+  private Future<List<Transition>> batchChange(String sql, Tuple args, int items) {
+    return pool.preparedQuery(sql).execute(args)
+        .map(rows -> {
+          List<Transition> transitions = new ArrayList<>(items);
+          for (int i = 0; i < items; i++) {
+            transitions.add(new Transition(false, Optional.empty()));
+          }
+          for (Row row : rows) {
+            transitions.set(row.getLong("ord").intValue() - 1,
+                new Transition(row.getBoolean("applied"), Optional.of(Rows.task(row))));
+          }
+          return transitions;
+        })
+        .recover(PgErrors.translate());
   }
 
   @Override

@@ -152,35 +152,44 @@ final class TaskSql {
       """;
 
   /**
-   * Claims up to $3 tasks in claim order. The candidates are a MATERIALIZED CTE, not a
-   * subquery in the UPDATE: the fence makes the planner lock exactly the rows LIMIT lets
-   * through, and SKIP LOCKED lets concurrent claimers pass each other's rows instead of
-   * queueing on them. $1 project_id, $2 types text[] (empty: any), $3 limit, $4 worker_id,
-   * $5 lease seconds (null: the task's own).
+   * Claims tasks for one or more waiting claim requests at once. Each request contributes one
+   * slot per task it asks for ($3 and $4 are parallel arrays, one entry per slot, requests in
+   * arrival order); claimable tasks are numbered in claim order and slot n gets the n-th task.
+   * The candidates are a MATERIALIZED CTE, not a subquery in the UPDATE: the fence makes the
+   * planner lock exactly the rows LIMIT lets through, and SKIP LOCKED lets concurrent claimers
+   * pass each other's rows instead of queueing on them. One statement serves many requests,
+   * so many claimers cost one index scan instead of one each.
+   * $1 project_id, $2 types text[] (empty: any), $3 worker_id per slot text[],
+   * $4 lease seconds per slot int[] (null: the task's own).
    */
   static final String CLAIM = """
-      WITH candidates AS MATERIALIZED (
-          SELECT id FROM tasks
+      WITH slots AS (
+          SELECT s.slot, s.worker_id, s.lease_seconds
+            FROM unnest($3::text[], $4::int[]) WITH ORDINALITY AS s(worker_id, lease_seconds, slot)
+      ), candidates AS MATERIALIZED (
+          SELECT id, priority, run_at FROM tasks
            WHERE project_id = $1 AND status = 'pending' AND run_at <= now()
              AND (cardinality($2::text[]) = 0 OR type = ANY ($2::text[]))
            ORDER BY priority DESC, run_at, id
-           LIMIT $3
+           LIMIT cardinality($3::text[])
              FOR UPDATE SKIP LOCKED
+      ), numbered AS (
+          SELECT id, row_number() OVER (ORDER BY priority DESC, run_at, id) AS slot FROM candidates
       ), claimed AS (
           UPDATE tasks t
-             SET status = 'claimed', worker_id = $4, lease_id = gen_random_uuid(), claimed_at = now(),
-                 lease_expires_at = now() + make_interval(secs => coalesce($5::int, t.lease_seconds)),
+             SET status = 'claimed', worker_id = s.worker_id, lease_id = gen_random_uuid(), claimed_at = now(),
+                 lease_expires_at = now() + make_interval(secs => coalesce(s.lease_seconds, t.lease_seconds)),
                  attempts = t.attempts + 1
-            FROM candidates c
-           WHERE t.id = c.id
-          RETURNING t.*
+            FROM numbered n JOIN slots s ON s.slot = n.slot
+           WHERE t.id = n.id
+          RETURNING t.*, n.slot
       ), logged AS (
           INSERT INTO task_logs (task_id, event, worker_id, metadata)
           SELECT id, 'claimed', worker_id,
                  jsonb_build_object('lease_id', lease_id, 'attempt', attempts, 'lease_expires_at', lease_expires_at)
             FROM claimed
       )
-      SELECT * FROM claimed ORDER BY priority DESC, run_at, id
+      SELECT * FROM claimed ORDER BY slot
       """;
 
   /** The guard every lease-holder action shares: the lease is the task's current, unexpired one. */
@@ -206,45 +215,75 @@ final class TaskSql {
       )
       %s""".formatted(LEASE_HELD, AS_FOUND_UNLESS);
 
-  /** $1 project_id, $2 task id, $3 lease_id, $4 result (JSON text, null: none). */
-  static final String COMPLETE = """
-      WITH changed AS (
-          UPDATE tasks SET status = 'completed', result = $4::text::jsonb, completed_at = now(), lease_expires_at = NULL
-           WHERE %s
-          RETURNING *
+  /**
+   * The input rows of a batch of lease-holder changes, and the answer shape they share: for
+   * each item (by its 1-based position {@code ord}), the changed task ({@code applied = true})
+   * or the task as the statement found it ({@code applied = false}); an item whose task does
+   * not exist in its project has no row. Ids must be distinct within a batch.
+   */
+  private static final String BATCH_ANSWER = """
+      SELECT i.ord, true AS applied, c.* FROM input i JOIN changed c ON c.id = i.id
+      UNION ALL
+      SELECT i.ord, false AS applied, f.* FROM input i JOIN tasks f ON f.id = i.id AND f.project_id = i.project_id
+       WHERE NOT EXISTS (SELECT 1 FROM changed c WHERE c.id = i.id)
+      ORDER BY ord
+      """;
+
+  /**
+   * Completes a batch of tasks, each under its own lease, in one statement (the group commit of
+   * concurrent completes as well as the batch endpoint). $1 project_id bigint[], $2 task id
+   * bigint[], $3 lease_id uuid[], $4 result text[] (JSON, null: none).
+   */
+  static final String COMPLETE_ALL = """
+      WITH input AS (
+          SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::uuid[], $4::text[])
+                   WITH ORDINALITY AS i(project_id, id, lease_id, result, ord)
+      ), changed AS (
+          UPDATE tasks t
+             SET status = 'completed', result = i.result::jsonb, completed_at = now(), lease_expires_at = NULL
+            FROM input i
+           WHERE t.id = i.id AND t.project_id = i.project_id AND t.lease_id = i.lease_id
+             AND t.status = 'claimed' AND t.lease_expires_at > now()
+          RETURNING t.*
       ), logged AS (
           INSERT INTO task_logs (task_id, event, worker_id) SELECT id, 'completed', worker_id FROM changed
       )
-      %s""".formatted(LEASE_HELD, AS_FOUND_UNLESS);
+      %s""".formatted(BATCH_ANSWER);
 
   /**
-   * Fails the attempt: back to pending after a backoff while retryable and attempts remain,
-   * else failed for good. The backoff is {@link io.taskq.config.RetryPolicy#delaySeconds}:
-   * min(cap, base * 2^(attempts-1)) * (1 - jitter * random()). $1 project_id, $2 task id,
-   * $3 lease_id, $4 error, $5 retryable, $6 base seconds, $7 cap seconds, $8 jitter.
+   * Fails a batch of attempts: each goes back to pending after a backoff while retryable and
+   * attempts remain, else fails for good. The backoff is
+   * {@link io.taskq.config.RetryPolicy#delaySeconds}: min(cap, base * 2^(attempts-1)) *
+   * (1 - jitter * random()). $1 project_id bigint[], $2 task id bigint[], $3 lease_id uuid[],
+   * $4 error text[], $5 retryable boolean[], $6 base seconds, $7 cap seconds, $8 jitter.
    */
-  static final String FAIL = """
-      WITH changed AS (
+  static final String FAIL_ALL = """
+      WITH input AS (
+          SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::uuid[], $4::text[], $5::boolean[])
+                   WITH ORDINALITY AS i(project_id, id, lease_id, error, retryable, ord)
+      ), changed AS (
           UPDATE tasks t
-             SET status = CASE WHEN $5 AND t.attempts < t.max_attempts THEN 'pending' ELSE 'failed' END,
-                 run_at = CASE WHEN $5 AND t.attempts < t.max_attempts
+             SET status = CASE WHEN i.retryable AND t.attempts < t.max_attempts THEN 'pending' ELSE 'failed' END,
+                 run_at = CASE WHEN i.retryable AND t.attempts < t.max_attempts
                                THEN now() + make_interval(secs =>
                                     least($7::float8, $6::float8 * power(2, greatest(t.attempts - 1, 0)))
                                     * (1 - $8::float8 * random()))
                                ELSE t.run_at END,
-                 lease_id = CASE WHEN $5 AND t.attempts < t.max_attempts THEN NULL ELSE t.lease_id END,
+                 lease_id = CASE WHEN i.retryable AND t.attempts < t.max_attempts THEN NULL ELSE t.lease_id END,
                  lease_expires_at = NULL,
-                 error_message = $4
-           WHERE %s
-          RETURNING *
+                 error_message = i.error
+            FROM input i
+           WHERE t.id = i.id AND t.project_id = i.project_id AND t.lease_id = i.lease_id
+             AND t.status = 'claimed' AND t.lease_expires_at > now()
+          RETURNING t.*
       ), logged AS (
           INSERT INTO task_logs (task_id, event, worker_id, message, metadata)
-          SELECT id, 'failed', worker_id, $4,
-                 jsonb_build_object('attempt', attempts, 'retryable', $5, 'will_retry', status = 'pending',
-                                    'next_run_at', CASE WHEN status = 'pending' THEN run_at END)
-            FROM changed
+          SELECT c.id, 'failed', c.worker_id, c.error_message,
+                 jsonb_build_object('attempt', c.attempts, 'retryable', i.retryable, 'will_retry', c.status = 'pending',
+                                    'next_run_at', CASE WHEN c.status = 'pending' THEN c.run_at END)
+            FROM changed c JOIN input i ON i.id = c.id
       )
-      %s""".formatted(LEASE_HELD, AS_FOUND_UNLESS);
+      %s""".formatted(BATCH_ANSWER);
 
   /** $1 project_id, $2 task id. Pending, claimed or blocked become cancelled; a holder's lease dies with it. */
   static final String CANCEL = """

@@ -1,0 +1,42 @@
+package io.taskq.queue;
+
+import io.taskq.store.TaskStore;
+import io.vertx.core.Future;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One claim coalescer per (project, type filter): concurrent claims on the same queue become one
+ * SKIP LOCKED statement, instead of many statements each scanning past the rows the others hold.
+ * Idle coalescers are dropped, so arbitrary type filters cannot pile up.
+ */
+final class ClaimCoalescers {
+
+  /** Statements in flight per queue and instance: two keep PostgreSQL busy while the previous answer travels back. */
+  static final int IN_FLIGHT = 2;
+  /** Tasks one statement may claim for all the requests it serves. */
+  static final int MAX_SLOTS = 1000;
+
+  private record Queue(long projectId, List<String> types) {
+  }
+
+  private final TaskStore store;
+  private final Map<Queue, Coalescer<ClaimRequest, List<Task>>> byQueue = new ConcurrentHashMap<>();
+
+  ClaimCoalescers(TaskStore store) {
+    this.store = store;
+  }
+
+  Future<List<Task>> claim(long projectId, List<String> types, ClaimRequest request) {
+    Queue queue = new Queue(projectId, types.stream().distinct().sorted().toList());
+    Coalescer<ClaimRequest, List<Task>> coalescer = byQueue.computeIfAbsent(queue, q -> new Coalescer<>(
+        requests -> store.claimAvailable(q.projectId(), q.types(), requests),
+        IN_FLIGHT, MAX_SLOTS, ClaimRequest::limit, null));
+    return coalescer.submit(request).onComplete(ar -> {
+      if (coalescer.idle()) {
+        byQueue.remove(queue, coalescer);
+      }
+    });
+  }
+}

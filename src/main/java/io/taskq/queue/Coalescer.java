@@ -1,0 +1,153 @@
+package io.taskq.queue;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.ToIntFunction;
+
+/**
+ * Turns concurrent requests into batches without waiting for a batch to fill: an item submitted
+ * while fewer than {@code maxInFlight} batches run goes out at once, alone if need be; items
+ * that arrive while the statements are busy queue up and leave together in the next batch. So a
+ * lone request is never delayed, and under load one statement serves many requests (natural
+ * batching, as in group commit).
+ *
+ * <p>Items are thread-safe to submit from any event loop; each answer is delivered on the
+ * context that submitted it.
+ *
+ * @param <I> an item of work
+ * @param <O> its outcome; the batch operation answers one outcome per item, in order
+ */
+public final class Coalescer<I, O> {
+
+  /** The operation a batch runs: one outcome per item, in the items' order. */
+  public interface BatchOperation<I, O> {
+    Future<List<O>> run(List<I> items);
+  }
+
+  private record Pending<I, O>(I item, Promise<O> promise, Context context) {
+  }
+
+  private final Object lock = new Object();
+  private final ArrayDeque<Pending<I, O>> waiting = new ArrayDeque<>();
+  private final BatchOperation<I, O> operation;
+  private final int maxInFlight;
+  private final int maxWeight;
+  private final ToIntFunction<I> weight;
+  private final Function<I, Object> identity;
+  private int inFlight;
+
+  /**
+   * @param maxInFlight batches running at once
+   * @param maxWeight the most a batch may weigh (an item heavier than this still goes, alone)
+   * @param weight an item's weight (a claim: its limit)
+   * @param identity items with equal identity never share a batch (null: no such rule)
+   */
+  public Coalescer(BatchOperation<I, O> operation, int maxInFlight, int maxWeight, ToIntFunction<I> weight,
+      Function<I, Object> identity) {
+    this.operation = operation;
+    this.maxInFlight = maxInFlight;
+    this.maxWeight = maxWeight;
+    this.weight = weight;
+    this.identity = identity;
+  }
+
+  public Future<O> submit(I item) {
+    Promise<O> promise = Promise.promise();
+    synchronized (lock) {
+      waiting.add(new Pending<>(item, promise, Vertx.currentContext()));
+    }
+    drain();
+    return promise.future();
+  }
+
+  /** Whether nothing waits or runs (for the owner's bookkeeping). */
+  public boolean idle() {
+    synchronized (lock) {
+      return inFlight == 0 && waiting.isEmpty();
+    }
+  }
+
+  private void drain() {
+    while (true) {
+      List<Pending<I, O>> batch;
+      synchronized (lock) {
+        if (inFlight >= maxInFlight || waiting.isEmpty()) {
+          return;
+        }
+        batch = takeBatch();
+        inFlight++;
+      }
+      run(batch);
+    }
+  }
+
+  /** The longest run of waiting items, in arrival order, that fits the weight and identity rules. */
+  private List<Pending<I, O>> takeBatch() {
+    List<Pending<I, O>> batch = new ArrayList<>();
+    Set<Object> identities = identity == null ? null : new HashSet<>();
+    int total = 0;
+    for (Iterator<Pending<I, O>> it = waiting.iterator(); it.hasNext(); ) {
+      Pending<I, O> next = it.next();
+      int w = weight.applyAsInt(next.item());
+      if (!batch.isEmpty() && total + w > maxWeight) {
+        break;
+      }
+      if (identities != null && !identities.add(identity.apply(next.item()))) {
+        continue; // a second change of the same task waits for the next batch
+      }
+      batch.add(next);
+      total += w;
+      it.remove();
+    }
+    return batch;
+  }
+
+  private void run(List<Pending<I, O>> batch) {
+    List<I> items = new ArrayList<>(batch.size());
+    batch.forEach(p -> items.add(p.item()));
+    Future<List<O>> outcome;
+    try {
+      outcome = operation.run(items);
+    } catch (RuntimeException e) {
+      outcome = Future.failedFuture(e);
+    }
+    outcome.onComplete(ar -> {
+      synchronized (lock) {
+        inFlight--;
+      }
+      for (int i = 0; i < batch.size(); i++) {
+        Pending<I, O> p = batch.get(i);
+        if (ar.succeeded()) {
+          deliver(p, ar.result().get(i), null);
+        } else {
+          deliver(p, null, ar.cause());
+        }
+      }
+      drain();
+    });
+  }
+
+  private void deliver(Pending<I, O> pending, O value, Throwable failure) {
+    Runnable answer = () -> {
+      if (failure == null) {
+        pending.promise().complete(value);
+      } else {
+        pending.promise().fail(failure);
+      }
+    };
+    if (pending.context() == null || pending.context() == Vertx.currentContext()) {
+      answer.run();
+    } else {
+      pending.context().runOnContext(v -> answer.run());
+    }
+  }
+}

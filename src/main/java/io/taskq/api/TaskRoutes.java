@@ -21,6 +21,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -35,6 +36,7 @@ final class TaskRoutes {
   static final int MAX_BULK = 10_000;
   static final int MAX_CLAIM = 100;
   static final int MAX_BATCH_CHANGES = 1000;
+  static final int MAX_WAIT_MS = 20_000;
   static final int MAX_PAGE = 1000;
   static final int DEFAULT_PAGE = 100;
   private static final int MAX_ERROR_LENGTH = 65_536;
@@ -215,9 +217,12 @@ final class TaskRoutes {
     List<String> types = body.strings("types", 100, 200);
     Integer limit = body.integer("limit", false, 1, MAX_CLAIM);
     Integer leaseSeconds = body.integer("lease_seconds", false, 1, 86_400);
+    Integer waitMs = body.integer("wait_ms", false, 0, MAX_WAIT_MS);
     body.rejectUnknown();
     body.throwIfInvalid();
-    Responses.reply(rc, inProject(project, projectId -> tasks.claim(projectId, workerId, types == null ? List.of() : types, limit == null ? 1 : limit, leaseSeconds)),
+    Duration wait = Duration.ofMillis(waitMs == null ? 0 : waitMs);
+    Responses.reply(rc, inProject(project, projectId -> tasks.claim(projectId, workerId, types == null ? List.of() : types,
+            limit == null ? 1 : limit, leaseSeconds, wait)),
         200, claimed -> new JsonObject().put("tasks", Representations.list(claimed, Representations::claimedTask)));
   }
 

@@ -14,6 +14,8 @@ import io.taskq.db.Migrations;
 import io.taskq.db.Pools;
 import io.taskq.maintenance.LeaseSweeper;
 import io.taskq.metrics.Meters;
+import io.taskq.notify.PgClaimableSignals;
+import io.taskq.queue.ClaimWaiters;
 import io.taskq.queue.ParamSchemas;
 import io.taskq.queue.ProjectService;
 import io.taskq.queue.TaskService;
@@ -33,6 +35,8 @@ import io.vertx.sqlclient.Pool;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
@@ -51,12 +55,17 @@ public final class TaskqServer implements AutoCloseable {
   private final EmbeddedDatabase embedded;
   private final int port;
   private final Optional<String> generatedAdminSecret;
+  private final ClaimWaiters waiters;
+  private final List<String> httpDeployments;
 
-  private TaskqServer(Vertx vertx, EmbeddedDatabase embedded, int port, Optional<String> generatedAdminSecret) {
+  private TaskqServer(Vertx vertx, EmbeddedDatabase embedded, int port, Optional<String> generatedAdminSecret,
+      ClaimWaiters waiters, List<String> httpDeployments) {
     this.vertx = vertx;
     this.embedded = embedded;
     this.port = port;
     this.generatedAdminSecret = generatedAdminSecret;
+    this.waiters = waiters;
+    this.httpDeployments = httpDeployments;
   }
 
   /** Resolves the database from the configuration: TASKQ_DB_URL, else the embedded one (started here). */
@@ -96,7 +105,11 @@ public final class TaskqServer implements AutoCloseable {
       Meters meters = new Meters(registry);
       ProjectService projects = new ProjectService(new PgProjectStore(pool));
       TaskTypeService taskTypes = new TaskTypeService(new PgTaskTypeStore(pool), new ParamSchemas(vertx.fileSystem()), Clock.systemUTC());
-      TaskService tasks = new TaskService(new PgTaskStore(pool), taskTypes, meters, config.retry());
+      PgClaimableSignals signals = await(PgClaimableSignals.start(vertx, target.connectOptions(), pool));
+      ClaimWaiters waiters = new ClaimWaiters(vertx, meters::longPollWakeup);
+      signals.listen(waiters::signal);
+      signals.onGap(waiters::wakeAll);
+      TaskService tasks = new TaskService(new PgTaskStore(pool), taskTypes, meters, config.retry(), signals, waiters);
       ApiKeyService apiKeys = new ApiKeyService(new PgApiKeyStore(pool), Clock.systemUTC());
       Services services = new Services(projects, taskTypes, tasks, apiKeys, new DatabaseHealth(pool), registry, contract());
 
@@ -105,15 +118,16 @@ public final class TaskqServer implements AutoCloseable {
       int port = config.httpPort() == 0 ? -1 : config.httpPort();
       int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
       HttpServerVerticle first = null;
+      List<String> deployments = new ArrayList<>();
       for (int i = 0; i < instances; i++) {
         HttpServerVerticle server = new HttpServerVerticle(services, port);
-        await(vertx.deployVerticle(server));
+        deployments.add(await(vertx.deployVerticle(server)));
         first = first == null ? server : first;
       }
       await(vertx.deployVerticle(new LeaseSweeper(tasks, config.sweepInterval())));
       int actualPort = first.actualPort();
       LOG.info("taskq is serving HTTP on port " + actualPort);
-      return new TaskqServer(vertx, embedded, actualPort, generated);
+      return new TaskqServer(vertx, embedded, actualPort, generated, waiters, deployments);
     } catch (Exception e) {
       vertx.close();
       throw e;
@@ -122,6 +136,11 @@ public final class TaskqServer implements AutoCloseable {
 
   public int port() {
     return port;
+  }
+
+  /** Claims held by long-polls right now. */
+  public int waitingClaims() {
+    return waiters.waiting();
   }
 
   public Vertx vertx() {
@@ -133,11 +152,23 @@ public final class TaskqServer implements AutoCloseable {
     return generatedAdminSecret;
   }
 
+  /**
+   * Graceful stop: held long-polls answer (empty) first, so that they do not hold the rest up;
+   * the HTTP servers stop accepting and finish what is in flight; then the pool and listener
+   * close with Vert.x; the embedded database, if any, stops last.
+   */
   @Override
   public void close() throws Exception {
-    await(vertx.close());
-    if (embedded != null) {
-      embedded.close();
+    try {
+      waiters.close();
+      for (String deployment : httpDeployments) {
+        await(vertx.undeploy(deployment));
+      }
+      await(vertx.close());
+    } finally {
+      if (embedded != null) {
+        embedded.close();
+      }
     }
   }
 

@@ -25,6 +25,8 @@ public final class Meters {
   public static final String COMPLETED = "taskq.tasks.completed";
   public static final String FAILED = "taskq.tasks.failed";
   public static final String EXPIRED = "taskq.tasks.expired";
+  public static final String RETRIED = "taskq.tasks.retried";
+  public static final String LONG_POLL_WAKEUPS = "taskq.long.poll.wakeups";
 
   private final MeterRegistry registry;
 
@@ -56,6 +58,14 @@ public final class Meters {
 
   public void expired(long projectId, String type) {
     counter(EXPIRED, projectId, type, "leases that lapsed and were swept").increment();
+  }
+
+  public void retried(long projectId, String type) {
+    counter(RETRIED, projectId, type, "failed attempts sent back to the queue for another attempt").increment();
+  }
+
+  public void longPollWakeup() {
+    Counter.builder(LONG_POLL_WAKEUPS).description("times waiting claims were woken to look again").register(registry).increment();
   }
 
   private Counter counter(String name, long projectId, String type, String description) {

@@ -1,5 +1,6 @@
 package io.taskq.queue;
 
+import io.taskq.coalesce.Coalescer;
 import io.taskq.store.TaskStore;
 import io.vertx.core.Future;
 import java.util.List;

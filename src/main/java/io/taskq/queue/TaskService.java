@@ -1,5 +1,6 @@
 package io.taskq.queue;
 
+import io.taskq.coalesce.Coalescer;
 import io.taskq.config.RetryPolicy;
 import io.taskq.error.Conflict;
 import io.taskq.error.FieldError;
@@ -13,6 +14,8 @@ import io.taskq.store.TaskStore.BulkInsertion;
 import io.taskq.store.TaskStore.Insertion;
 import io.taskq.store.TaskStore.Transition;
 import io.vertx.core.Future;
+import io.taskq.notify.ClaimableSignals;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -36,10 +39,15 @@ public final class TaskService {
   private final Meters meters;
   private final RetryPolicy retry;
   private final ClaimCoalescers claims;
+  private final ClaimableSignals signals;
+  private final ClaimWaiters waiters;
   private final Coalescer<Completion, Transition> completions;
   private final Coalescer<AttemptFailure, Transition> failures;
 
-  public TaskService(TaskStore store, TaskTypeService types, Meters meters, RetryPolicy retry) {
+  public TaskService(TaskStore store, TaskTypeService types, Meters meters, RetryPolicy retry, ClaimableSignals signals,
+      ClaimWaiters waiters) {
+    this.signals = signals;
+    this.waiters = waiters;
     this.store = store;
     this.types = types;
     this.meters = meters;
@@ -60,6 +68,7 @@ public final class TaskService {
       return store.insertIfAbsent(projectId, task).onSuccess(insertion -> {
         if (insertion.created()) {
           meters.created(projectId, task.type(), 1);
+          signals.announce(projectId, dueLater(insertion.task().runAt()));
         }
       });
     });
@@ -162,6 +171,7 @@ public final class TaskService {
       Map<String, Integer> createdByType = new HashMap<>();
       created.forEach(t -> createdByType.merge(t.type(), 1, Integer::sum));
       createdByType.forEach((type, n) -> meters.created(projectId, type, n));
+      announceClaimable(projectId, created);
       return new BulkOutcome(tasks.size(), created, skipped);
     });
   }
@@ -228,9 +238,45 @@ public final class TaskService {
     return store.logs(projectId, taskId, after, limit).map(l -> l.orElseThrow(() -> taskNotFound(taskId)));
   }
 
-  public Future<List<Task>> claim(long projectId, String workerId, List<String> types, int limit, Integer leaseSeconds) {
-    return claims.claim(projectId, types, new ClaimRequest(workerId, limit, leaseSeconds))
+  /**
+   * Claims up to {@code limit} tasks; with nothing claimable and a {@code wait}, holds the
+   * request until a task becomes claimable for it (then claims it) or the wait ends (empty).
+   */
+  public Future<List<Task>> claim(long projectId, String workerId, List<String> types, int limit, Integer leaseSeconds,
+      Duration wait) {
+    ClaimRequest request = new ClaimRequest(workerId, limit, leaseSeconds);
+    Supplier<Future<List<Task>>> attempt = () -> claims.claim(projectId, types, request)
         .onSuccess(claimed -> claimed.forEach(t -> meters.claimed(projectId, t.type())));
+    return attempt.get().compose(claimed -> claimed.isEmpty() && !wait.isZero()
+        ? waiters.await(projectId, wait, attempt)
+        : Future.succeededFuture(claimed));
+  }
+
+  /** Tells waiters (here and on other instances) about tasks that are, or will be, claimable. */
+  private void announceClaimable(long projectId, List<Task> tasks) {
+    Instant now = Instant.now();
+    Instant earliestLater = null;
+    boolean claimableNow = false;
+    for (Task t : tasks) {
+      if (t.status() != TaskStatus.PENDING) {
+        continue;
+      }
+      if (t.runAt() == null || !t.runAt().isAfter(now)) {
+        claimableNow = true;
+      } else if (earliestLater == null || t.runAt().isBefore(earliestLater)) {
+        earliestLater = t.runAt();
+      }
+    }
+    if (claimableNow) {
+      signals.announce(projectId, null);
+    }
+    if (earliestLater != null) {
+      signals.announce(projectId, earliestLater);
+    }
+  }
+
+  private static Instant dueLater(Instant runAt) {
+    return runAt != null && runAt.isAfter(Instant.now()) ? runAt : null;
   }
 
   public Future<Task> heartbeat(long projectId, long taskId, UUID leaseId, Integer leaseSeconds) {
@@ -305,6 +351,10 @@ public final class TaskService {
     Task task = transition.task().get();
     if (transition.applied()) {
       meters.failed(task.projectId(), task.type(), task.status() == TaskStatus.FAILED);
+      if (task.status() == TaskStatus.PENDING) {
+        meters.retried(task.projectId(), task.type());
+        signals.announce(task.projectId(), dueLater(task.runAt()));
+      }
       return new ItemOutcome(taskId, ItemOutcome.Kind.FAILED, transition.task());
     }
     return new ItemOutcome(taskId, ItemOutcome.Kind.LEASE_CONFLICT, transition.task());
@@ -343,6 +393,7 @@ public final class TaskService {
         throw new Conflict("task-not-retryable", "task " + taskId + " is " + task.status().wireName()
             + "; only failed or cancelled tasks can be retried");
       }
+      signals.announce(projectId, null);
       return task;
     });
   }
@@ -351,6 +402,8 @@ public final class TaskService {
   public Future<Integer> sweepExpiredLeases(int batch) {
     return store.sweepExpiredLeases(batch).map(swept -> {
       swept.forEach(t -> meters.expired(t.projectId(), t.type()));
+      swept.stream().filter(t -> t.status() == TaskStatus.PENDING).map(Task::projectId).distinct()
+          .forEach(p -> signals.announce(p, null));
       return swept.size();
     });
   }

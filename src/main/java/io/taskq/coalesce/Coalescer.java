@@ -1,4 +1,4 @@
-package io.taskq.queue;
+package io.taskq.coalesce;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;

@@ -1,0 +1,100 @@
+package io.taskq.notify;
+
+import io.taskq.coalesce.Coalescer;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.pubsub.PgSubscriber;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.BiConsumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Claimable signals over PostgreSQL LISTEN/NOTIFY: one listening connection per instance
+ * (PgSubscriber, which reconnects by itself), and NOTIFYs sent from the pool outside the
+ * transactions that create work. Sending them apart matters: a transaction that notifies takes
+ * a database-wide lock at commit, which would serialise every task insert; here a burst of
+ * announcements becomes one short NOTIFY statement (coalesced like claims).
+ *
+ * <p>Payload: {@code <instance>|<project id>|<due epoch ms or empty>}. An instance wakes its own
+ * waiters directly and ignores its own echo.
+ */
+public final class PgClaimableSignals implements ClaimableSignals {
+
+  static final String CHANNEL = "taskq_claimable";
+  private static final Logger LOG = Logger.getLogger(PgClaimableSignals.class.getName());
+  /** $1 payloads text[]: one NOTIFY each, in one statement. */
+  private static final String NOTIFY = "SELECT pg_notify('taskq_claimable', p) FROM unnest($1::text[]) AS p";
+  /** Reconnect every second, for ever: a lost listener only delays wake-ups (waiters re-check on a timer). */
+  private static final long RECONNECT_DELAY_MS = 1000;
+
+  private final String instance = UUID.randomUUID().toString();
+  private final PgSubscriber subscriber;
+  private final Coalescer<String, Void> publisher;
+  private volatile BiConsumer<Long, Instant> listener = (p, d) -> { };
+  private volatile Runnable gapHandler = () -> { };
+
+  private PgClaimableSignals(Vertx vertx, PgConnectOptions connectOptions, Pool pool) {
+    this.subscriber = PgSubscriber.subscriber(vertx, connectOptions).reconnectPolicy(retries -> RECONNECT_DELAY_MS);
+    this.publisher = new Coalescer<>(payloads -> pool.preparedQuery(NOTIFY)
+        .execute(Tuple.of(payloads.toArray(String[]::new)))
+        .map(rows -> {
+          List<Void> done = new ArrayList<>(payloads.size());
+          payloads.forEach(p -> done.add(null));
+          return done;
+        }), 1, 1000, p -> 1, p -> p);
+  }
+
+  /** Connects the listening connection; answers once LISTEN is in place. */
+  public static Future<PgClaimableSignals> start(Vertx vertx, PgConnectOptions connectOptions, Pool pool) {
+    PgClaimableSignals signals = new PgClaimableSignals(vertx, connectOptions, pool);
+    signals.subscriber.channel(CHANNEL)
+        .handler(signals::received)
+        // (Re)subscribed: anything sent while we were away is lost, so everyone looks again.
+        .subscribeHandler(v -> signals.gapHandler.run());
+    signals.subscriber.closeHandler(v -> LOG.warning("the LISTEN connection closed; reconnecting"));
+    return signals.subscriber.connect().map(v -> signals);
+  }
+
+  @Override
+  public void announce(long projectId, Instant due) {
+    listener.accept(projectId, due);
+    String payload = instance + "|" + projectId + "|" + (due == null ? "" : Long.toString(due.toEpochMilli()));
+    publisher.submit(payload).onFailure(e -> LOG.log(Level.FINE, "NOTIFY failed; waiters will re-check", e));
+  }
+
+  private void received(String payload) {
+    String[] parts = payload.split("\\|", -1);
+    if (parts.length != 3 || parts[0].equals(instance)) {
+      return;
+    }
+    try {
+      long projectId = Long.parseLong(parts[1]);
+      Instant due = parts[2].isEmpty() ? null : Instant.ofEpochMilli(Long.parseLong(parts[2]));
+      listener.accept(projectId, due);
+    } catch (NumberFormatException e) {
+      LOG.fine("ignoring a malformed signal: " + payload);
+    }
+  }
+
+  @Override
+  public void listen(BiConsumer<Long, Instant> listener) {
+    this.listener = listener;
+  }
+
+  @Override
+  public void onGap(Runnable handler) {
+    this.gapHandler = handler;
+  }
+
+  @Override
+  public void close() {
+    subscriber.close();
+  }
+}

@@ -12,7 +12,9 @@ import io.taskq.db.DatabaseTarget;
 import io.taskq.db.EmbeddedDatabase;
 import io.taskq.db.Migrations;
 import io.taskq.db.Pools;
+import io.taskq.maintenance.Leadership;
 import io.taskq.maintenance.LeaseSweeper;
+import io.taskq.maintenance.MaintenanceJobs;
 import io.taskq.metrics.Meters;
 import io.taskq.notify.PgClaimableSignals;
 import io.taskq.queue.ClaimWaiters;
@@ -35,6 +37,7 @@ import io.vertx.sqlclient.Pool;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -50,6 +53,8 @@ public final class TaskqServer implements AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(TaskqServer.class.getName());
   private static final long STARTUP_TIMEOUT_SECONDS = 120;
+  private static final Duration RETENTION_EVERY = Duration.ofMinutes(1);
+  private static final Duration GAUGES_EVERY = Duration.ofSeconds(5);
 
   private final Vertx vertx;
   private final EmbeddedDatabase embedded;
@@ -57,9 +62,18 @@ public final class TaskqServer implements AutoCloseable {
   private final Optional<String> generatedAdminSecret;
   private final ClaimWaiters waiters;
   private final List<String> httpDeployments;
+  private final List<String> backgroundDeployments;
+  private final Leadership leadership;
+  private final MaintenanceJobs jobs;
+  private final PgClaimableSignals signals;
 
   private TaskqServer(Vertx vertx, EmbeddedDatabase embedded, int port, Optional<String> generatedAdminSecret,
-      ClaimWaiters waiters, List<String> httpDeployments) {
+      ClaimWaiters waiters, List<String> httpDeployments, List<String> backgroundDeployments, Leadership leadership,
+      MaintenanceJobs jobs, PgClaimableSignals signals) {
+    this.backgroundDeployments = backgroundDeployments;
+    this.leadership = leadership;
+    this.jobs = jobs;
+    this.signals = signals;
     this.vertx = vertx;
     this.embedded = embedded;
     this.port = port;
@@ -124,10 +138,16 @@ public final class TaskqServer implements AutoCloseable {
         deployments.add(await(vertx.deployVerticle(server)));
         first = first == null ? server : first;
       }
-      await(vertx.deployVerticle(new LeaseSweeper(tasks, config.sweepInterval())));
+      Leadership leadership = new Leadership(pool, config.leaderLease(), config.leaderLease().dividedBy(5));
+      MaintenanceJobs jobs = new MaintenanceJobs(pool, leadership, meters, new MaintenanceJobs.Settings(
+          config.keepCompleted(), config.keepFailed(), RETENTION_EVERY, GAUGES_EVERY));
+      List<String> background = new ArrayList<>();
+      background.add(await(vertx.deployVerticle(leadership)));
+      background.add(await(vertx.deployVerticle(new LeaseSweeper(tasks, config.sweepInterval(), leadership::isLeader))));
+      background.add(await(vertx.deployVerticle(jobs)));
       int actualPort = first.actualPort();
       LOG.info("taskq is serving HTTP on port " + actualPort);
-      return new TaskqServer(vertx, embedded, actualPort, generated, waiters, deployments);
+      return new TaskqServer(vertx, embedded, actualPort, generated, waiters, deployments, background, leadership, jobs, signals);
     } catch (Exception e) {
       vertx.close();
       throw e;
@@ -136,6 +156,21 @@ public final class TaskqServer implements AutoCloseable {
 
   public int port() {
     return port;
+  }
+
+  public boolean isLeader() {
+    return leadership.isLeader();
+  }
+
+  /** Runs retention now (it also runs every minute on the leader); answers how many tasks it deleted. */
+  public Future<Integer> runRetention() {
+    return jobs.retention();
+  }
+
+  /** Stops without any goodbye, as a crash would: no lease released, nothing answered. For tests of failover. */
+  public void crash() throws Exception {
+    leadership.abandon();
+    await(vertx.close());
   }
 
   /** Claims held by long-polls right now. */
@@ -164,6 +199,11 @@ public final class TaskqServer implements AutoCloseable {
       for (String deployment : httpDeployments) {
         await(vertx.undeploy(deployment));
       }
+      // Background verticles next, while the pool is open: the leader hands its lease back.
+      for (String deployment : backgroundDeployments) {
+        await(vertx.undeploy(deployment));
+      }
+      signals.close();
       await(vertx.close());
     } finally {
       if (embedded != null) {

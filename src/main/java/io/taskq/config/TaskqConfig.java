@@ -15,6 +15,9 @@ import java.util.Optional;
  * @param adminKey {@code TASKQ_ADMIN_KEY}: a secret that must exist as an active admin key
  * @param sweepInterval how often expired leases are returned to the queue
  * @param retry backoff of retryable failures
+ * @param keepCompleted {@code TASKQ_RETENTION_COMPLETED}: how long completed and cancelled tasks are kept
+ * @param keepFailed {@code TASKQ_RETENTION_FAILED}: how long failed tasks are kept
+ * @param leaderLease how long a leader's lease lasts without renewal (handover time when it dies)
  */
 public record TaskqConfig(
     Optional<String> databaseUrl,
@@ -23,11 +26,17 @@ public record TaskqConfig(
     int poolSize,
     Optional<String> adminKey,
     Duration sweepInterval,
-    RetryPolicy retry) {
+    RetryPolicy retry,
+    Duration keepCompleted,
+    Duration keepFailed,
+    Duration leaderLease) {
 
   public static final int DEFAULT_HTTP_PORT = 8080;
   public static final Path DEFAULT_DATA_DIRECTORY = Path.of("taskq-data");
   public static final Duration DEFAULT_SWEEP_INTERVAL = Duration.ofMillis(500);
+  public static final Duration DEFAULT_KEEP_COMPLETED = Duration.ofDays(7);
+  public static final Duration DEFAULT_KEEP_FAILED = Duration.ofDays(30);
+  public static final Duration DEFAULT_LEADER_LEASE = Duration.ofSeconds(5);
 
   public TaskqConfig {
     if (httpPort < 0 || httpPort > 65535) {
@@ -57,31 +66,80 @@ public record TaskqConfig(
         intValue(env, "TASKQ_DB_POOL_SIZE", defaultPoolSize()),
         nonBlank(env.get("TASKQ_ADMIN_KEY")),
         DEFAULT_SWEEP_INTERVAL,
-        RetryPolicy.DEFAULT);
+        RetryPolicy.DEFAULT,
+        duration(env, "TASKQ_RETENTION_COMPLETED", DEFAULT_KEEP_COMPLETED),
+        duration(env, "TASKQ_RETENTION_FAILED", DEFAULT_KEEP_FAILED),
+        DEFAULT_LEADER_LEASE);
   }
 
   public TaskqConfig withDatabaseUrl(String url) {
-    return new TaskqConfig(Optional.of(url), dataDirectory, httpPort, poolSize, adminKey, sweepInterval, retry);
+    return new TaskqConfig(Optional.of(url), dataDirectory, httpPort, poolSize, adminKey, sweepInterval, retry, keepCompleted,
+        keepFailed, leaderLease);
   }
 
   public TaskqConfig withHttpPort(int port) {
-    return new TaskqConfig(databaseUrl, dataDirectory, port, poolSize, adminKey, sweepInterval, retry);
+    return new TaskqConfig(databaseUrl, dataDirectory, port, poolSize, adminKey, sweepInterval, retry, keepCompleted,
+        keepFailed, leaderLease);
   }
 
   public TaskqConfig withAdminKey(String key) {
-    return new TaskqConfig(databaseUrl, dataDirectory, httpPort, poolSize, Optional.of(key), sweepInterval, retry);
+    return new TaskqConfig(databaseUrl, dataDirectory, httpPort, poolSize, Optional.of(key), sweepInterval, retry,
+        keepCompleted, keepFailed, leaderLease);
   }
 
   public TaskqConfig withSweepInterval(Duration interval) {
-    return new TaskqConfig(databaseUrl, dataDirectory, httpPort, poolSize, adminKey, interval, retry);
+    return new TaskqConfig(databaseUrl, dataDirectory, httpPort, poolSize, adminKey, interval, retry, keepCompleted,
+        keepFailed, leaderLease);
   }
 
   public TaskqConfig withRetry(RetryPolicy policy) {
-    return new TaskqConfig(databaseUrl, dataDirectory, httpPort, poolSize, adminKey, sweepInterval, policy);
+    return new TaskqConfig(databaseUrl, dataDirectory, httpPort, poolSize, adminKey, sweepInterval, policy, keepCompleted,
+        keepFailed, leaderLease);
+  }
+
+  public TaskqConfig withRetention(Duration completed, Duration failed) {
+    return new TaskqConfig(databaseUrl, dataDirectory, httpPort, poolSize, adminKey, sweepInterval, retry, completed, failed,
+        leaderLease);
+  }
+
+  public TaskqConfig withLeaderLease(Duration lease) {
+    return new TaskqConfig(databaseUrl, dataDirectory, httpPort, poolSize, adminKey, sweepInterval, retry, keepCompleted,
+        keepFailed, lease);
   }
 
   private static Optional<String> nonBlank(String value) {
     return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
+  }
+
+  /**
+   * A duration: a number with a unit (30s, 15m, 12h, 7d) or ISO-8601 (P7D, PT12H).
+   */
+  static Duration duration(Map<String, String> env, String name, Duration fallback) {
+    Optional<String> raw = nonBlank(env.get(name));
+    if (raw.isEmpty()) {
+      return fallback;
+    }
+    String v = raw.get().toLowerCase(java.util.Locale.ROOT);
+    try {
+      if (v.startsWith("p")) {
+        return v.contains("t") ? Duration.parse(v.toUpperCase(java.util.Locale.ROOT))
+            : Duration.ofDays(java.time.Period.parse(v.toUpperCase(java.util.Locale.ROOT)).getDays());
+      }
+      long amount = Long.parseLong(v.substring(0, v.length() - 1));
+      Duration d = switch (v.charAt(v.length() - 1)) {
+        case 's' -> Duration.ofSeconds(amount);
+        case 'm' -> Duration.ofMinutes(amount);
+        case 'h' -> Duration.ofHours(amount);
+        case 'd' -> Duration.ofDays(amount);
+        default -> throw new NumberFormatException();
+      };
+      if (d.isNegative() || d.isZero()) {
+        throw new NumberFormatException();
+      }
+      return d;
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(name + " must be a positive duration such as 7d, 12h, 30m or P7D, got '" + raw.get() + "'");
+    }
   }
 
   private static int intValue(Map<String, String> env, String name, int fallback) {

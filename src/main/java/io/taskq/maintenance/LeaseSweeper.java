@@ -4,13 +4,14 @@ import io.taskq.queue.TaskService;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import java.time.Duration;
+import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * Returns tasks whose lease lapsed to the queue (or fails them on their last attempt), every
- * {@code interval}. Every instance may run one: the sweep statement skips rows another sweep
- * holds, so each lapsed lease is swept exactly once.
+ * {@code interval}, while this instance leads maintenance. Even two sweeps at once (a handover)
+ * are safe: the sweep statement skips rows another sweep holds, so each lapsed lease is swept once.
  */
 public final class LeaseSweeper extends VerticleBase {
 
@@ -20,12 +21,15 @@ public final class LeaseSweeper extends VerticleBase {
 
   private final TaskService tasks;
   private final Duration interval;
+  private final BooleanSupplier leading;
   private long timer = -1;
   private boolean running;
 
-  public LeaseSweeper(TaskService tasks, Duration interval) {
+  /** @param leading whether this instance leads maintenance now: only the leader sweeps */
+  public LeaseSweeper(TaskService tasks, Duration interval, BooleanSupplier leading) {
     this.tasks = tasks;
     this.interval = interval;
+    this.leading = leading;
   }
 
   @Override
@@ -41,8 +45,8 @@ public final class LeaseSweeper extends VerticleBase {
   }
 
   private void sweep() {
-    if (running) {
-      return; // the previous pass is still draining a backlog
+    if (running || !leading.getAsBoolean()) {
+      return; // the previous pass is still draining a backlog, or another instance leads
     }
     running = true;
     drain().onComplete(ar -> {

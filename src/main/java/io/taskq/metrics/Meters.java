@@ -26,6 +26,9 @@ public final class Meters {
   public static final String FAILED = "taskq.tasks.failed";
   public static final String EXPIRED = "taskq.tasks.expired";
   public static final String RETRIED = "taskq.tasks.retried";
+  public static final String DELETED = "taskq.tasks.deleted";
+  public static final String LIVE_TASKS = "taskq.tasks";
+  public static final String OLDEST_CLAIMABLE = "taskq.oldest.claimable.task.age";
   public static final String LONG_POLL_WAKEUPS = "taskq.long.poll.wakeups";
 
   private final MeterRegistry registry;
@@ -62,6 +65,10 @@ public final class Meters {
 
   public void retried(long projectId, String type) {
     counter(RETRIED, projectId, type, "failed attempts sent back to the queue for another attempt").increment();
+  }
+
+  public void retained(int deleted) {
+    Counter.builder(DELETED).description("finished tasks deleted by retention").register(registry).increment(deleted);
   }
 
   public void longPollWakeup() {

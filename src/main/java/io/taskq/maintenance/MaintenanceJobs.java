@@ -1,0 +1,136 @@
+package io.taskq.maintenance;
+
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.taskq.metrics.Meters;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The leader's slow periodic jobs: retention of finished tasks, purge of expired idempotency
+ * records and spent rate-limit windows, and the live-task gauges. Each runs only while this
+ * instance leads, and never overlaps itself.
+ */
+public final class MaintenanceJobs extends VerticleBase {
+
+  private static final Logger LOG = Logger.getLogger(MaintenanceJobs.class.getName());
+  static final int BATCH = 500;
+
+  /** How long finished tasks are kept, and how often the jobs run. */
+  public record Settings(Duration keepCompleted, Duration keepFailed, Duration retentionEvery, Duration gaugesEvery) {
+  }
+
+  private final Pool pool;
+  private final Leadership leadership;
+  private final Meters meters;
+  private final Settings settings;
+  private final List<Long> timers = new ArrayList<>();
+  private final Map<String, Boolean> running = new HashMap<>();
+  private MultiGauge liveTasks;
+  private MultiGauge oldestClaimable;
+
+  public MaintenanceJobs(Pool pool, Leadership leadership, Meters meters, Settings settings) {
+    this.pool = pool;
+    this.leadership = leadership;
+    this.meters = meters;
+    this.settings = settings;
+  }
+
+  @Override
+  public Future<?> start() {
+    liveTasks = MultiGauge.builder(Meters.LIVE_TASKS).description("live tasks by project, type and status (leader only)")
+        .register(meters.registry());
+    oldestClaimable = MultiGauge.builder(Meters.OLDEST_CLAIMABLE).baseUnit("seconds")
+        .description("age of the oldest claimable task by project and type (leader only)").register(meters.registry());
+    every(settings.retentionEvery(), "retention", this::retention);
+    every(settings.retentionEvery(), "purge", this::purge);
+    every(settings.gaugesEvery(), "gauges", this::refreshGauges);
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<?> stop() {
+    timers.forEach(vertx::cancelTimer);
+    return Future.succeededFuture();
+  }
+
+  private void every(Duration period, String name, Supplier<Future<?>> job) {
+    timers.add(vertx.setPeriodic(period.toMillis(), id -> {
+      if (!leadership.isLeader()) {
+        clearGaugesIfFollower();
+        return;
+      }
+      if (Boolean.TRUE.equals(running.put(name, true))) {
+        return;
+      }
+      job.get().onComplete(ar -> {
+        running.put(name, false);
+        if (ar.failed()) {
+          LOG.log(Level.WARNING, name + " failed; it runs again next period: " + ar.cause().getMessage());
+        }
+      });
+    }));
+  }
+
+  /** Deletes finished tasks past retention, batch after batch, until none is left. */
+  public Future<Integer> retention() {
+    OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+    Tuple args = Tuple.of(now.minus(settings.keepCompleted()), now.minus(settings.keepFailed()), BATCH);
+    return drain(() -> pool.preparedQuery(MaintenanceSql.DELETE_FINISHED_TASKS).execute(args).map(r -> r.rowCount()), 0)
+        .onSuccess(n -> {
+          if (n > 0) {
+            meters.retained(n);
+          }
+        });
+  }
+
+  private Future<?> purge() {
+    return drain(() -> pool.preparedQuery(MaintenanceSql.DELETE_EXPIRED_IDEMPOTENCY_RECORDS).execute(Tuple.of(BATCH))
+            .map(r -> r.rowCount()), 0)
+        .compose(n -> drain(() -> pool.preparedQuery(MaintenanceSql.DELETE_OLD_RATE_LIMIT_WINDOWS).execute(Tuple.of(BATCH))
+            .map(r -> r.rowCount()), 0));
+  }
+
+  private Future<Integer> drain(Supplier<Future<Integer>> batch, int sofar) {
+    return batch.get().compose(n -> n >= BATCH ? drain(batch, sofar + n) : Future.succeededFuture(sofar + n));
+  }
+
+  private Future<?> refreshGauges() {
+    return pool.preparedQuery(MaintenanceSql.LIVE_TASK_GAUGES).execute().onSuccess(rows -> {
+      List<MultiGauge.Row<?>> counts = new ArrayList<>();
+      Map<Tags, Double> oldest = new HashMap<>();
+      for (Row row : rows) {
+        Tags projectAndType = Tags.of("project", Long.toString(row.getLong("project_id")), "type", row.getString("type"));
+        counts.add(MultiGauge.Row.of(projectAndType.and("status", row.getString("status")), row.getLong("tasks")));
+        Object seconds = row.getValue("oldest_claimable_seconds");
+        if (seconds instanceof Number n) {
+          oldest.merge(projectAndType, n.doubleValue(), Math::max);
+        }
+      }
+      liveTasks.register(counts, true);
+      List<MultiGauge.Row<?>> ages = new ArrayList<>();
+      oldest.forEach((tags, age) -> ages.add(MultiGauge.Row.of(tags, age)));
+      oldestClaimable.register(ages, true);
+    });
+  }
+
+  private void clearGaugesIfFollower() {
+    if (liveTasks != null) {
+      liveTasks.register(List.of(), true);
+      oldestClaimable.register(List.of(), true);
+    }
+  }
+}

@@ -1,0 +1,62 @@
+package io.taskq.maintenance;
+
+/** Statements of the periodic jobs that are not a single aggregate's (leadership, retention, purges, gauges). */
+final class MaintenanceSql {
+
+  private MaintenanceSql() {
+  }
+
+  /**
+   * Takes or renews the lease: succeeds (one row) when nobody holds it, we do, or the holder's
+   * lease lapsed. $1 name, $2 holder, $3 lease seconds.
+   */
+  static final String CLAIM_LEADERSHIP = """
+      INSERT INTO leader_leases (name, holder, expires_at)
+      VALUES ($1, $2, now() + make_interval(secs => $3))
+      ON CONFLICT (name) DO UPDATE
+         SET holder = EXCLUDED.holder, expires_at = EXCLUDED.expires_at
+       WHERE leader_leases.holder = EXCLUDED.holder OR leader_leases.expires_at < now()
+      RETURNING holder
+      """;
+
+  /** $1 name, $2 holder. */
+  static final String RELEASE_LEADERSHIP = "DELETE FROM leader_leases WHERE name = $1 AND holder = $2";
+
+  /**
+   * Deletes up to $3 finished tasks (their logs go with them, ON DELETE CASCADE): completed and
+   * cancelled ones last changed before $1, failed ones before $2. Small batches and SKIP LOCKED
+   * keep every transaction short and out of the claimers' way (they never touch finished rows).
+   */
+  static final String DELETE_FINISHED_TASKS = """
+      DELETE FROM tasks WHERE id IN (
+          SELECT id FROM tasks
+           WHERE (status IN ('completed', 'cancelled') AND updated_at < $1)
+              OR (status = 'failed' AND updated_at < $2)
+           LIMIT $3
+             FOR UPDATE SKIP LOCKED)
+      """;
+
+  /** $1 batch size. */
+  static final String DELETE_EXPIRED_IDEMPOTENCY_RECORDS = """
+      DELETE FROM idempotency_records WHERE ctid IN (
+          SELECT ctid FROM idempotency_records WHERE expires_at < now() LIMIT $1)
+      """;
+
+  /** $1 batch size. Rate-limit windows older than the current minute are spent. */
+  static final String DELETE_OLD_RATE_LIMIT_WINDOWS = """
+      DELETE FROM rate_limit_windows WHERE ctid IN (
+          SELECT ctid FROM rate_limit_windows WHERE window_start < date_trunc('minute', now()) - interval '1 minute' LIMIT $1)
+      """;
+
+  /**
+   * Live tasks by project, type and status, with the age of the oldest claimable task: one
+   * query over live rows only (finished tasks are counted by counters, not gauges).
+   */
+  static final String LIVE_TASK_GAUGES = """
+      SELECT project_id, type, status, count(*) AS tasks,
+             extract(epoch FROM now() - min(run_at) FILTER (WHERE status = 'pending' AND run_at <= now())) AS oldest_claimable_seconds
+        FROM tasks
+       WHERE status IN ('pending', 'claimed', 'blocked')
+       GROUP BY project_id, type, status
+      """;
+}

@@ -47,10 +47,9 @@ final class Problems {
       }
       body.put("errors", errors);
     }
-    response.setStatusCode(status).putHeader("Content-Type", CONTENT_TYPE);
     if (status == 401) {
       response.putHeader("WWW-Authenticate", "Bearer realm=\"taskq\"");
     }
-    response.end(body.encode());
+    Responses.send(rc, status, CONTENT_TYPE, io.vertx.core.buffer.Buffer.buffer(body.encode()));
   }
 }

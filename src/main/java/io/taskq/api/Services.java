@@ -6,7 +6,9 @@ import io.taskq.db.DatabaseHealth;
 import io.taskq.queue.ProjectService;
 import io.taskq.queue.TaskService;
 import io.taskq.queue.TaskTypeService;
+import io.taskq.store.IdempotencyStore;
 import io.vertx.core.buffer.Buffer;
+import java.time.Duration;
 
 /** What the HTTP layer talks to. Built once per process and shared by every HTTP verticle instance. */
 public record Services(
@@ -16,5 +18,7 @@ public record Services(
     ApiKeyService apiKeys,
     DatabaseHealth database,
     PrometheusMeterRegistry registry,
-    Buffer contract) {
+    Buffer contract,
+    IdempotencyStore idempotency,
+    Duration idempotencyTtl) {
 }

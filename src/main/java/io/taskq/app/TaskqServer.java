@@ -23,6 +23,7 @@ import io.taskq.queue.ProjectService;
 import io.taskq.queue.TaskService;
 import io.taskq.queue.TaskTypeService;
 import io.taskq.store.pg.PgApiKeyStore;
+import io.taskq.store.pg.PgIdempotencyStore;
 import io.taskq.store.pg.PgProjectStore;
 import io.taskq.store.pg.PgTaskStore;
 import io.taskq.store.pg.PgTaskTypeStore;
@@ -125,7 +126,8 @@ public final class TaskqServer implements AutoCloseable {
       signals.onGap(waiters::wakeAll);
       TaskService tasks = new TaskService(new PgTaskStore(pool), taskTypes, meters, config.retry(), signals, waiters);
       ApiKeyService apiKeys = new ApiKeyService(new PgApiKeyStore(pool), Clock.systemUTC());
-      Services services = new Services(projects, taskTypes, tasks, apiKeys, new DatabaseHealth(pool), registry, contract());
+      Services services = new Services(projects, taskTypes, tasks, apiKeys, new DatabaseHealth(pool), registry, contract(),
+          new PgIdempotencyStore(pool), config.idempotencyTtl());
 
       Optional<String> generated = await(apiKeys.bootstrapAdmin(config.adminKey()));
       // A negative port makes every HTTP verticle instance share one random port (tests ask for port 0).

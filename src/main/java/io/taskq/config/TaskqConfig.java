@@ -18,6 +18,7 @@ import java.util.Optional;
  * @param keepCompleted {@code TASKQ_RETENTION_COMPLETED}: how long completed and cancelled tasks are kept
  * @param keepFailed {@code TASKQ_RETENTION_FAILED}: how long failed tasks are kept
  * @param leaderLease how long a leader's lease lasts without renewal (handover time when it dies)
+ * @param idempotencyTtl {@code TASKQ_IDEMPOTENCY_TTL}: how long a response to a POST with an Idempotency-Key is kept
  */
 public record TaskqConfig(
     Optional<String> databaseUrl,
@@ -29,7 +30,8 @@ public record TaskqConfig(
     RetryPolicy retry,
     Duration keepCompleted,
     Duration keepFailed,
-    Duration leaderLease) {
+    Duration leaderLease,
+    Duration idempotencyTtl) {
 
   public static final int DEFAULT_HTTP_PORT = 8080;
   public static final Path DEFAULT_DATA_DIRECTORY = Path.of("taskq-data");
@@ -37,6 +39,7 @@ public record TaskqConfig(
   public static final Duration DEFAULT_KEEP_COMPLETED = Duration.ofDays(7);
   public static final Duration DEFAULT_KEEP_FAILED = Duration.ofDays(30);
   public static final Duration DEFAULT_LEADER_LEASE = Duration.ofSeconds(5);
+  public static final Duration DEFAULT_IDEMPOTENCY_TTL = Duration.ofHours(24);
 
   public TaskqConfig {
     if (httpPort < 0 || httpPort > 65535) {
@@ -69,42 +72,43 @@ public record TaskqConfig(
         RetryPolicy.DEFAULT,
         duration(env, "TASKQ_RETENTION_COMPLETED", DEFAULT_KEEP_COMPLETED),
         duration(env, "TASKQ_RETENTION_FAILED", DEFAULT_KEEP_FAILED),
-        DEFAULT_LEADER_LEASE);
+        DEFAULT_LEADER_LEASE,
+        duration(env, "TASKQ_IDEMPOTENCY_TTL", DEFAULT_IDEMPOTENCY_TTL));
   }
 
   public TaskqConfig withDatabaseUrl(String url) {
     return new TaskqConfig(Optional.of(url), dataDirectory, httpPort, poolSize, adminKey, sweepInterval, retry, keepCompleted,
-        keepFailed, leaderLease);
+        keepFailed, leaderLease, idempotencyTtl);
   }
 
   public TaskqConfig withHttpPort(int port) {
     return new TaskqConfig(databaseUrl, dataDirectory, port, poolSize, adminKey, sweepInterval, retry, keepCompleted,
-        keepFailed, leaderLease);
+        keepFailed, leaderLease, idempotencyTtl);
   }
 
   public TaskqConfig withAdminKey(String key) {
     return new TaskqConfig(databaseUrl, dataDirectory, httpPort, poolSize, Optional.of(key), sweepInterval, retry,
-        keepCompleted, keepFailed, leaderLease);
+        keepCompleted, keepFailed, leaderLease, idempotencyTtl);
   }
 
   public TaskqConfig withSweepInterval(Duration interval) {
     return new TaskqConfig(databaseUrl, dataDirectory, httpPort, poolSize, adminKey, interval, retry, keepCompleted,
-        keepFailed, leaderLease);
+        keepFailed, leaderLease, idempotencyTtl);
   }
 
   public TaskqConfig withRetry(RetryPolicy policy) {
     return new TaskqConfig(databaseUrl, dataDirectory, httpPort, poolSize, adminKey, sweepInterval, policy, keepCompleted,
-        keepFailed, leaderLease);
+        keepFailed, leaderLease, idempotencyTtl);
   }
 
   public TaskqConfig withRetention(Duration completed, Duration failed) {
     return new TaskqConfig(databaseUrl, dataDirectory, httpPort, poolSize, adminKey, sweepInterval, retry, completed, failed,
-        leaderLease);
+        leaderLease, idempotencyTtl);
   }
 
   public TaskqConfig withLeaderLease(Duration lease) {
     return new TaskqConfig(databaseUrl, dataDirectory, httpPort, poolSize, adminKey, sweepInterval, retry, keepCompleted,
-        keepFailed, lease);
+        keepFailed, lease, idempotencyTtl);
   }
 
   private static Optional<String> nonBlank(String value) {

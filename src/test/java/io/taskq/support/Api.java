@@ -90,7 +90,17 @@ public final class Api {
   }
 
   public Future<Response> send(HttpMethod method, String path, Buffer body, String contentType) {
+    return send(method, path, body, contentType, Map.of());
+  }
+
+  /** A POST of JSON with extra request headers. */
+  public Response post(String path, Object json, Map<String, String> headers) {
+    return send(HttpMethod.POST, path, Buffer.buffer(json.toString()), "application/json", headers).await();
+  }
+
+  public Future<Response> send(HttpMethod method, String path, Buffer body, String contentType, Map<String, String> extra) {
     HttpRequest<Buffer> request = client.request(method, path);
+    extra.forEach(request::putHeader);
     if (defaultKey != null) {
       request.putHeader("Authorization", "Bearer " + defaultKey);
     }

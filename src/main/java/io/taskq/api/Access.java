@@ -3,6 +3,7 @@ package io.taskq.api;
 import io.taskq.auth.ApiKey;
 import io.taskq.auth.ApiKeyService;
 import io.taskq.auth.Permission;
+import io.taskq.auth.RateLimiter;
 import io.taskq.error.Forbidden;
 import io.taskq.error.Unauthorized;
 import io.vertx.core.Handler;
@@ -39,6 +40,17 @@ final class Access {
         }
       });
     };
+  }
+
+  /** After authentication: the key's rate limit, 429 with Retry-After when it is spent. */
+  static Handler<RoutingContext> rateLimit(RateLimiter limiter) {
+    return rc -> limiter.admit(key(rc)).onComplete(ar -> {
+      if (ar.succeeded()) {
+        rc.next();
+      } else {
+        rc.fail(ar.cause());
+      }
+    });
   }
 
   static ApiKey key(RoutingContext rc) {

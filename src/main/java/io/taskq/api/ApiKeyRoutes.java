@@ -54,11 +54,12 @@ final class ApiKeyRoutes {
         body.fault("permissions", "permissions must name at least one permission");
       }
     }
+    Integer rateLimit = body.integer("rate_limit_per_minute", false, 1, 1_000_000);
     body.rejectUnknown();
     body.throwIfInvalid();
     Long scope = projectId == null ? null : projectId.longValue();
     Future<Void> projectExists = scope == null ? Future.succeededFuture() : projects.requireExisting(scope);
-    Responses.reply(rc, projectExists.compose(v -> keys.issue(name, scope, permissions)), 201,
+    Responses.reply(rc, projectExists.compose(v -> keys.issue(name, scope, permissions, rateLimit)), 201,
         issued -> Representations.apiKey(issued.key()).put("secret", issued.secret()));
   }
 

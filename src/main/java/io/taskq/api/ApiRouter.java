@@ -31,6 +31,7 @@ public final class ApiRouter {
     router.get("/openapi.yaml").handler(rc -> rc.response().putHeader("Content-Type", "application/yaml").end(services.contract()));
 
     router.route().handler(Access.authenticate(services.apiKeys()));
+    router.route().handler(Access.rateLimit(services.rateLimiter()));
     router.route().handler(new IdempotencyHandler(services.idempotency(), services.idempotencyTtl()));
     new ProjectRoutes(services.projects()).mount(router);
     new TaskTypeRoutes(services.taskTypes()).mount(router);

@@ -2,6 +2,7 @@ package io.taskq.api;
 
 import io.taskq.error.FieldError;
 import io.taskq.error.TaskqException;
+import io.taskq.error.TooManyRequests;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -46,6 +47,9 @@ final class Problems {
         errors.add(item.put("message", error.message()));
       }
       body.put("errors", errors);
+    }
+    if (source instanceof TooManyRequests tooMany) {
+      response.putHeader("Retry-After", Long.toString(tooMany.retryAfterSeconds()));
     }
     if (status == 401) {
       response.putHeader("WWW-Authenticate", "Bearer realm=\"taskq\"");

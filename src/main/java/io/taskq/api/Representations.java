@@ -94,6 +94,7 @@ final class Representations {
         .put("prefix", k.prefix())
         .put("project_id", k.projectId())
         .put("permissions", permissions)
+        .put("rate_limit_per_minute", k.rateLimitPerMinute())
         .put("created_at", time(k.createdAt()))
         .put("revoked_at", time(k.revokedAt()));
   }

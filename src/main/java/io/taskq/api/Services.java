@@ -2,6 +2,7 @@ package io.taskq.api;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.taskq.auth.ApiKeyService;
+import io.taskq.auth.RateLimiter;
 import io.taskq.db.DatabaseHealth;
 import io.taskq.queue.ProjectService;
 import io.taskq.queue.TaskService;
@@ -20,5 +21,6 @@ public record Services(
     PrometheusMeterRegistry registry,
     Buffer contract,
     IdempotencyStore idempotency,
-    Duration idempotencyTtl) {
+    Duration idempotencyTtl,
+    RateLimiter rateLimiter) {
 }

@@ -5,6 +5,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.taskq.api.HttpServerVerticle;
 import io.taskq.api.Services;
 import io.taskq.auth.ApiKeyService;
+import io.taskq.auth.RateLimiter;
 import io.taskq.config.TaskqConfig;
 import io.taskq.db.DatabaseCreator;
 import io.taskq.db.DatabaseHealth;
@@ -24,6 +25,7 @@ import io.taskq.queue.TaskService;
 import io.taskq.queue.TaskTypeService;
 import io.taskq.store.pg.PgApiKeyStore;
 import io.taskq.store.pg.PgIdempotencyStore;
+import io.taskq.store.pg.PgRateLimitStore;
 import io.taskq.store.pg.PgProjectStore;
 import io.taskq.store.pg.PgTaskStore;
 import io.taskq.store.pg.PgTaskTypeStore;
@@ -127,7 +129,8 @@ public final class TaskqServer implements AutoCloseable {
       TaskService tasks = new TaskService(new PgTaskStore(pool), taskTypes, meters, config.retry(), signals, waiters);
       ApiKeyService apiKeys = new ApiKeyService(new PgApiKeyStore(pool), Clock.systemUTC());
       Services services = new Services(projects, taskTypes, tasks, apiKeys, new DatabaseHealth(pool), registry, contract(),
-          new PgIdempotencyStore(pool), config.idempotencyTtl());
+          new PgIdempotencyStore(pool), config.idempotencyTtl(),
+          new RateLimiter(new PgRateLimitStore(pool), Clock.systemUTC(), meters::rateLimited));
 
       Optional<String> generated = await(apiKeys.bootstrapAdmin(config.adminKey()));
       // A negative port makes every HTTP verticle instance share one random port (tests ask for port 0).

@@ -8,6 +8,7 @@ import java.util.UUID;
  * An API key as stored: never its secret, only a hash of it (not in this record) and a prefix.
  *
  * @param projectId the one project the key may touch, or null for every project
+ * @param rateLimitPerMinute requests a minute across all instances, or null for no limit
  */
 public record ApiKey(
     UUID id,
@@ -16,7 +17,8 @@ public record ApiKey(
     Long projectId,
     Set<Permission> permissions,
     Instant createdAt,
-    Instant revokedAt) {
+    Instant revokedAt,
+    Integer rateLimitPerMinute) {
 
   public boolean allows(Permission permission) {
     return permissions.contains(Permission.ADMIN) || permissions.contains(permission);

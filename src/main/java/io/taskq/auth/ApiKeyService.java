@@ -39,14 +39,14 @@ public final class ApiKeyService {
     this.clock = clock;
   }
 
-  public Future<IssuedKey> issue(String name, Long projectId, Set<Permission> permissions) {
+  public Future<IssuedKey> issue(String name, Long projectId, Set<Permission> permissions, Integer rateLimitPerMinute) {
     if (permissions.contains(Permission.ADMIN) && projectId != null) {
       // Admin endpoints are global (projects, task types, keys): a project-scoped admin key
       // would be a global key in disguise.
       return Future.failedFuture(Invalid.of("/permissions", "an admin key cannot be scoped to a project"));
     }
     String secret = Secrets.generate();
-    return store.insert(name, Secrets.displayPrefix(secret), Secrets.hash(secret), projectId, permissions)
+    return store.insert(name, Secrets.displayPrefix(secret), Secrets.hash(secret), projectId, permissions, rateLimitPerMinute)
         .map(key -> new IssuedKey(key, secret));
   }
 

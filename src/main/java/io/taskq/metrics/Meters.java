@@ -27,6 +27,7 @@ public final class Meters {
   public static final String EXPIRED = "taskq.tasks.expired";
   public static final String RETRIED = "taskq.tasks.retried";
   public static final String DELETED = "taskq.tasks.deleted";
+  public static final String RATE_LIMITED = "taskq.rate.limited.requests";
   public static final String LIVE_TASKS = "taskq.tasks";
   public static final String OLDEST_CLAIMABLE = "taskq.oldest.claimable.task.age";
   public static final String LONG_POLL_WAKEUPS = "taskq.long.poll.wakeups";
@@ -69,6 +70,10 @@ public final class Meters {
 
   public void retained(int deleted) {
     Counter.builder(DELETED).description("finished tasks deleted by retention").register(registry).increment(deleted);
+  }
+
+  public void rateLimited() {
+    Counter.builder(RATE_LIMITED).description("requests refused with 429 by a key's rate limit").register(registry).increment();
   }
 
   public void longPollWakeup() {

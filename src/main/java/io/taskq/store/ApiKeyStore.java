@@ -10,7 +10,8 @@ import java.util.UUID;
 
 public interface ApiKeyStore {
 
-  Future<ApiKey> insert(String name, String prefix, String secretHash, Long projectId, Set<Permission> permissions);
+  Future<ApiKey> insert(String name, String prefix, String secretHash, Long projectId, Set<Permission> permissions,
+      Integer rateLimitPerMinute);
 
   Future<List<ApiKey>> listAll();
 

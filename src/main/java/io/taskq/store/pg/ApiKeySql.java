@@ -6,10 +6,10 @@ final class ApiKeySql {
   private ApiKeySql() {
   }
 
-  /** $1 name, $2 key_prefix, $3 secret_hash, $4 project_id, $5 permissions text[]. */
+  /** $1 name, $2 key_prefix, $3 secret_hash, $4 project_id, $5 permissions text[], $6 rate_limit_per_minute. */
   static final String INSERT = """
-      INSERT INTO api_keys (name, key_prefix, secret_hash, project_id, permissions)
-      VALUES ($1, $2, $3, $4, $5::text[])
+      INSERT INTO api_keys (name, key_prefix, secret_hash, project_id, permissions, rate_limit_per_minute)
+      VALUES ($1, $2, $3, $4, $5::text[], $6)
       RETURNING *
       """;
 

@@ -22,11 +22,12 @@ public final class PgApiKeyStore implements ApiKeyStore {
   }
 
   @Override
-  public Future<ApiKey> insert(String name, String prefix, String secretHash, Long projectId, Set<Permission> permissions) {
+  public Future<ApiKey> insert(String name, String prefix, String secretHash, Long projectId, Set<Permission> permissions,
+      Integer rateLimitPerMinute) {
     String[] names = permissions.stream().map(Permission::wireName).sorted().toArray(String[]::new);
     return pool.preparedQuery(ApiKeySql.INSERT)
         .execute(Tuple.tuple().addString(name).addString(prefix).addString(secretHash).addLong(projectId)
-            .addArrayOfString(names))
+            .addArrayOfString(names).addInteger(rateLimitPerMinute))
         .map(rows -> Rows.apiKey(rows.iterator().next()))
         .recover(PgErrors.translate());
   }

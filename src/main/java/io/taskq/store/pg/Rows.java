@@ -89,7 +89,8 @@ final class Rows {
         row.getLong("project_id"),
         Set.copyOf(permissions),
         instant(row, "created_at"),
-        instant(row, "revoked_at"));
+        instant(row, "revoked_at"),
+        row.getInteger("rate_limit_per_minute"));
   }
 
   private static Instant instant(Row row, String column) {

@@ -37,6 +37,7 @@ public final class ApiRouter {
     new TaskTypeRoutes(services.taskTypes()).mount(router);
     new TaskRoutes(services.tasks(), services.projects()).mount(router);
     new ApiKeyRoutes(services.apiKeys(), services.projects()).mount(router);
+    new QueueRoutes(services.queues(), services.projects()).mount(router);
 
     FailureHandler failures = new FailureHandler();
     router.route().failureHandler(failures);

@@ -213,6 +213,12 @@ final class Fields {
     return a;
   }
 
+  /** Whether the field is in the object at all (even as null). */
+  boolean has(String name) {
+    known.add(name);
+    return json.containsKey(name);
+  }
+
   /** Any JSON value; a JSON null counts as absent. */
   Object any(String name) {
     return value(name);

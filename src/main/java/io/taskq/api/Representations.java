@@ -80,6 +80,7 @@ final class Representations {
         .put("param_schema", t.paramSchema())
         .put("max_attempts", t.maxAttempts())
         .put("lease_seconds", t.leaseSeconds())
+        .put("max_concurrency", t.maxConcurrency())
         .put("active", t.active())
         .put("created_at", time(t.createdAt()))
         .put("updated_at", time(t.updatedAt()));

@@ -5,6 +5,7 @@ import io.taskq.auth.ApiKeyService;
 import io.taskq.auth.RateLimiter;
 import io.taskq.db.DatabaseHealth;
 import io.taskq.queue.ProjectService;
+import io.taskq.queue.QueueControl;
 import io.taskq.queue.TaskService;
 import io.taskq.queue.TaskTypeService;
 import io.taskq.store.IdempotencyStore;
@@ -22,5 +23,6 @@ public record Services(
     Buffer contract,
     IdempotencyStore idempotency,
     Duration idempotencyTtl,
-    RateLimiter rateLimiter) {
+    RateLimiter rateLimiter,
+    QueueControl queues) {
 }

@@ -59,6 +59,7 @@ final class TaskRoutes {
     router.postWithRegex(TASKS + ":bulk").handler(this::createAll);
     router.postWithRegex(TASKS + ":claim").handler(this::claim);
     router.postWithRegex(TASKS + ":complete").handler(this::completeAll);
+    router.postWithRegex(TASKS + ":cancel").handler(this::cancelMatching);
     router.postWithRegex(TASKS + ":fail").handler(this::failAll);
     router.getWithRegex(TASK).handler(this::get);
     router.getWithRegex(TASK + "/logs").handler(this::logs);
@@ -352,6 +353,29 @@ final class TaskRoutes {
     emptyBodyOnly(rc);
     Responses.reply(rc, inProject(project, projectId -> tasks.cancel(projectId, taskId)), 200,
         Representations::task);
+  }
+
+  /** Cancels every live task matching a filter, in one statement. */
+  private void cancelMatching(RoutingContext rc) {
+    long project = authorize(rc, Permission.TASKS_WRITE);
+    Fields body = Fields.of(Fields.body(rc), new ArrayList<>());
+    String type = body.string("type", false, 200);
+    String prefix = body.optionalNonEmpty("external_id_prefix", 255);
+    String rawStatus = body.string("status", false, 32);
+    List<TaskStatus> statuses = List.of(TaskStatus.PENDING, TaskStatus.CLAIMED, TaskStatus.BLOCKED);
+    if (rawStatus != null) {
+      TaskStatus status = TaskStatus.fromWire(rawStatus).filter(statuses::contains).orElse(null);
+      if (status == null) {
+        body.fault("status", "status must be pending, claimed or blocked: only live tasks can be cancelled");
+      } else {
+        statuses = List.of(status);
+      }
+    }
+    body.rejectUnknown();
+    body.throwIfInvalid();
+    List<TaskStatus> chosen = statuses;
+    Responses.reply(rc, inProject(project, p -> tasks.cancelMatching(p, chosen, type, prefix)), 200,
+        n -> new JsonObject().put("cancelled", n));
   }
 
   private void retry(RoutingContext rc) {

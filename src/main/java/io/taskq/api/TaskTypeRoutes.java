@@ -8,6 +8,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** POST /task-types (admin): 201 new, 200 the same again, 409 different. GET /task-types. */
 final class TaskTypeRoutes {
@@ -35,9 +36,12 @@ final class TaskTypeRoutes {
     JsonObject schema = body.object("param_schema", true);
     Integer maxAttempts = body.integer("max_attempts", false, 1, 1000);
     Integer leaseSeconds = body.integer("lease_seconds", false, 1, 86_400);
+    Optional<Optional<Integer>> maxConcurrency = body.has("max_concurrency")
+        ? Optional.of(Optional.ofNullable(body.integer("max_concurrency", false, 1, 1_000_000)))
+        : Optional.empty();
     body.rejectUnknown();
     body.throwIfInvalid();
-    types.register(name, version, schema, maxAttempts, leaseSeconds).onComplete(ar -> {
+    types.register(name, version, schema, maxAttempts, leaseSeconds, maxConcurrency).onComplete(ar -> {
       if (ar.failed()) {
         rc.fail(ar.cause());
       } else {

@@ -21,10 +21,12 @@ import io.taskq.notify.PgClaimableSignals;
 import io.taskq.queue.ClaimWaiters;
 import io.taskq.queue.ParamSchemas;
 import io.taskq.queue.ProjectService;
+import io.taskq.queue.QueueControl;
 import io.taskq.queue.TaskService;
 import io.taskq.queue.TaskTypeService;
 import io.taskq.store.pg.PgApiKeyStore;
 import io.taskq.store.pg.PgIdempotencyStore;
+import io.taskq.store.pg.PgQueuePauseStore;
 import io.taskq.store.pg.PgRateLimitStore;
 import io.taskq.store.pg.PgProjectStore;
 import io.taskq.store.pg.PgTaskStore;
@@ -130,7 +132,8 @@ public final class TaskqServer implements AutoCloseable {
       ApiKeyService apiKeys = new ApiKeyService(new PgApiKeyStore(pool), Clock.systemUTC());
       Services services = new Services(projects, taskTypes, tasks, apiKeys, new DatabaseHealth(pool), registry, contract(),
           new PgIdempotencyStore(pool), config.idempotencyTtl(),
-          new RateLimiter(new PgRateLimitStore(pool), Clock.systemUTC(), meters::rateLimited));
+          new RateLimiter(new PgRateLimitStore(pool), Clock.systemUTC(), meters::rateLimited),
+          new QueueControl(new PgQueuePauseStore(pool), signals));
 
       Optional<String> generated = await(apiKeys.bootstrapAdmin(config.adminKey()));
       // A negative port makes every HTTP verticle instance share one random port (tests ask for port 0).

@@ -386,6 +386,11 @@ public final class TaskService {
     });
   }
 
+  /** Cancels every live task matching the filters (null: any) in one statement; answers how many. */
+  public Future<Integer> cancelMatching(long projectId, List<TaskStatus> statuses, String type, String externalIdPrefix) {
+    return store.cancelMatching(projectId, statuses, type, externalIdPrefix);
+  }
+
   public Future<Task> retry(long projectId, long taskId) {
     return store.retryIfFinishedUnsuccessfully(projectId, taskId).map(transition -> {
       Task task = transition.task().orElseThrow(() -> taskNotFound(taskId));

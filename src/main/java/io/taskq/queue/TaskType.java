@@ -3,7 +3,10 @@ package io.taskq.queue;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 
-/** A registered task type: (name, version) is immutable once registered. */
+/**
+ * A registered task type: (name, version) is immutable once registered. {@code maxConcurrency}
+ * belongs to the name (every version), is operational and may change; null means no limit.
+ */
 public record TaskType(
     long id,
     String name,
@@ -13,5 +16,6 @@ public record TaskType(
     int leaseSeconds,
     boolean active,
     Instant createdAt,
-    Instant updatedAt) {
+    Instant updatedAt,
+    Integer maxConcurrency) {
 }

@@ -48,9 +48,11 @@ public final class TaskTypeService {
   /**
    * Registers a type. The same name and version again is fine when the definition is the
    * same (created = false); a different schema, or different limits when they are given, is
-   * a conflict: tasks already refer to the stored definition.
+   * a conflict: tasks already refer to the stored definition. {@code maxConcurrency}: empty
+   * leaves it as it is; a present empty removes the limit.
    */
-  public Future<Registration> register(String name, int version, JsonObject paramSchema, Integer maxAttempts, Integer leaseSeconds) {
+  public Future<Registration> register(String name, int version, JsonObject paramSchema, Integer maxAttempts, Integer leaseSeconds,
+      Optional<Optional<Integer>> maxConcurrency) {
     Validator validator = schemas.compile(paramSchema, "/param_schema");
     int attempts = maxAttempts == null ? DEFAULT_MAX_ATTEMPTS : maxAttempts;
     int lease = leaseSeconds == null ? DEFAULT_LEASE_SECONDS : leaseSeconds;
@@ -72,7 +74,13 @@ public final class TaskTypeService {
       ResolvedType resolved = new ResolvedType(stored, validator);
       byNameAndVersion.putIfAbsent(key(name, version), resolved);
       newestByName.remove(name);
-      return Future.succeededFuture(registration);
+      if (maxConcurrency.isEmpty()) {
+        return Future.succeededFuture(registration);
+      }
+      // max_concurrency is an operational setting of the name, not part of the definition: it may change.
+      return store.setMaxConcurrency(name, maxConcurrency.get().orElse(null))
+          .compose(v -> store.find(name, version))
+          .map(found -> new Registration(found.orElseThrow(), registration.created()));
     });
   }
 

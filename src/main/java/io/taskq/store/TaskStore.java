@@ -9,6 +9,7 @@ import io.taskq.queue.NewTask;
 import io.taskq.queue.Task;
 import io.taskq.queue.TaskFilter;
 import io.taskq.queue.TaskLog;
+import io.taskq.queue.TaskStatus;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.Map;
@@ -72,6 +73,9 @@ public interface TaskStore {
   Future<List<Transition>> failAllIfLeaseHeld(List<AttemptFailure> failures, RetryPolicy retry);
 
   Future<Transition> cancelIfUnfinished(long projectId, long taskId);
+
+  /** Cancels every task of the project in one of {@code statuses} matching the filters (null: any); answers how many. */
+  Future<Integer> cancelMatching(long projectId, List<TaskStatus> statuses, String type, String externalIdPrefix);
 
   Future<Transition> retryIfFinishedUnsuccessfully(long projectId, long taskId);
 

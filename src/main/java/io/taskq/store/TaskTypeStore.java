@@ -20,4 +20,7 @@ public interface TaskTypeStore {
   Future<Optional<TaskType>> find(String name, int version);
 
   Future<Optional<TaskType>> findNewestActive(String name);
+
+  /** Sets (or, with null, removes) the max_concurrency of every version of a type. */
+  Future<Void> setMaxConcurrency(String name, Integer maxConcurrency);
 }

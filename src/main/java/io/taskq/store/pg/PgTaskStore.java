@@ -10,6 +10,7 @@ import io.taskq.queue.NewTask;
 import io.taskq.queue.Task;
 import io.taskq.queue.TaskFilter;
 import io.taskq.queue.TaskLog;
+import io.taskq.queue.TaskStatus;
 import io.taskq.store.TaskStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.Json;
@@ -294,6 +295,16 @@ public final class PgTaskStore implements TaskStore {
   @Override
   public Future<Transition> cancelIfUnfinished(long projectId, long taskId) {
     return guardedChange(TaskSql.CANCEL, Tuple.of(projectId, taskId));
+  }
+
+  @Override
+  public Future<Integer> cancelMatching(long projectId, List<TaskStatus> statuses, String type, String externalIdPrefix) {
+    Tuple args = Tuple.tuple().addLong(projectId)
+        .addArrayOfString(statuses.stream().map(TaskStatus::wireName).toArray(String[]::new))
+        .addString(type).addString(externalIdPrefix);
+    return pool.preparedQuery(TaskSql.CANCEL_MATCHING).execute(args)
+        .map(rows -> rows.iterator().next().getLong("cancelled").intValue())
+        .recover(PgErrors.translate());
   }
 
   @Override

@@ -54,6 +54,14 @@ public final class PgTaskTypeStore implements TaskTypeStore {
         .recover(PgErrors.translate());
   }
 
+  @Override
+  public Future<Void> setMaxConcurrency(String name, Integer maxConcurrency) {
+    Future<?> change = maxConcurrency == null
+        ? pool.preparedQuery(TaskTypeSql.REMOVE_LIMIT).execute(Tuple.of(name))
+        : pool.preparedQuery(TaskTypeSql.SET_LIMIT).execute(Tuple.of(name, maxConcurrency));
+    return change.<Void>mapEmpty().recover(PgErrors.translate());
+  }
+
   private static List<TaskType> types(RowSet<Row> rows) {
     List<TaskType> types = new ArrayList<>(rows.size());
     for (Row row : rows) {

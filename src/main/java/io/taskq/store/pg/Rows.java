@@ -74,7 +74,8 @@ final class Rows {
         row.getInteger("lease_seconds"),
         row.getBoolean("active"),
         instant(row, "created_at"),
-        instant(row, "updated_at"));
+        instant(row, "updated_at"),
+        row.getInteger("max_concurrency"));
   }
 
   static ApiKey apiKey(Row row) {

@@ -155,10 +155,19 @@ final class TaskSql {
    * Claims tasks for one or more waiting claim requests at once. Each request contributes one
    * slot per task it asks for ($3 and $4 are parallel arrays, one entry per slot, requests in
    * arrival order); claimable tasks are numbered in claim order and slot n gets the n-th task.
-   * The candidates are a MATERIALIZED CTE, not a subquery in the UPDATE: the fence makes the
+   * One statement serves many requests, so many claimers cost one index scan instead of one each.
+   *
+   * <p>The candidates are a MATERIALIZED CTE, not a subquery in the UPDATE: the fence makes the
    * planner lock exactly the rows LIMIT lets through, and SKIP LOCKED lets concurrent claimers
-   * pass each other's rows instead of queueing on them. One statement serves many requests,
-   * so many claimers cost one index scan instead of one each.
+   * pass each other's rows instead of queueing on them. Paused queues, and types at their
+   * max_concurrency, are passed over in the scan itself.
+   *
+   * <p>max_concurrency without a global lock: each limited type's counter row is incremented
+   * by the number of its tasks this statement takes, only if that fits (the UPDATE re-reads the
+   * row's latest version, so concurrent claims on other instances cannot both take the last
+   * room); a type whose increment does not fit gets nothing this time. Types without a limit
+   * touch no counter.
+   *
    * $1 project_id, $2 types text[] (empty: any), $3 worker_id per slot text[],
    * $4 lease seconds per slot int[] (null: the task's own).
    */
@@ -167,14 +176,26 @@ final class TaskSql {
           SELECT s.slot, s.worker_id, s.lease_seconds
             FROM unnest($3::text[], $4::int[]) WITH ORDINALITY AS s(worker_id, lease_seconds, slot)
       ), candidates AS MATERIALIZED (
-          SELECT id, priority, run_at FROM tasks
+          SELECT id, priority, run_at, type FROM tasks t
            WHERE project_id = $1 AND status = 'pending' AND run_at <= now()
              AND (cardinality($2::text[]) = 0 OR type = ANY ($2::text[]))
+             AND NOT EXISTS (SELECT 1 FROM queue_pauses p WHERE p.project_id = $1 AND p.type IN ('*', t.type))
+             AND NOT EXISTS (SELECT 1 FROM task_type_limits l WHERE l.type = t.type AND l.claimed >= l.max_concurrency)
            ORDER BY priority DESC, run_at, id
            LIMIT cardinality($3::text[])
              FOR UPDATE SKIP LOCKED
+      ), limited AS (
+          SELECT c.*, l.max_concurrency - l.claimed AS room,
+                 row_number() OVER (PARTITION BY c.type ORDER BY c.priority DESC, c.run_at, c.id) AS nth_of_type
+            FROM candidates c LEFT JOIN task_type_limits l ON l.type = c.type
+      ), granted AS (
+          UPDATE task_type_limits l SET claimed = l.claimed + w.n
+            FROM (SELECT type, count(*) AS n FROM limited WHERE room IS NOT NULL AND nth_of_type <= room GROUP BY type) w
+           WHERE l.type = w.type AND l.claimed + w.n <= l.max_concurrency
+          RETURNING l.type
       ), numbered AS (
-          SELECT id, row_number() OVER (ORDER BY priority DESC, run_at, id) AS slot FROM candidates
+          SELECT id, row_number() OVER (ORDER BY priority DESC, run_at, id) AS slot FROM limited
+           WHERE room IS NULL OR (nth_of_type <= room AND type IN (SELECT type FROM granted))
       ), claimed AS (
           UPDATE tasks t
              SET status = 'claimed', worker_id = s.worker_id, lease_id = gen_random_uuid(), claimed_at = now(),
@@ -191,6 +212,17 @@ final class TaskSql {
       )
       SELECT * FROM claimed ORDER BY slot
       """;
+
+  /**
+   * Gives back max_concurrency room for tasks that stop being claimed; {@code %s} names a CTE of
+   * such task rows (with a {@code type} column). Types without a limit match no row.
+   */
+  private static final String RELEASE_ROOM = """
+      released AS (
+          UPDATE task_type_limits l SET claimed = greatest(0, l.claimed - r.n)
+            FROM (SELECT type, count(*) AS n FROM %s GROUP BY type) r
+           WHERE l.type = r.type
+      )""";
 
   /** The guard every lease-holder action shares: the lease is the task's current, unexpired one. */
   private static final String LEASE_HELD =
@@ -247,8 +279,8 @@ final class TaskSql {
           RETURNING t.*
       ), logged AS (
           INSERT INTO task_logs (task_id, event, worker_id) SELECT id, 'completed', worker_id FROM changed
-      )
-      %s""".formatted(BATCH_ANSWER);
+      ), %s
+      %s""".formatted(RELEASE_ROOM.formatted("changed"), BATCH_ANSWER);
 
   /**
    * Fails a batch of attempts: each goes back to pending after a backoff while retryable and
@@ -282,19 +314,44 @@ final class TaskSql {
                  jsonb_build_object('attempt', c.attempts, 'retryable', i.retryable, 'will_retry', c.status = 'pending',
                                     'next_run_at', CASE WHEN c.status = 'pending' THEN c.run_at END)
             FROM changed c JOIN input i ON i.id = c.id
-      )
-      %s""".formatted(BATCH_ANSWER);
+      ), %s
+      %s""".formatted(RELEASE_ROOM.formatted("changed"), BATCH_ANSWER);
 
   /** $1 project_id, $2 task id. Pending, claimed or blocked become cancelled; a holder's lease dies with it. */
   static final String CANCEL = """
-      WITH changed AS (
-          UPDATE tasks SET status = 'cancelled', lease_id = NULL, lease_expires_at = NULL
-           WHERE project_id = $1 AND id = $2 AND status IN %s
-          RETURNING *
+      WITH previous AS (
+          SELECT id, status, type FROM tasks WHERE project_id = $1 AND id = $2 AND status IN %s FOR UPDATE
+      ), changed AS (
+          UPDATE tasks t SET status = 'cancelled', lease_id = NULL, lease_expires_at = NULL
+            FROM previous p WHERE t.id = p.id
+          RETURNING t.*
       ), logged AS (
           INSERT INTO task_logs (task_id, event) SELECT id, 'cancelled' FROM changed
-      )
-      %s""".formatted(LIVE, AS_FOUND_UNLESS);
+      ), %s
+      %s""".formatted(LIVE, RELEASE_ROOM.formatted("(SELECT type FROM previous WHERE status = 'claimed') AS was_claimed"),
+      AS_FOUND_UNLESS);
+
+  /**
+   * Cancels every live task of a project that matches the filter, in one statement; answers
+   * how many. Null filters do not filter. $1 project_id, $2 statuses text[] (live ones),
+   * $3 type, $4 external_id prefix.
+   */
+  static final String CANCEL_MATCHING = """
+      WITH previous AS (
+          SELECT id, status, type FROM tasks
+           WHERE project_id = $1 AND status = ANY ($2::text[])
+             AND ($3::text IS NULL OR type = $3)
+             AND ($4::text IS NULL OR starts_with(external_id, $4))
+             FOR UPDATE
+      ), changed AS (
+          UPDATE tasks t SET status = 'cancelled', lease_id = NULL, lease_expires_at = NULL
+            FROM previous p WHERE t.id = p.id
+          RETURNING t.id
+      ), logged AS (
+          INSERT INTO task_logs (task_id, event, message) SELECT id, 'cancelled', 'cancelled by filter' FROM changed
+      ), %s
+      SELECT count(*) AS cancelled FROM changed
+      """.formatted(RELEASE_ROOM.formatted("(SELECT type FROM previous WHERE status = 'claimed') AS was_claimed"));
 
   /** $1 project_id, $2 task id. Failed or cancelled become pending again, with a fresh set of attempts. */
   static final String RETRY = """
@@ -342,7 +399,7 @@ final class TaskSql {
           SELECT s.id, 'lease_expired', e.worker_id,
                  jsonb_build_object('lease_id', e.lease_id, 'attempt', s.attempts, 'next_status', s.status)
             FROM swept s JOIN expired e ON e.id = s.id
-      )
+      ), %s
       SELECT * FROM swept
-      """;
+      """.formatted(RELEASE_ROOM.formatted("swept"));
 }

@@ -18,16 +18,39 @@ final class TaskTypeSql {
           ON CONFLICT (name, version) DO NOTHING
           RETURNING *
       )
-      SELECT true AS applied, * FROM inserted
+      SELECT true AS applied, *, (SELECT max_concurrency FROM task_type_limits WHERE type = $1) AS max_concurrency FROM inserted
       UNION ALL
-      SELECT false AS applied, * FROM task_types WHERE name = $1 AND version = $2 AND NOT EXISTS (SELECT 1 FROM inserted)
+      SELECT false AS applied, *, (SELECT max_concurrency FROM task_type_limits WHERE type = $1) FROM task_types
+       WHERE name = $1 AND version = $2 AND NOT EXISTS (SELECT 1 FROM inserted)
       """;
 
-  static final String LIST_ALL = "SELECT * FROM task_types ORDER BY name, version";
+  static final String LIST_ALL = """
+      SELECT t.*, l.max_concurrency FROM task_types t LEFT JOIN task_type_limits l ON l.type = t.name
+       ORDER BY t.name, t.version
+      """;
 
   /** $1 name, $2 version. */
-  static final String FIND = "SELECT * FROM task_types WHERE name = $1 AND version = $2";
+  static final String FIND = """
+      SELECT t.*, l.max_concurrency FROM task_types t LEFT JOIN task_type_limits l ON l.type = t.name
+       WHERE t.name = $1 AND t.version = $2
+      """;
 
   /** $1 name. */
-  static final String FIND_NEWEST_ACTIVE = "SELECT * FROM task_types WHERE name = $1 AND active ORDER BY version DESC LIMIT 1";
+  static final String FIND_NEWEST_ACTIVE = """
+      SELECT t.*, l.max_concurrency FROM task_types t LEFT JOIN task_type_limits l ON l.type = t.name
+       WHERE t.name = $1 AND t.active ORDER BY t.version DESC LIMIT 1
+      """;
+
+  /**
+   * Sets a type's max_concurrency, counting the tasks claimed now so that the limit holds from
+   * the start. $1 type name, $2 max_concurrency.
+   */
+  static final String SET_LIMIT = """
+      INSERT INTO task_type_limits (type, max_concurrency, claimed)
+      VALUES ($1, $2, (SELECT count(*) FROM tasks WHERE status = 'claimed' AND type = $1))
+      ON CONFLICT (type) DO UPDATE SET max_concurrency = EXCLUDED.max_concurrency
+      """;
+
+  /** $1 type name. */
+  static final String REMOVE_LIMIT = "DELETE FROM task_type_limits WHERE type = $1";
 }

@@ -1,0 +1,63 @@
+package io.taskq.api;
+
+import io.taskq.auth.Permission;
+import io.taskq.queue.ProjectService;
+import io.taskq.queue.QueueControl;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiFunction;
+
+/** Pause and resume of a project's queues: POST .../queue:pause, POST .../queue:resume, GET .../queue. */
+final class QueueRoutes {
+
+  private static final String QUEUE = "/projects/(?<projectId>[^/]+)/queue";
+
+  private final QueueControl queues;
+  private final ProjectService projects;
+
+  QueueRoutes(QueueControl queues, ProjectService projects) {
+    this.queues = queues;
+    this.projects = projects;
+  }
+
+  void mount(Router router) {
+    router.postWithRegex(QUEUE + ":pause").handler(rc -> change(rc, queues::pause));
+    router.postWithRegex(QUEUE + ":resume").handler(rc -> change(rc, queues::resume));
+    router.getWithRegex(QUEUE).handler(this::show);
+  }
+
+  /** Body {"type": name} for one type's queue; no type (or no body) for the whole project. */
+  private void change(RoutingContext rc, BiFunction<Long, String, Future<List<String>>> action) {
+    long project = PathIds.projectId(rc);
+    Access.requireProject(rc, project, Permission.TASKS_WRITE);
+    String type = null;
+    if (rc.body().length() > 0) {
+      Fields body = Fields.of(Fields.body(rc), new ArrayList<>());
+      type = body.string("type", false, 200);
+      body.rejectUnknown();
+      body.throwIfInvalid();
+    }
+    String chosen = type;
+    Responses.reply(rc, projects.requireExisting(project).compose(v -> action.apply(project, chosen)), 200,
+        paused -> state(project, paused));
+  }
+
+  private void show(RoutingContext rc) {
+    long project = PathIds.projectId(rc);
+    Access.requireProject(rc, project, Permission.TASKS_READ);
+    Responses.reply(rc, projects.requireExisting(project).compose(v -> queues.paused(project)), 200,
+        paused -> state(project, paused));
+  }
+
+  /** "*" in {@code paused} means the whole project. */
+  private static JsonObject state(long project, List<String> paused) {
+    return new JsonObject().put("project_id", project)
+        .put("paused", paused.contains(QueueControl.WHOLE_PROJECT))
+        .put("paused_types", new JsonArray(paused.stream().filter(t -> !t.equals(QueueControl.WHOLE_PROJECT)).toList()));
+  }
+}

@@ -2,20 +2,13 @@ package io.taskq.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
 
 /**
- * Every metric taskq defines itself (HTTP and pool metrics come from Vert.x). Labels are
- * bounded: project id and task type, never a task id.
- *
- * <table>
- *   <caption>Metrics</caption>
- *   <tr><th>name</th><th>labels</th><th>meaning</th></tr>
- *   <tr><td>taskq_tasks_enqueued_total</td><td>project, type</td><td>tasks created (not counting duplicates answered with the existing task)</td></tr>
- *   <tr><td>taskq_tasks_claimed_total</td><td>project, type</td><td>tasks handed to a worker</td></tr>
- *   <tr><td>taskq_tasks_completed_total</td><td>project, type</td><td>tasks completed</td></tr>
- *   <tr><td>taskq_tasks_failed_total</td><td>project, type, final</td><td>failed attempts; final="true" when the task failed for good</td></tr>
- *   <tr><td>taskq_tasks_expired_total</td><td>project, type</td><td>leases that lapsed and were swept</td></tr>
- * </table>
+ * Every metric taskq defines itself (HTTP server and connection pool metrics come from Vert.x);
+ * the README lists them all. Labels are bounded: project id, task type, status, never a task id.
+ * Gauges of live tasks are published by the leader only (see MaintenanceJobs).
  */
 public final class Meters {
 
@@ -28,6 +21,8 @@ public final class Meters {
   public static final String RETRIED = "taskq.tasks.retried";
   public static final String DELETED = "taskq.tasks.deleted";
   public static final String RATE_LIMITED = "taskq.rate.limited.requests";
+  public static final String CLAIM_LATENCY = "taskq.claim.latency";
+  public static final String QUEUE_WAIT = "taskq.queue.wait";
   public static final String LIVE_TASKS = "taskq.tasks";
   public static final String OLDEST_CLAIMABLE = "taskq.oldest.claimable.task.age";
   public static final String LONG_POLL_WAKEUPS = "taskq.long.poll.wakeups";
@@ -70,6 +65,20 @@ public final class Meters {
 
   public void retained(int deleted) {
     Counter.builder(DELETED).description("finished tasks deleted by retention").register(registry).increment(deleted);
+  }
+
+  /** A claim request, from its arrival to its answer (long-poll waits included). */
+  public void claimLatency(long projectId, Duration took, boolean longPoll) {
+    Timer.builder(CLAIM_LATENCY).description("claim requests, from request to response (long-polls included)")
+        .tag("project", Long.toString(projectId)).tag("long_poll", Boolean.toString(longPoll))
+        .publishPercentileHistogram().register(registry).record(took);
+  }
+
+  /** How long a task waited, from created (or due) to claimed. */
+  public void queueWait(long projectId, String type, Duration waited) {
+    Timer.builder(QUEUE_WAIT).description("how long claimed tasks waited, from created (or due, if later) to claimed")
+        .tag("project", Long.toString(projectId)).tag("type", type)
+        .publishPercentileHistogram().register(registry).record(waited.isNegative() ? Duration.ZERO : waited);
   }
 
   public void rateLimited() {

@@ -245,11 +245,18 @@ public final class TaskService {
   public Future<List<Task>> claim(long projectId, String workerId, List<String> types, int limit, Integer leaseSeconds,
       Duration wait) {
     ClaimRequest request = new ClaimRequest(workerId, limit, leaseSeconds);
+    long started = System.nanoTime();
     Supplier<Future<List<Task>>> attempt = () -> claims.claim(projectId, types, request)
-        .onSuccess(claimed -> claimed.forEach(t -> meters.claimed(projectId, t.type())));
-    return attempt.get().compose(claimed -> claimed.isEmpty() && !wait.isZero()
-        ? waiters.await(projectId, wait, attempt)
-        : Future.succeededFuture(claimed));
+        .onSuccess(claimed -> claimed.forEach(t -> {
+          meters.claimed(projectId, t.type());
+          Instant since = t.runAt() != null && t.runAt().isAfter(t.createdAt()) ? t.runAt() : t.createdAt();
+          meters.queueWait(projectId, t.type(), Duration.between(since, t.claimedAt()));
+        }));
+    return attempt.get()
+        .compose(claimed -> claimed.isEmpty() && !wait.isZero()
+            ? waiters.await(projectId, wait, attempt)
+            : Future.succeededFuture(claimed))
+        .onSuccess(claimed -> meters.claimLatency(projectId, Duration.ofNanos(System.nanoTime() - started), !wait.isZero()));
   }
 
   /** Tells waiters (here and on other instances) about tasks that are, or will be, claimable. */

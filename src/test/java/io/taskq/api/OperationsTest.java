@@ -29,6 +29,9 @@ class OperationsTest extends ServerTest {
     for (String name : new String[] {"taskq_tasks_enqueued_total", "taskq_tasks_claimed_total", "taskq_tasks_completed_total"}) {
       assertTrue(metrics.contains(name + "{" + labels + "} 1.0"), name + " with " + labels + " in\n" + metrics.lines().filter(l -> l.startsWith("taskq")).toList());
     }
+    assertTrue(metrics.contains("taskq_claim_latency_seconds_bucket{long_poll=\"false\",project=\"" + project + "\""),
+        "claim latency histogram");
+    assertTrue(metrics.contains("taskq_queue_wait_seconds_count{" + labels + "} 1"), "queue wait histogram");
     assertTrue(metrics.contains("vertx_http_server_requests_total"), "HTTP metrics");
     assertTrue(metrics.contains("vertx_pool_in_use"), "pool metrics");
     assertTrue(!metrics.contains("task_id"), "never labelled by task");

@@ -1,6 +1,7 @@
 package io.taskq.cli;
 
 import io.taskq.app.TaskqServer;
+import io.taskq.bench.BenchCommand;
 import io.taskq.config.TaskqConfig;
 import io.taskq.db.DatabaseCreator;
 import io.taskq.db.DatabaseTarget;
@@ -11,7 +12,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code taskq [serve]}, {@code taskq migrate}, {@code taskq rollback --count N}.
+ * {@code taskq [serve]}, {@code taskq migrate}, {@code taskq rollback --count N}, {@code taskq bench ...}.
  * Configuration comes from TASKQ_* environment variables (see README).
  */
 public final class Main {
@@ -29,6 +30,7 @@ public final class Main {
         case "serve" -> serve(config);
         case "migrate" -> migrate(config);
         case "rollback" -> rollback(config, arguments.subList(1, arguments.size()));
+        case "bench" -> System.exit(BenchCommand.run(arguments.subList(1, arguments.size()), System.getenv()));
         case "help", "--help", "-h" -> usage(0);
         default -> {
           System.err.println("unknown command: " + command);
@@ -122,6 +124,7 @@ public final class Main {
           serve                 apply pending migrations, then serve HTTP (the default)
           migrate               apply pending migrations and exit
           rollback --count N    roll back the last N changesets
+          bench [options]       measure throughput and latency (bench --help)
         environment: TASKQ_DB_URL, TASKQ_DATA_DIR, TASKQ_HTTP_PORT, TASKQ_DB_POOL_SIZE, TASKQ_ADMIN_KEY""");
     System.exit(status);
   }

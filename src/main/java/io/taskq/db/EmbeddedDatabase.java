@@ -35,8 +35,10 @@ public final class EmbeddedDatabase implements AutoCloseable {
         .setCleanDataDirectory(!keepData)
         .setPGStartupWait(Duration.ofSeconds(60))
         .setServerConfig("max_connections", "200")
-        // A shared test or dev database: durability of the last few milliseconds is not worth a flush per commit.
+        // zonky turns synchronous_commit off by default: a kept database must not lose acknowledged
+        // commits in a crash. A throwaway one (tests) needs no flush per commit at all.
         .setServerConfig("fsync", keepData ? "on" : "off")
+        .setServerConfig("synchronous_commit", keepData ? "on" : "off")
         .start();
     LOG.info("embedded PostgreSQL started on port " + postgres.getPort() + ", data in " + pgData);
     return new EmbeddedDatabase(postgres);

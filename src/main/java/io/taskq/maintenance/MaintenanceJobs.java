@@ -89,7 +89,7 @@ public final class MaintenanceJobs extends VerticleBase {
   public Future<Integer> retention() {
     OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
     Tuple args = Tuple.of(now.minus(settings.keepCompleted()), now.minus(settings.keepFailed()), BATCH);
-    return drain(() -> pool.preparedQuery(MaintenanceSql.DELETE_FINISHED_TASKS).execute(args).map(r -> r.rowCount()), 0)
+    return drain(() -> pool.preparedQuery(MaintenanceSql.DELETE_FINISHED_TASKS).execute(args).map(r -> r.size()), 0)
         .onSuccess(n -> {
           if (n > 0) {
             meters.retained(n);

@@ -23,17 +23,23 @@ final class MaintenanceSql {
   static final String RELEASE_LEADERSHIP = "DELETE FROM leader_leases WHERE name = $1 AND holder = $2";
 
   /**
-   * Deletes up to $3 finished tasks (their logs go with them, ON DELETE CASCADE): completed and
-   * cancelled ones last changed before $1, failed ones before $2. Small batches and SKIP LOCKED
-   * keep every transaction short and out of the claimers' way (they never touch finished rows).
+   * Deletes up to $3 finished tasks with their logs: completed and cancelled ones last changed
+   * before $1, failed ones before $2. Small batches and SKIP LOCKED keep every transaction short
+   * and out of the claimers' way (they never touch finished rows). Answers one row per task.
    */
   static final String DELETE_FINISHED_TASKS = """
-      DELETE FROM tasks WHERE id IN (
-          SELECT id FROM tasks
-           WHERE (status IN ('completed', 'cancelled') AND updated_at < $1)
-              OR (status = 'failed' AND updated_at < $2)
-           LIMIT $3
-             FOR UPDATE SKIP LOCKED)
+      WITH doomed AS (
+          DELETE FROM tasks WHERE id IN (
+              SELECT id FROM tasks
+               WHERE (status IN ('completed', 'cancelled') AND updated_at < $1)
+                  OR (status = 'failed' AND updated_at < $2)
+               LIMIT $3
+                 FOR UPDATE SKIP LOCKED)
+          RETURNING id
+      ), logs AS (
+          DELETE FROM task_logs WHERE task_id IN (SELECT id FROM doomed)
+      )
+      SELECT id FROM doomed
       """;
 
   /** $1 batch size. */

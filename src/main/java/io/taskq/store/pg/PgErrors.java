@@ -20,8 +20,7 @@ final class PgErrors {
   /** Foreign keys whose violation means the client named something that does not exist. */
   private static final Map<String, String> MISSING_REFERENCES = Map.of(
       "tasks_project_id_fkey", "project not found",
-      "api_keys_project_id_fkey", "project not found",
-      "tasks_type_fk", "task type version not found");
+      "api_keys_project_id_fkey", "project not found");
 
   static <T> Function<Throwable, Future<T>> translate() {
     return failure -> Future.failedFuture(translate(failure));

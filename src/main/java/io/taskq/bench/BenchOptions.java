@@ -23,6 +23,8 @@ import java.util.Set;
  * @param databaseUrl the database of {@code url}, for the baseline and the PostgreSQL version
  * @param e2eRate tasks per second the e2e creator sends, whatever the answers
  * @param longPollMs e2e claims carry {@code "wait_ms"} when positive
+ * @param maxConcurrency the bench's task type is registered with this max_concurrency (0: none)
+ * @param e2eCreatorUrl another instance of the same deployment that the e2e creator sends to
  */
 record BenchOptions(
     Optional<URI> url,
@@ -35,7 +37,9 @@ record BenchOptions(
     boolean baseline,
     Optional<String> databaseUrl,
     int e2eRate,
-    int longPollMs) {
+    int longPollMs,
+    int maxConcurrency,
+    Optional<URI> e2eCreatorUrl) {
 
   static final List<Integer> DEFAULT_WORKERS = List.of(1, 8, 32, 64);
   static final int DEFAULT_DURATION_SECONDS = 10;
@@ -56,7 +60,11 @@ record BenchOptions(
         --baseline              also run claim/complete as plain SQL through the PostgreSQL client
         --db-url URL            the database of --url (postgresql://user:pass@host:5432/db)
         --e2e-rate 500          tasks/s created open-loop in e2e
-        --long-poll-ms 0        e2e workers claim with "wait_ms": N when N > 0""";
+        --long-poll-ms 0        e2e workers claim with "wait_ms": N when N > 0 (at most 20000)
+        --max-concurrency 0     register the bench's task type with this max_concurrency (0: no limit),
+                                to measure what the limit check costs
+        --e2e-creator-url URL   with --url: e2e creates go to this other instance (same database, same
+                                admin key), so wake-ups cross instances""";
 
   /** A command line the bench cannot run with; the message says why. */
   static final class UsageError extends IllegalArgumentException {
@@ -86,6 +94,8 @@ record BenchOptions(
     Optional<String> databaseUrl = Optional.empty();
     int e2eRate = DEFAULT_E2E_RATE;
     int longPollMs = 0;
+    int maxConcurrency = 0;
+    Optional<URI> e2eCreatorUrl = Optional.empty();
     Set<String> seen = new LinkedHashSet<>();
 
     for (int i = 0; i < args.size(); i++) {
@@ -128,17 +138,23 @@ record BenchOptions(
         case "--out" -> out = Optional.of(Path.of(nonBlank(name, value)));
         case "--db-url" -> databaseUrl = Optional.of(databaseUrl(value));
         case "--e2e-rate" -> e2eRate = wholeNumber(name, value, 1, 1_000_000);
-        case "--long-poll-ms" -> longPollMs = wholeNumber(name, value, 0, 60_000);
+        case "--long-poll-ms" -> longPollMs = wholeNumber(name, value, 0, 20_000);
+        case "--max-concurrency" -> maxConcurrency = wholeNumber(name, value, 0, 1_000_000);
+        case "--e2e-creator-url" -> e2eCreatorUrl = Optional.of(httpUrl(value));
         default -> throw new UsageError("unknown option: " + name);
       }
     }
     if (url.isPresent() != key.isPresent()) {
       throw new UsageError("--url and --key go together: the bench needs an admin key of the server it measures");
     }
+    if (e2eCreatorUrl.isPresent() && url.isEmpty()) {
+      throw new UsageError("--e2e-creator-url needs --url: both instances must serve one database");
+    }
     if (baseline && url.isPresent() && databaseUrl.isEmpty()) {
       throw new UsageError("--baseline with --url needs --db-url: the baseline talks to that server's database directly");
     }
-    return new BenchOptions(url, key, workers, duration, warmup, scenarios, out, baseline, databaseUrl, e2eRate, longPollMs);
+    return new BenchOptions(url, key, workers, duration, warmup, scenarios, out, baseline, databaseUrl, e2eRate, longPollMs, maxConcurrency,
+        e2eCreatorUrl);
   }
 
   boolean startsOwnServer() {

@@ -46,7 +46,7 @@ final class BenchRunner {
     List<RunResult> results = new ArrayList<>();
     try (TaskqClient setup = new TaskqClient(vertx(), target.url(), target.adminKey(), SETUP_CONNECTIONS)) {
       BenchFixtures fixtures = new BenchFixtures(setup);
-      String type = fixtures.registerTaskType();
+      String type = fixtures.registerTaskType(options.maxConcurrency());
       for (ScenarioKind kind : options.scenarios()) {
         for (int workers : options.workers()) {
           RunResult result = runTaskq(fixtures, type, kind, workers);
@@ -71,7 +71,8 @@ final class BenchRunner {
         options.warmupSeconds(), options.durationSeconds());
     // The creator's client is e2e's only; an unused WebClient opens no connection.
     try (TaskqClient client = new TaskqClient(vertx(), target.url(), target.adminKey(), workers);
-        TaskqClient creator = new TaskqClient(vertx(), target.url(), target.adminKey(), EndToEndScenario.creatorConnections())) {
+        TaskqClient creator = new TaskqClient(vertx(), options.e2eCreatorUrl().orElse(target.url()), target.adminKey(),
+            EndToEndScenario.creatorConnections())) {
       LoadScenario scenario = switch (kind) {
         case CREATE -> new CreateScenario(client, project, type);
         case BULK -> new BulkScenario(client, project, type);
@@ -85,6 +86,26 @@ final class BenchRunner {
           new ErrorLog(name + ", " + workers + " workers", progress));
       prefill.observe(name, result.tasksPerSecond());
       return result.withNotesFirst(notes);
+    } finally {
+      settle(fixtures, project);
+    }
+  }
+
+  /**
+   * Between runs: cancel the run's leftovers and, when the bench can reach the database, vacuum
+   * the tables, so that each run starts from a small live set rather than the debris of the
+   * runs before it (dead index entries at the head of the queue slow every claim).
+   */
+  private void settle(BenchFixtures fixtures, long project) throws Exception {
+    fixtures.cancelLeftovers(project);
+    if (target.databaseUrl().isEmpty()) {
+      return;
+    }
+    Pool pool = Pools.create(vertx(), DatabaseTarget.parse(target.databaseUrl().get()), 1);
+    try {
+      Await.result(pool.query("VACUUM (ANALYZE) tasks, task_logs").execute(), Duration.ofMinutes(5));
+    } finally {
+      Await.result(pool.close(), Duration.ofSeconds(30));
     }
   }
 
@@ -105,6 +126,7 @@ final class BenchRunner {
       return result.withNotesFirst(notes);
     } finally {
       Await.result(pool.close(), Duration.ofSeconds(30));
+      settle(fixtures, project);
     }
   }
 

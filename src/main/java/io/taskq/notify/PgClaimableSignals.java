@@ -1,6 +1,5 @@
 package io.taskq.notify;
 
-import io.taskq.coalesce.Coalescer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnectOptions;
@@ -8,8 +7,8 @@ import io.vertx.pgclient.pubsub.PgSubscriber;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.BiConsumer;
 import java.util.logging.Level;
@@ -20,7 +19,7 @@ import java.util.logging.Logger;
  * (PgSubscriber, which reconnects by itself), and NOTIFYs sent from the pool outside the
  * transactions that create work. Sending them apart matters: a transaction that notifies takes
  * a database-wide lock at commit, which would serialise every task insert; here a burst of
- * announcements becomes one short NOTIFY statement (coalesced like claims).
+ * announcements becomes one short NOTIFY statement.
  *
  * <p>Payload: {@code <instance>|<project id>|<due epoch ms or empty>}. An instance wakes its own
  * waiters directly and ignores its own echo.
@@ -36,19 +35,20 @@ public final class PgClaimableSignals implements ClaimableSignals {
 
   private final String instance = UUID.randomUUID().toString();
   private final PgSubscriber subscriber;
-  private final Coalescer<String, Void> publisher;
+  private final Pool pool;
+  /**
+   * Payloads waiting for the next NOTIFY statement; one statement is in flight at most. An
+   * identical payload already waiting adds nothing, so a burst of creates in one project
+   * costs one NOTIFY, while one announced during a send goes out in the next.
+   */
+  private final Set<String> waiting = new LinkedHashSet<>();
+  private boolean sending;
   private volatile BiConsumer<Long, Instant> listener = (p, d) -> { };
   private volatile Runnable gapHandler = () -> { };
 
   private PgClaimableSignals(Vertx vertx, PgConnectOptions connectOptions, Pool pool) {
     this.subscriber = PgSubscriber.subscriber(vertx, connectOptions).reconnectPolicy(retries -> RECONNECT_DELAY_MS);
-    this.publisher = new Coalescer<>(payloads -> pool.preparedQuery(NOTIFY)
-        .execute(Tuple.of(payloads.toArray(String[]::new)))
-        .map(rows -> {
-          List<Void> done = new ArrayList<>(payloads.size());
-          payloads.forEach(p -> done.add(null));
-          return done;
-        }), 1, 1000, p -> 1, p -> p);
+    this.pool = pool;
   }
 
   /** Connects the listening connection; answers once LISTEN is in place. */
@@ -66,7 +66,32 @@ public final class PgClaimableSignals implements ClaimableSignals {
   public void announce(long projectId, Instant due) {
     listener.accept(projectId, due);
     String payload = instance + "|" + projectId + "|" + (due == null ? "" : Long.toString(due.toEpochMilli()));
-    publisher.submit(payload).onFailure(e -> LOG.log(Level.FINE, "NOTIFY failed; waiters will re-check", e));
+    synchronized (waiting) {
+      waiting.add(payload);
+      if (sending) {
+        return;
+      }
+      sending = true;
+    }
+    sendWaiting();
+  }
+
+  private void sendWaiting() {
+    String[] batch;
+    synchronized (waiting) {
+      if (waiting.isEmpty()) {
+        sending = false;
+        return;
+      }
+      batch = waiting.toArray(String[]::new);
+      waiting.clear();
+    }
+    pool.preparedQuery(NOTIFY).execute(Tuple.of((Object) batch)).onComplete(ar -> {
+      if (ar.failed()) {
+        LOG.log(Level.FINE, "NOTIFY failed; waiters will re-check on their timer", ar.cause());
+      }
+      sendWaiting();
+    });
   }
 
   private void received(String payload) {

@@ -224,9 +224,14 @@ final class TaskSql {
            WHERE l.type = r.type
       )""";
 
-  /** The guard every lease-holder action shares: the lease is the task's current, unexpired one. */
-  private static final String LEASE_HELD =
-      "id = $2 AND project_id = $1 AND lease_id = $3 AND status = 'claimed' AND lease_expires_at > now()";
+  /**
+   * The guard every lease-holder action shares: the lease is the task's current, unexpired
+   * one. A lease expiry is set only while a task is claimed (CHECK tasks_lease_only_while_claimed),
+   * so "lease_expires_at > now()" says "claimed" too. It is written without "status = 'claimed'"
+   * on purpose: that predicate made the planner read the partial indexes over claimed tasks,
+   * scanning every live lease to update one task, instead of looking the task up by id.
+   */
+  private static final String LEASE_HELD = "id = $2 AND project_id = $1 AND lease_id = $3 AND lease_expires_at > now()";
 
   /** The task as found, when a guarded change did not apply. $1 project_id, $2 task id. */
   private static final String AS_FOUND_UNLESS = """
@@ -275,7 +280,7 @@ final class TaskSql {
              SET status = 'completed', result = i.result::jsonb, completed_at = now(), lease_expires_at = NULL
             FROM input i
            WHERE t.id = i.id AND t.project_id = i.project_id AND t.lease_id = i.lease_id
-             AND t.status = 'claimed' AND t.lease_expires_at > now()
+             AND t.lease_expires_at > now() -- the lease is held: see LEASE_HELD
           RETURNING t.*
       ), logged AS (
           INSERT INTO task_logs (task_id, event, worker_id) SELECT id, 'completed', worker_id FROM changed
@@ -306,7 +311,7 @@ final class TaskSql {
                  error_message = i.error
             FROM input i
            WHERE t.id = i.id AND t.project_id = i.project_id AND t.lease_id = i.lease_id
-             AND t.status = 'claimed' AND t.lease_expires_at > now()
+             AND t.lease_expires_at > now() -- the lease is held: see LEASE_HELD
           RETURNING t.*
       ), logged AS (
           INSERT INTO task_logs (task_id, event, worker_id, message, metadata)

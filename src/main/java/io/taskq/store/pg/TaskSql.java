@@ -123,12 +123,14 @@ final class TaskSql {
   static final String FIND = "SELECT * FROM tasks WHERE project_id = $1 AND id = $2";
 
   /**
-   * Keyset page of a project's tasks. Null filters do not filter. $1 project_id, $2 after id,
-   * $3 status, $4 type, $5 external_id, $6 worker_id, $7 limit.
+   * Keyset page of a project's tasks. Null filters do not filter. "project_id + 0" matches the
+   * listing index, tasks_listing_idx, and nothing else (see changeset 015: a plain project_id
+   * index lured claims away from the claimable index). $1 project_id, $2 after id, $3 status,
+   * $4 type, $5 external_id, $6 worker_id, $7 limit.
    */
   static final String LIST = """
       SELECT * FROM tasks
-       WHERE project_id = $1 AND id > $2
+       WHERE project_id + 0 = $1 AND id > $2
          AND ($3::text IS NULL OR status = $3)
          AND ($4::text IS NULL OR type = $4)
          AND ($5::text IS NULL OR external_id = $5)

@@ -1,7 +1,7 @@
 package io.taskq.cli;
 
 import io.taskq.app.TaskqServer;
-import io.taskq.bench.BenchCommand;
+import io.taskq.cli.bench.BenchCommand;
 import io.taskq.config.TaskqConfig;
 import io.taskq.db.DatabaseCreator;
 import io.taskq.db.DatabaseTarget;
@@ -72,6 +72,7 @@ public final class Main {
         stopped.countDown();
       }
     }, "taskq-shutdown"));
+    // The main thread has nothing else to do: it waits here for the shutdown hook (never an event loop).
     stopped.await();
   }
 

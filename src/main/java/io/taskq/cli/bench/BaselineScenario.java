@@ -1,0 +1,77 @@
+package io.taskq.cli.bench;
+
+import io.taskq.queue.Task;
+import io.taskq.store.TaskStore;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The naive bound of the claiming scenarios: taskq's own SQL through the PostgreSQL client,
+ * without HTTP. A worker claims with one SKIP LOCKED statement, then completes each claimed
+ * task with one guarded update, the completions of a batch concurrently. Whatever taskq adds
+ * on top (HTTP, JSON, auth, validation) shows as the gap between a run and its baseline.
+ */
+final class BaselineScenario implements LoadScenario {
+
+  private final Vertx vertx;
+  private final TaskStore store;
+  private final long project;
+  private final int limit;
+
+  BaselineScenario(Vertx vertx, TaskStore store, long project, int limit) {
+    this.vertx = vertx;
+    this.store = store;
+    this.project = project;
+    this.limit = limit;
+  }
+
+  @Override
+  public Future<?> step(int worker, MeasurementWindow window) {
+    long t0 = System.nanoTime();
+    return store.claimAvailable(project, "w" + worker, List.of(), limit, null).<Void>transform(ar -> {
+      long t1 = System.nanoTime();
+      window.answered(t0, t1, window.latency, ar.succeeded());
+      if (ar.failed()) {
+        window.error(t1, "claim", ar.cause().toString());
+        return Future.succeededFuture();
+      }
+      List<Task> tasks = ar.result();
+      if (tasks.isEmpty()) {
+        window.emptyPoll(t1);
+        return vertx.timer(EMPTY_QUEUE_PAUSE_MS);
+      }
+      List<Future<?>> completions = new ArrayList<>(tasks.size());
+      for (Task task : tasks) {
+        completions.add(complete(task, window));
+      }
+      return Future.join(completions).mapEmpty();
+    });
+  }
+
+  private Future<Void> complete(Task task, MeasurementWindow window) {
+    long t0 = System.nanoTime();
+    return store.completeIfLeaseHeld(project, task.id(), task.leaseId(), null).<Void>transform(ar -> {
+      long t1 = System.nanoTime();
+      boolean applied = ar.succeeded() && ar.result().applied();
+      window.answered(t0, t1, window.secondLatency, applied);
+      if (applied) {
+        window.tasks(t1, 1);
+      } else {
+        window.error(t1, "complete of task " + task.id(), ar.failed() ? ar.cause().toString() : "the lease was not held");
+      }
+      return Future.succeededFuture();
+    });
+  }
+
+  @Override
+  public String secondLatencyName() {
+    return "complete";
+  }
+
+  @Override
+  public List<String> notes(MeasurementWindow window) {
+    return Notes.emptyQueue(window);
+  }
+}

@@ -1,0 +1,229 @@
+package io.taskq.cli.bench;
+
+import io.taskq.db.DatabaseTarget;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The bench's command line, parsed and checked as a whole before anything starts.
+ *
+ * @param url a running taskq to measure; empty: the bench starts its own
+ * @param key the admin key of {@code url}
+ * @param workers concurrent workers; every scenario runs once at each count
+ * @param durationSeconds length of each measured window
+ * @param warmupSeconds load before each measured window that is not counted
+ * @param scenarios the runs, in order (claim-complete-batch is two runs)
+ * @param out where to write the results as JSON
+ * @param baseline also run the naive SQL baseline of the claiming scenarios
+ * @param databaseUrl the database of {@code url}, for the baseline and the PostgreSQL version
+ * @param e2eRate tasks per second the e2e creator sends, whatever the answers
+ * @param longPollMs e2e claims carry {@code "wait_ms"} when positive
+ * @param maxConcurrency the bench's task type is registered with this max_concurrency (0: none)
+ * @param e2eCreatorUrl another instance of the same deployment that the e2e creator sends to
+ */
+record BenchOptions(
+    Optional<URI> url,
+    Optional<String> key,
+    List<Integer> workers,
+    int durationSeconds,
+    int warmupSeconds,
+    List<ScenarioKind> scenarios,
+    Optional<Path> out,
+    boolean baseline,
+    Optional<String> databaseUrl,
+    int e2eRate,
+    int longPollMs,
+    int maxConcurrency,
+    Optional<URI> e2eCreatorUrl) {
+
+  static final List<Integer> DEFAULT_WORKERS = List.of(1, 8, 32, 64);
+  static final int DEFAULT_DURATION_SECONDS = 10;
+  static final int DEFAULT_WARMUP_SECONDS = 3;
+  static final int DEFAULT_E2E_RATE = 500;
+  static final int MAX_WORKERS = 1024;
+
+  static final String USAGE = """
+      usage: java -jar taskq.jar bench [options]
+        --url URL --key KEY     measure a running taskq (else the bench starts its own, on an embedded
+                                PostgreSQL unless TASKQ_DB_URL is set)
+        --workers 1,8,32,64     concurrent workers; each scenario runs at each count
+        --duration 10           seconds per measured window
+        --warmup 3              seconds of uncounted load before each window
+        --scenarios LIST        of create, bulk, claim-complete, claim-complete-batch, e2e (default all;
+                                claim-complete-batch-10 and claim-complete-batch-100 also name one run)
+        --out FILE              write the results as JSON
+        --baseline              also run claim/complete as plain SQL through the PostgreSQL client
+        --db-url URL            the database of --url (postgresql://user:pass@host:5432/db)
+        --e2e-rate 500          tasks/s created open-loop in e2e
+        --long-poll-ms 0        e2e workers claim with "wait_ms": N when N > 0 (at most 20000)
+        --max-concurrency 0     register the bench's task type with this max_concurrency (0: no limit),
+                                to measure what the limit check costs
+        --e2e-creator-url URL   with --url: e2e creates go to this other instance (same database, same
+                                admin key), so wake-ups cross instances""";
+
+  /** A command line the bench cannot run with; the message says why. */
+  static final class UsageError extends IllegalArgumentException {
+    UsageError(String message) {
+      super(message);
+    }
+  }
+
+  BenchOptions {
+    workers = List.copyOf(workers);
+    scenarios = List.copyOf(scenarios);
+  }
+
+  static boolean asksForHelp(List<String> args) {
+    return args.contains("--help") || args.contains("-h") || args.contains("help");
+  }
+
+  static BenchOptions parse(List<String> args) {
+    Optional<URI> url = Optional.empty();
+    Optional<String> key = Optional.empty();
+    List<Integer> workers = DEFAULT_WORKERS;
+    int duration = DEFAULT_DURATION_SECONDS;
+    int warmup = DEFAULT_WARMUP_SECONDS;
+    List<ScenarioKind> scenarios = List.of(ScenarioKind.values());
+    Optional<Path> out = Optional.empty();
+    boolean baseline = false;
+    Optional<String> databaseUrl = Optional.empty();
+    int e2eRate = DEFAULT_E2E_RATE;
+    int longPollMs = 0;
+    int maxConcurrency = 0;
+    Optional<URI> e2eCreatorUrl = Optional.empty();
+    Set<String> seen = new LinkedHashSet<>();
+
+    for (int i = 0; i < args.size(); i++) {
+      String arg = args.get(i);
+      if (!arg.startsWith("--")) {
+        throw new UsageError("unexpected argument: " + arg);
+      }
+      String name = arg;
+      String inlineValue = null;
+      int eq = arg.indexOf('=');
+      if (eq > 0) {
+        name = arg.substring(0, eq);
+        inlineValue = arg.substring(eq + 1);
+      }
+      if (!seen.add(name)) {
+        throw new UsageError(name + " is given twice");
+      }
+      if (name.equals("--baseline")) {
+        if (inlineValue != null) {
+          throw new UsageError("--baseline takes no value");
+        }
+        baseline = true;
+        continue;
+      }
+      String value;
+      if (inlineValue != null) {
+        value = inlineValue;
+      } else if (i + 1 < args.size()) {
+        value = args.get(++i);
+      } else {
+        throw new UsageError(name + " needs a value");
+      }
+      switch (name) {
+        case "--url" -> url = Optional.of(httpUrl(value));
+        case "--key" -> key = Optional.of(nonBlank(name, value));
+        case "--workers" -> workers = workerCounts(value);
+        case "--duration" -> duration = wholeNumber(name, value, 1, 3600);
+        case "--warmup" -> warmup = wholeNumber(name, value, 0, 600);
+        case "--scenarios" -> scenarios = scenarioList(value);
+        case "--out" -> out = Optional.of(Path.of(nonBlank(name, value)));
+        case "--db-url" -> databaseUrl = Optional.of(databaseUrl(value));
+        case "--e2e-rate" -> e2eRate = wholeNumber(name, value, 1, 1_000_000);
+        case "--long-poll-ms" -> longPollMs = wholeNumber(name, value, 0, 20_000);
+        case "--max-concurrency" -> maxConcurrency = wholeNumber(name, value, 0, 1_000_000);
+        case "--e2e-creator-url" -> e2eCreatorUrl = Optional.of(httpUrl(value));
+        default -> throw new UsageError("unknown option: " + name);
+      }
+    }
+    if (url.isPresent() != key.isPresent()) {
+      throw new UsageError("--url and --key go together: the bench needs an admin key of the server it measures");
+    }
+    if (e2eCreatorUrl.isPresent() && url.isEmpty()) {
+      throw new UsageError("--e2e-creator-url needs --url: both instances must serve one database");
+    }
+    if (baseline && url.isPresent() && databaseUrl.isEmpty()) {
+      throw new UsageError("--baseline with --url needs --db-url: the baseline talks to that server's database directly");
+    }
+    return new BenchOptions(url, key, workers, duration, warmup, scenarios, out, baseline, databaseUrl, e2eRate, longPollMs, maxConcurrency,
+        e2eCreatorUrl);
+  }
+
+  boolean startsOwnServer() {
+    return url.isEmpty();
+  }
+
+  private static URI httpUrl(String value) {
+    URI uri;
+    try {
+      uri = URI.create(value.endsWith("/") ? value.substring(0, value.length() - 1) : value);
+    } catch (IllegalArgumentException e) {
+      throw new UsageError("--url is not a URL: " + value);
+    }
+    if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+      throw new UsageError("--url must look like http://localhost:8080, got " + value);
+    }
+    if (uri.getPath() != null && !uri.getPath().isEmpty()) {
+      throw new UsageError("--url is the server's root, without a path: " + value);
+    }
+    return uri;
+  }
+
+  private static String databaseUrl(String value) {
+    try {
+      DatabaseTarget.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new UsageError("--db-url must look like postgresql://user:pass@host:5432/taskq, got " + value);
+    }
+    return value;
+  }
+
+  private static List<Integer> workerCounts(String value) {
+    List<Integer> counts = new ArrayList<>();
+    for (String part : value.split(",", -1)) {
+      int count = wholeNumber("--workers", part.trim(), 1, MAX_WORKERS);
+      if (counts.contains(count)) {
+        throw new UsageError("--workers lists " + count + " twice");
+      }
+      counts.add(count);
+    }
+    return counts;
+  }
+
+  private static List<ScenarioKind> scenarioList(String value) {
+    Set<ScenarioKind> kinds = new LinkedHashSet<>();
+    for (String part : value.split(",", -1)) {
+      List<ScenarioKind> named = ScenarioKind.fromOption(part.trim()).orElseThrow(() -> new UsageError(
+          "unknown scenario '" + part.trim() + "'; known: create, bulk, claim-complete, claim-complete-batch, e2e"));
+      kinds.addAll(named);
+    }
+    return List.copyOf(kinds);
+  }
+
+  private static int wholeNumber(String name, String value, int min, int max) {
+    try {
+      int n = Integer.parseInt(value);
+      if (n >= min && n <= max) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below, with the range
+    }
+    throw new UsageError(name + " takes a whole number from " + min + " to " + max + ", got '" + value + "'");
+  }
+
+  private static String nonBlank(String name, String value) {
+    if (value.isBlank()) {
+      throw new UsageError(name + " must not be empty");
+    }
+    return value;
+  }
+}

@@ -1,0 +1,155 @@
+package io.taskq.cli.bench;
+
+import io.taskq.db.DatabaseTarget;
+import io.taskq.db.Pools;
+import io.taskq.store.pg.PgTaskStore;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Runs every scenario at every worker count against one taskq, each on a fresh project, and
+ * the baseline after each claiming run when asked. Progress goes to {@code progress}; the
+ * results are returned for the report.
+ */
+final class BenchRunner {
+
+  /** Connections for registering, creating projects and filling queues. */
+  private static final int SETUP_CONNECTIONS = 8;
+
+  private final LoadGenerator generator;
+  private final BenchOptions options;
+  private final BenchTarget target;
+  private final PrintStream progress;
+  private final LoadRun loadRun;
+  private final PrefillPlanner prefill = new PrefillPlanner();
+
+  BenchRunner(LoadGenerator generator, BenchOptions options, BenchTarget target, PrintStream progress) {
+    this(generator, options, target, progress, LatencyRecorder.DEFAULT_CAPACITY);
+  }
+
+  BenchRunner(LoadGenerator generator, BenchOptions options, BenchTarget target, PrintStream progress, int sampleCapacity) {
+    this.generator = generator;
+    this.options = options;
+    this.target = target;
+    this.progress = progress;
+    // Allocated once and reused by every run: the generator allocates nothing per request to record.
+    this.loadRun = new LoadRun(generator, new LatencyRecorder(sampleCapacity), new LatencyRecorder(sampleCapacity),
+        target.serverRss());
+  }
+
+  List<RunResult> runAll() throws Exception {
+    List<RunResult> results = new ArrayList<>();
+    try (TaskqClient setup = new TaskqClient(vertx(), target.url(), target.adminKey(), SETUP_CONNECTIONS)) {
+      BenchFixtures fixtures = new BenchFixtures(setup);
+      String type = fixtures.registerTaskType(options.maxConcurrency());
+      for (ScenarioKind kind : options.scenarios()) {
+        for (int workers : options.workers()) {
+          RunResult result = runTaskq(fixtures, type, kind, workers);
+          report(result);
+          if (options.baseline() && kind.hasBaseline()) {
+            RunResult bound = runBaseline(fixtures, type, kind, workers);
+            report(bound);
+            result = result.withBaseline(bound);
+          }
+          results.add(result);
+        }
+      }
+    }
+    return results;
+  }
+
+  private RunResult runTaskq(BenchFixtures fixtures, String type, ScenarioKind kind, int workers) throws Exception {
+    String name = kind.wireName();
+    long project = fixtures.newProject(name + "-" + workers);
+    List<String> notes = prefillIfDraining(fixtures, type, kind, name, project, workers);
+    progress.printf(Locale.ROOT, "bench: %s, %d workers: %d s warm-up, %d s measured%n", name, workers,
+        options.warmupSeconds(), options.durationSeconds());
+    // The creator's client is e2e's only; an unused WebClient opens no connection.
+    try (TaskqClient client = new TaskqClient(vertx(), target.url(), target.adminKey(), workers);
+        TaskqClient creator = new TaskqClient(vertx(), options.e2eCreatorUrl().orElse(target.url()), target.adminKey(),
+            EndToEndScenario.creatorConnections())) {
+      LoadScenario scenario = switch (kind) {
+        case CREATE -> new CreateScenario(client, project, type);
+        case BULK -> new BulkScenario(client, project, type);
+        case CLAIM_COMPLETE -> new ClaimCompleteScenario(vertx(), client, project, workers);
+        case CLAIM_COMPLETE_BATCH_10, CLAIM_COMPLETE_BATCH_100 ->
+            new ClaimCompleteBatchScenario(vertx(), client, project, workers, kind.claimLimit());
+        case E2E -> new EndToEndScenario(vertx(), client, creator, project, type, workers, options.e2eRate(),
+            options.longPollMs(), options.warmupSeconds() + options.durationSeconds());
+      };
+      RunResult result = loadRun.run(name, scenario, workers, options.warmupSeconds(), options.durationSeconds(),
+          new ErrorLog(name + ", " + workers + " workers", progress));
+      prefill.observe(name, result.tasksPerSecond());
+      return result.withNotesFirst(notes);
+    } finally {
+      settle(fixtures, project);
+    }
+  }
+
+  /**
+   * Between runs: cancel the run's leftovers and, when the bench can reach the database, vacuum
+   * the tables, so that each run starts from a small live set rather than the debris of the
+   * runs before it (dead index entries at the head of the queue slow every claim).
+   */
+  private void settle(BenchFixtures fixtures, long project) throws Exception {
+    fixtures.cancelLeftovers(project);
+    if (target.databaseUrl().isEmpty()) {
+      return;
+    }
+    Pool pool = Pools.create(vertx(), DatabaseTarget.parse(target.databaseUrl().get()), 1);
+    try {
+      Await.result(pool.query("VACUUM (ANALYZE) tasks, task_logs").execute(), Duration.ofMinutes(5));
+    } finally {
+      Await.result(pool.close(), Duration.ofSeconds(30));
+    }
+  }
+
+  private RunResult runBaseline(BenchFixtures fixtures, String type, ScenarioKind kind, int workers) throws Exception {
+    String name = "baseline " + kind.wireName();
+    DatabaseTarget database = DatabaseTarget.parse(target.databaseUrl().orElseThrow(
+        () -> new IllegalStateException("the baseline needs the database's URL")));
+    long project = fixtures.newProject("baseline-" + kind.wireName() + "-" + workers);
+    List<String> notes = prefillIfDraining(fixtures, type, kind, name, project, workers);
+    progress.printf(Locale.ROOT, "bench: %s, %d workers: plain SQL, no HTTP%n", name, workers);
+    // One connection per worker, as taskq's SQL would get with unlimited connections.
+    Pool pool = Pools.create(vertx(), database, workers);
+    try {
+      LoadScenario scenario = new BaselineScenario(vertx(), new PgTaskStore(pool), project, kind.claimLimit());
+      RunResult result = loadRun.run(name, scenario, workers, options.warmupSeconds(), options.durationSeconds(),
+          new ErrorLog(name + ", " + workers + " workers", progress));
+      prefill.observe(name, result.tasksPerSecond());
+      return result.withNotesFirst(notes);
+    } finally {
+      Await.result(pool.close(), Duration.ofSeconds(30));
+      settle(fixtures, project);
+    }
+  }
+
+  private List<String> prefillIfDraining(BenchFixtures fixtures, String type, ScenarioKind kind, String name, long project,
+      int workers) throws Exception {
+    if (!kind.drainsPrefilledQueue()) {
+      return List.of();
+    }
+    long count = prefill.tasksFor(name, kind, options.warmupSeconds() + options.durationSeconds());
+    BenchFixtures.Fill fill = fixtures.fill(project, type, count);
+    String note = String.format(Locale.ROOT, "prefilled %,d tasks in %.1f s (%,.0f tasks/s in bulks of %d)", fill.tasks(),
+        fill.seconds(), fill.tasksPerSecond(), TaskBodies.BULK_SIZE);
+    progress.printf(Locale.ROOT, "bench: %s, %d workers: %s%n", name, workers, note);
+    return List.of(note);
+  }
+
+  private void report(RunResult r) {
+    progress.printf(Locale.ROOT, "bench: %s, %d workers: %,.0f tasks/s, %,.0f req/s, p50 %.2f ms, p99 %.2f ms, %d errors%n",
+        r.scenario(), r.workers(), r.tasksPerSecond(), r.requestsPerSecond(), r.latency().p50Ms(), r.latency().p99Ms(),
+        r.errors());
+  }
+
+  private Vertx vertx() {
+    return generator.vertx();
+  }
+}

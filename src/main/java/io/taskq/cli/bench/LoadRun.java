@@ -1,0 +1,56 @@
+package io.taskq.cli.bench;
+
+import io.vertx.core.Future;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Drives one scenario with N workers through its warm-up and measured window, and reads what
+ * the window counted, the generator's CPU and the server's memory. The calling (main) thread
+ * only sleeps until the window's edges to read the CPU clock, then waits for the workers.
+ */
+final class LoadRun {
+
+  /** Workers finish their last request after the window; a request times out after 60 s. */
+  private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(90);
+
+  private final LoadGenerator generator;
+  private final LatencyRecorder latency;
+  private final LatencyRecorder secondLatency;
+  private final Optional<RssSampler> serverRss;
+
+  LoadRun(LoadGenerator generator, LatencyRecorder latency, LatencyRecorder secondLatency, Optional<RssSampler> serverRss) {
+    this.generator = generator;
+    this.latency = latency;
+    this.secondLatency = secondLatency;
+    this.serverRss = serverRss;
+  }
+
+  RunResult run(String name, LoadScenario scenario, int workers, int warmupSeconds, int durationSeconds, ErrorLog errors)
+      throws Exception {
+    MeasurementWindow window = new MeasurementWindow(System.nanoTime(), warmupSeconds, durationSeconds, latency,
+        secondLatency, errors);
+    List<Future<?>> loops = new ArrayList<>(workers + 1);
+    // The background load gets the context after the last worker's, so it shares a loop with the fewest workers.
+    loops.add(scenario.background(generator.context(workers), window));
+    for (int i = 0; i < workers; i++) {
+      int worker = i;
+      loops.add(AsyncLoop.run(generator.context(i), window::open, () -> scenario.step(worker, window)));
+    }
+
+    Await.until(window.measureFromNanos);
+    long cpuFrom = CpuMeter.processCpuNanos();
+    long wallFrom = System.nanoTime();
+    serverRss.ifPresent(RssSampler::startWindow);
+    Await.until(window.measureUntilNanos);
+    double cpuPercent = CpuMeter.percentOfOneCore(cpuFrom, CpuMeter.processCpuNanos(), System.nanoTime() - wallFrom);
+    long rssKb = serverRss.map(RssSampler::windowMaxKb).orElse(-1L);
+
+    Await.result(Future.all(loops), DRAIN_TIMEOUT);
+    return new RunResult(name, workers, window.seconds(), window.tasks(), window.requests(), latency.summarize(),
+        scenario.secondLatencyName(), scenario.secondLatencyName() == null ? LatencySummary.EMPTY : secondLatency.summarize(),
+        window.errors(), window.emptyPolls(), window.created(), cpuPercent, rssKb, scenario.notes(window), Optional.empty());
+  }
+}

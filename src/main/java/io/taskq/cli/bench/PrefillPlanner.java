@@ -1,0 +1,44 @@
+package io.taskq.cli.bench;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * How many tasks to queue before a draining run. A queue that runs dry spoils the run (its
+ * workers measure empty claims), while a queue too full costs only prefill time, so the plan
+ * errs high: three times the best rate this scenario reached at another worker count (going
+ * from 1 to 8 workers has tripled a rate), but no less than a quarter of the first guess, over
+ * the warm-up and the window, plus a quarter.
+ */
+final class PrefillPlanner {
+
+  static final long MIN_TASKS = 2_000;
+  /** At ~50k tasks/s of bulk inserts, a minute of prefill at most. */
+  static final long MAX_TASKS = 3_000_000;
+  private static final double MARGIN = 1.25;
+
+  private final Map<String, Double> bestRates = new HashMap<>();
+
+  /**
+   * First guesses in tasks/s, below the raw-SQL rates of a 2-core machine (STACK.md: about 3.5k
+   * single claims and completes, 13k in claims of 10, 39k in claims of 100 per second).
+   */
+  static double firstGuess(ScenarioKind kind) {
+    return switch (kind) {
+      case CLAIM_COMPLETE_BATCH_10 -> 10_000;
+      case CLAIM_COMPLETE_BATCH_100 -> 25_000;
+      default -> 3_000;
+    };
+  }
+
+  long tasksFor(String key, ScenarioKind kind, int seconds) {
+    Double best = bestRates.get(key);
+    double rate = best == null ? firstGuess(kind) : Math.max(3 * best, firstGuess(kind) / 4);
+    long tasks = (long) Math.ceil(rate * seconds * MARGIN / 1000.0) * 1000;
+    return Math.max(MIN_TASKS, Math.min(MAX_TASKS, tasks));
+  }
+
+  void observe(String key, double tasksPerSecond) {
+    bestRates.merge(key, tasksPerSecond, Math::max);
+  }
+}

@@ -1,0 +1,48 @@
+package io.taskq.cli.bench;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.OptionalLong;
+
+/** The results as JSON for --out: the configuration, the machine, and one object per run. */
+final class ResultsJson {
+
+  private ResultsJson() {
+  }
+
+  static JsonObject of(BenchOptions options, MachineFacts machine, List<RunResult> results, OptionalLong serverMaxRssKb,
+      String target) {
+    JsonObject config = new JsonObject()
+        .put("target", target)
+        .put("workers", new JsonArray(List.copyOf(options.workers())))
+        .put("duration_seconds", options.durationSeconds())
+        .put("warmup_seconds", options.warmupSeconds())
+        .put("scenarios", new JsonArray(options.scenarios().stream().map(ScenarioKind::wireName).toList()))
+        .put("baseline", options.baseline())
+        .put("e2e_rate", options.e2eRate())
+        .put("long_poll_ms", options.longPollMs());
+    JsonArray runs = new JsonArray();
+    for (RunResult r : results) {
+      runs.add(r.toJson().put("config", config));
+    }
+    return new JsonObject()
+        .put("finished_at", Instant.now().toString())
+        .put("config", config)
+        .put("machine", machine.toJson())
+        .put("server_max_rss_kb", serverMaxRssKb.isPresent() && serverMaxRssKb.getAsLong() >= 0 ? serverMaxRssKb.getAsLong() : null)
+        .put("runs", runs);
+  }
+
+  static void write(Path file, JsonObject json) throws IOException {
+    Path parent = file.toAbsolutePath().getParent();
+    if (parent != null) {
+      Files.createDirectories(parent);
+    }
+    Files.writeString(file, json.encodePrettily() + "\n");
+  }
+}

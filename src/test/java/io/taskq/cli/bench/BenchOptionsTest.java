@@ -1,0 +1,88 @@
+package io.taskq.cli.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class BenchOptionsTest {
+
+  @Test
+  void noOptionsMeansEveryScenarioAtTheDefaultWorkerCountsOnAServerOfItsOwn() {
+    BenchOptions options = BenchOptions.parse(List.of());
+    assertEquals(List.of(1, 8, 32, 64), options.workers());
+    assertEquals(10, options.durationSeconds());
+    assertEquals(3, options.warmupSeconds());
+    assertEquals(List.of(ScenarioKind.CREATE, ScenarioKind.BULK, ScenarioKind.CLAIM_COMPLETE,
+        ScenarioKind.CLAIM_COMPLETE_BATCH_10, ScenarioKind.CLAIM_COMPLETE_BATCH_100, ScenarioKind.E2E), options.scenarios());
+    assertTrue(options.startsOwnServer());
+    assertFalse(options.baseline());
+    assertEquals(500, options.e2eRate());
+    assertEquals(0, options.longPollMs());
+    assertEquals(Optional.empty(), options.out());
+  }
+
+  @Test
+  void everyOptionIsRead() {
+    BenchOptions options = BenchOptions.parse(List.of("--url", "http://localhost:9000", "--key", "tq_k",
+        "--workers", "2, 4", "--duration=5", "--warmup", "0", "--scenarios", "e2e,create", "--out", "/tmp/r.json",
+        "--baseline", "--db-url", "postgresql://u:p@localhost:5433/db", "--e2e-rate", "1000", "--long-poll-ms", "250"));
+    assertEquals(Optional.of(URI.create("http://localhost:9000")), options.url());
+    assertEquals(Optional.of("tq_k"), options.key());
+    assertEquals(List.of(2, 4), options.workers());
+    assertEquals(5, options.durationSeconds());
+    assertEquals(0, options.warmupSeconds());
+    assertEquals(List.of(ScenarioKind.E2E, ScenarioKind.CREATE), options.scenarios());
+    assertEquals(Optional.of(Path.of("/tmp/r.json")), options.out());
+    assertTrue(options.baseline());
+    assertEquals(Optional.of("postgresql://u:p@localhost:5433/db"), options.databaseUrl());
+    assertEquals(1000, options.e2eRate());
+    assertEquals(250, options.longPollMs());
+    assertFalse(options.startsOwnServer());
+  }
+
+  @Test
+  void claimCompleteBatchStandsForBothBatchSizes() {
+    assertEquals(List.of(ScenarioKind.CLAIM_COMPLETE_BATCH_10, ScenarioKind.CLAIM_COMPLETE_BATCH_100),
+        BenchOptions.parse(List.of("--scenarios", "claim-complete-batch")).scenarios());
+    assertEquals(List.of(ScenarioKind.CLAIM_COMPLETE_BATCH_100),
+        BenchOptions.parse(List.of("--scenarios", "claim-complete-batch-100")).scenarios());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "--workers 0", "--workers 1,,2", "--workers 1,1", "--workers x", "--workers 5000",
+      "--duration 0", "--duration -1", "--duration 1.5", "--warmup -1",
+      "--scenarios create,nope", "--scenarios ", "--e2e-rate 0", "--long-poll-ms -5",
+      "--url ftp://localhost --key k", "--url http://localhost/api --key k", "--url http://localhost",
+      "--key k", "--db-url mysql://localhost/db", "--frobnicate 1", "stray", "--duration",
+      "--duration 1 --duration 2", "--baseline=yes", "--url http://localhost:1 --key k --baseline"})
+  void badCommandLinesAreUsageErrors(String commandLine) {
+    List<String> args = List.of(commandLine.split(" ", -1));
+    assertThrows(BenchOptions.UsageError.class, () -> BenchOptions.parse(args));
+  }
+
+  @Test
+  void aBadCommandLineExitsWithTwo() throws Exception {
+    assertEquals(2, BenchCommand.run(List.of("--workers", "none"), Map.of()));
+  }
+
+  @Test
+  void helpExitsWithZero() throws Exception {
+    assertEquals(0, BenchCommand.run(List.of("--help"), Map.of()));
+  }
+
+  @Test
+  void theBaselineOfAServerOfItsOwnNeedsNoDatabaseUrl() {
+    assertTrue(BenchOptions.parse(List.of("--baseline")).baseline());
+  }
+}

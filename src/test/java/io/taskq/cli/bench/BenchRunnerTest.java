@@ -1,0 +1,62 @@
+package io.taskq.cli.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.taskq.db.DatabaseTarget;
+import io.taskq.support.TestServer;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** A short bench against a real server: the runner creates, claims and completes, and the baseline bounds it. */
+class BenchRunnerTest {
+
+  @Test
+  void aShortRunCreatesClaimsAndCompletesWithoutErrors() throws Exception {
+    ByteArrayOutputStream progress = new ByteArrayOutputStream();
+    try (TestServer server = TestServer.start("bench"); LoadGenerator generator = LoadGenerator.start()) {
+      String url = "http://localhost:" + server.port();
+      String databaseUrl = postgresUrl(server.database());
+      BenchOptions options = BenchOptions.parse(List.of("--url", url, "--key", TestServer.ADMIN_KEY,
+          "--duration", "1", "--warmup", "0", "--workers", "2", "--scenarios", "create,claim-complete",
+          "--baseline", "--db-url", databaseUrl));
+      BenchTarget target = new BenchTarget(options.url().orElseThrow(), TestServer.ADMIN_KEY, Optional.of(databaseUrl),
+          Optional.empty());
+
+      List<RunResult> results = new BenchRunner(generator, options, target, new PrintStream(progress, true), 100_000).runAll();
+
+      assertEquals(2, results.size(), progress::toString);
+      RunResult create = results.get(0);
+      assertEquals("create", create.scenario());
+      assertEquals(2, create.workers());
+      assertTrue(create.tasks() > 0, "tasks were created");
+      assertEquals(create.tasks(), create.requests(), "one task per create request");
+      assertEquals(0, create.errors(), progress::toString);
+      assertTrue(create.latency().p50Ms() > 0 && create.latency().p50Ms() <= create.latency().maxMs());
+      assertTrue(create.baseline().isEmpty(), "create has no baseline");
+
+      RunResult claims = results.get(1);
+      assertEquals("claim-complete", claims.scenario());
+      assertTrue(claims.tasks() > 0, "tasks were completed");
+      assertEquals(0, claims.errors(), progress::toString);
+      assertEquals(0, claims.emptyPolls(), "the prefill lasted the run");
+      assertTrue(claims.secondLatency().count() > 0, "completions were timed");
+
+      RunResult bound = claims.baseline().orElseThrow();
+      assertTrue(bound.tasks() > 0, "the baseline completed tasks");
+      assertEquals(0, bound.errors(), progress::toString);
+      assertTrue(claims.ratioToBaseline().isPresent());
+    }
+  }
+
+  private static String postgresUrl(DatabaseTarget db) {
+    String password = db.password() == null ? "" : ":" + URLEncoder.encode(db.password(), StandardCharsets.UTF_8);
+    return "postgresql://" + URLEncoder.encode(db.user(), StandardCharsets.UTF_8) + password + "@" + db.host() + ":"
+        + db.port() + "/" + db.database();
+  }
+}

@@ -129,7 +129,8 @@ public final class TaskqServer implements AutoCloseable {
       signals.listen(waiters::signal);
       signals.onGap(waiters::wakeAll);
       TaskService tasks = new TaskService(new PgTaskStore(pool), taskTypes, meters, config.retry(), signals, waiters);
-      ApiKeyService apiKeys = new ApiKeyService(new PgApiKeyStore(pool), Clock.systemUTC());
+      ApiKeyService apiKeys = new ApiKeyService(new PgApiKeyStore(pool), Clock.systemUTC(), config.keyCacheTtl(), signals);
+      
       Services services = new Services(projects, taskTypes, tasks, apiKeys, new DatabaseHealth(pool), registry, contract(),
           new PgIdempotencyStore(pool), config.idempotencyTtl(),
           new RateLimiter(new PgRateLimitStore(pool), Clock.systemUTC(), meters::rateLimited),

@@ -1,6 +1,7 @@
 package io.taskq.auth;
 
 import io.taskq.error.Invalid;
+import io.taskq.notify.KeyRevocations;
 import io.taskq.store.ApiKeyStore;
 import io.vertx.core.Future;
 import java.time.Clock;
@@ -23,7 +24,8 @@ public final class ApiKeyService {
   /**
    * How long a looked-up key is trusted without asking the database again. Every request needs
    * its key checked; a claim or complete would otherwise pay a second round trip. A revocation
-   * on this instance takes effect at once; on other instances within this time.
+   * is announced to every instance (LISTEN/NOTIFY), which drop the key at once; should that
+   * announcement be lost, the entry still expires after this time.
    */
   public static final Duration CACHE_TTL = Duration.ofSeconds(2);
 
@@ -32,11 +34,16 @@ public final class ApiKeyService {
 
   private final ApiKeyStore store;
   private final Clock clock;
+  private final Duration cacheTtl;
+  private final KeyRevocations revocations;
   private final Map<String, Cached> bySecretHash = new ConcurrentHashMap<>();
 
-  public ApiKeyService(ApiKeyStore store, Clock clock) {
+  public ApiKeyService(ApiKeyStore store, Clock clock, Duration cacheTtl, KeyRevocations revocations) {
     this.store = store;
     this.clock = clock;
+    this.cacheTtl = cacheTtl;
+    this.revocations = revocations;
+    revocations.listen(this::forget);
   }
 
   public Future<IssuedKey> issue(String name, Long projectId, Set<Permission> permissions, Integer rateLimitPerMinute) {
@@ -55,7 +62,12 @@ public final class ApiKeyService {
   }
 
   public Future<Boolean> revoke(UUID id) {
-    return store.revoke(id).onSuccess(found -> forget(id));
+    return store.revoke(id).onSuccess(found -> {
+      forget(id);
+      if (found) {
+        revocations.announce(id);
+      }
+    });
   }
 
   /** Drops a key from the cache (after a revocation here or, told by others, elsewhere). */
@@ -67,7 +79,7 @@ public final class ApiKeyService {
     String hash = Secrets.hash(secret);
     Cached cached = bySecretHash.get(hash);
     Instant now = clock.instant();
-    if (cached != null && cached.fetchedAt().plus(CACHE_TTL).isAfter(now)) {
+    if (cached != null && cached.fetchedAt().plus(cacheTtl).isAfter(now)) {
       return Future.succeededFuture(Optional.of(cached.key()));
     }
     return store.findActiveBySecretHash(hash).onSuccess(found -> {

@@ -19,6 +19,7 @@ import java.util.Optional;
  * @param keepFailed {@code TASKQ_RETENTION_FAILED}: how long failed tasks are kept
  * @param leaderLease how long a leader's lease lasts without renewal (handover time when it dies)
  * @param idempotencyTtl {@code TASKQ_IDEMPOTENCY_TTL}: how long a response to a POST with an Idempotency-Key is kept
+ * @param keyCacheTtl how long an authenticated API key is trusted without a database look-up
  */
 public record TaskqConfig(
     Optional<String> databaseUrl,
@@ -31,7 +32,8 @@ public record TaskqConfig(
     Duration keepCompleted,
     Duration keepFailed,
     Duration leaderLease,
-    Duration idempotencyTtl) {
+    Duration idempotencyTtl,
+    Duration keyCacheTtl) {
 
   public static final int DEFAULT_HTTP_PORT = 8080;
   public static final Path DEFAULT_DATA_DIRECTORY = Path.of("taskq-data");
@@ -73,42 +75,48 @@ public record TaskqConfig(
         duration(env, "TASKQ_RETENTION_COMPLETED", DEFAULT_KEEP_COMPLETED),
         duration(env, "TASKQ_RETENTION_FAILED", DEFAULT_KEEP_FAILED),
         DEFAULT_LEADER_LEASE,
-        duration(env, "TASKQ_IDEMPOTENCY_TTL", DEFAULT_IDEMPOTENCY_TTL));
+        duration(env, "TASKQ_IDEMPOTENCY_TTL", DEFAULT_IDEMPOTENCY_TTL),
+        io.taskq.auth.ApiKeyService.CACHE_TTL);
   }
 
   public TaskqConfig withDatabaseUrl(String url) {
     return new TaskqConfig(Optional.of(url), dataDirectory, httpPort, poolSize, adminKey, sweepInterval, retry, keepCompleted,
-        keepFailed, leaderLease, idempotencyTtl);
+        keepFailed, leaderLease, idempotencyTtl, keyCacheTtl);
   }
 
   public TaskqConfig withHttpPort(int port) {
     return new TaskqConfig(databaseUrl, dataDirectory, port, poolSize, adminKey, sweepInterval, retry, keepCompleted,
-        keepFailed, leaderLease, idempotencyTtl);
+        keepFailed, leaderLease, idempotencyTtl, keyCacheTtl);
   }
 
   public TaskqConfig withAdminKey(String key) {
     return new TaskqConfig(databaseUrl, dataDirectory, httpPort, poolSize, Optional.of(key), sweepInterval, retry,
-        keepCompleted, keepFailed, leaderLease, idempotencyTtl);
+        keepCompleted, keepFailed, leaderLease, idempotencyTtl, keyCacheTtl);
   }
 
   public TaskqConfig withSweepInterval(Duration interval) {
     return new TaskqConfig(databaseUrl, dataDirectory, httpPort, poolSize, adminKey, interval, retry, keepCompleted,
-        keepFailed, leaderLease, idempotencyTtl);
+        keepFailed, leaderLease, idempotencyTtl, keyCacheTtl);
   }
 
   public TaskqConfig withRetry(RetryPolicy policy) {
     return new TaskqConfig(databaseUrl, dataDirectory, httpPort, poolSize, adminKey, sweepInterval, policy, keepCompleted,
-        keepFailed, leaderLease, idempotencyTtl);
+        keepFailed, leaderLease, idempotencyTtl, keyCacheTtl);
   }
 
   public TaskqConfig withRetention(Duration completed, Duration failed) {
     return new TaskqConfig(databaseUrl, dataDirectory, httpPort, poolSize, adminKey, sweepInterval, retry, completed, failed,
-        leaderLease, idempotencyTtl);
+        leaderLease, idempotencyTtl, keyCacheTtl);
+  }
+
+  public TaskqConfig withKeyCacheTtl(Duration ttl) {
+    return new TaskqConfig(databaseUrl, dataDirectory, httpPort, poolSize, adminKey, sweepInterval, retry, keepCompleted,
+        keepFailed, leaderLease, idempotencyTtl, ttl);
   }
 
   public TaskqConfig withLeaderLease(Duration lease) {
     return new TaskqConfig(databaseUrl, dataDirectory, httpPort, poolSize, adminKey, sweepInterval, retry, keepCompleted,
-        keepFailed, lease, idempotencyTtl);
+        keepFailed, lease, idempotencyTtl, keyCacheTtl);
   }
 
   private static Optional<String> nonBlank(String value) {

@@ -11,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -24,9 +25,12 @@ import java.util.logging.Logger;
  * <p>Payload: {@code <instance>|<project id>|<due epoch ms or empty>}. An instance wakes its own
  * waiters directly and ignores its own echo.
  */
-public final class PgClaimableSignals implements ClaimableSignals {
+public final class PgClaimableSignals implements ClaimableSignals, KeyRevocations {
 
   static final String CHANNEL = "taskq_claimable";
+  static final String REVOKED_CHANNEL = "taskq_key_revoked";
+  /** $1 the revoked key's id. */
+  private static final String NOTIFY_REVOKED = "SELECT pg_notify('taskq_key_revoked', $1)";
   private static final Logger LOG = Logger.getLogger(PgClaimableSignals.class.getName());
   /** $1 payloads text[]: one NOTIFY each, in one statement. */
   private static final String NOTIFY = "SELECT pg_notify('taskq_claimable', p) FROM unnest($1::text[]) AS p";
@@ -45,6 +49,7 @@ public final class PgClaimableSignals implements ClaimableSignals {
   private boolean sending;
   private volatile BiConsumer<Long, Instant> listener = (p, d) -> { };
   private volatile Runnable gapHandler = () -> { };
+  private volatile Consumer<UUID> revocationListener = id -> { };
 
   private PgClaimableSignals(Vertx vertx, PgConnectOptions connectOptions, Pool pool) {
     this.subscriber = PgSubscriber.subscriber(vertx, connectOptions).reconnectPolicy(retries -> RECONNECT_DELAY_MS);
@@ -58,6 +63,13 @@ public final class PgClaimableSignals implements ClaimableSignals {
         .handler(signals::received)
         // (Re)subscribed: anything sent while we were away is lost, so everyone looks again.
         .subscribeHandler(v -> signals.gapHandler.run());
+    signals.subscriber.channel(REVOKED_CHANNEL).handler(payload -> {
+      try {
+        signals.revocationListener.accept(UUID.fromString(payload));
+      } catch (IllegalArgumentException e) {
+        LOG.fine("ignoring a malformed revocation: " + payload);
+      }
+    });
     signals.subscriber.closeHandler(v -> LOG.warning("the LISTEN connection closed; reconnecting"));
     return signals.subscriber.connect().map(v -> signals);
   }
@@ -116,6 +128,19 @@ public final class PgClaimableSignals implements ClaimableSignals {
   @Override
   public void onGap(Runnable handler) {
     this.gapHandler = handler;
+  }
+
+  /** Revocations are rare: each is its own NOTIFY, to every instance (this one included). */
+  @Override
+  public void announce(UUID keyId) {
+    pool.preparedQuery(NOTIFY_REVOKED).execute(Tuple.of(keyId.toString()))
+        .onFailure(e -> LOG.log(Level.WARNING, "could not tell other instances about revoked key " + keyId
+            + "; their caches drop it when the entry expires", e));
+  }
+
+  @Override
+  public void listen(Consumer<UUID> listener) {
+    this.revocationListener = listener;
   }
 
   @Override

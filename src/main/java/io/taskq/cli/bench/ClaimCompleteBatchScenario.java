@@ -2,7 +2,6 @@ package io.taskq.cli.bench;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -14,42 +13,17 @@ import java.util.List;
  */
 final class ClaimCompleteBatchScenario implements LoadScenario {
 
-  private final Vertx vertx;
   private final TaskqClient client;
-  private final String tasksPath;
-  private final Buffer[] claimBodies;
+  private final ClaimStep claims;
 
   ClaimCompleteBatchScenario(Vertx vertx, TaskqClient client, long project, int workers, int limit) {
-    this.vertx = vertx;
     this.client = client;
-    this.tasksPath = TaskBodies.tasksPath(project);
-    this.claimBodies = new Buffer[workers];
-    for (int i = 0; i < workers; i++) {
-      claimBodies[i] = TaskBodies.claim("w" + i, limit, 0);
-    }
+    this.claims = new ClaimStep(vertx, client, project, workers, limit);
   }
 
   @Override
   public Future<?> step(int worker, MeasurementWindow window) {
-    long t0 = System.nanoTime();
-    return client.post(tasksPath + ":claim", claimBodies[worker]).<Void>transform(ar -> {
-      long t1 = System.nanoTime();
-      boolean ok = window.succeeded(ar, 200, t1, "claim");
-      window.answered(t0, t1, window.latency, ok);
-      if (!ok) {
-        return Future.succeededFuture();
-      }
-      JsonObject body = window.jsonBody(ar.result(), t1, "claim");
-      JsonArray tasks = body == null ? null : body.getJsonArray("tasks");
-      if (tasks == null) {
-        return Future.succeededFuture();
-      }
-      if (tasks.isEmpty()) {
-        window.emptyPoll(t1);
-        return vertx.timer(EMPTY_QUEUE_PAUSE_MS);
-      }
-      return completeAll(tasks, window);
-    });
+    return claims.claimThen(worker, window, tasks -> completeAll(tasks, window));
   }
 
   private Future<Void> completeAll(JsonArray tasks, MeasurementWindow window) {
@@ -59,7 +33,7 @@ final class ClaimCompleteBatchScenario implements LoadScenario {
       completions.add(new JsonObject().put("id", task.getLong("id")).put("lease_id", task.getString("lease_id")));
     }
     long t0 = System.nanoTime();
-    return client.post(tasksPath + ":complete", new JsonObject().put("completions", completions).toBuffer()).<Void>transform(ar -> {
+    return client.post(claims.tasksPath() + ":complete", new JsonObject().put("completions", completions).toBuffer()).<Void>transform(ar -> {
       long t1 = System.nanoTime();
       boolean ok = window.succeeded(ar, 200, t1, "batch complete");
       window.answered(t0, t1, window.secondLatency, ok);

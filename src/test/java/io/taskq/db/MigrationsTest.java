@@ -79,6 +79,30 @@ class MigrationsTest {
     assertEquals(changesets, Integer.parseInt(lines(db, "SELECT count(*) FROM databasechangelog").get(0)));
   }
 
+  @Test
+  void theUpdatedAtTriggerStampsEveryUpdateThatDoesNotStampItself() throws Exception {
+    DatabaseTarget db = TestDatabase.absent("updated_at");
+    DatabaseCreator.ensureExists(db);
+    Migrations.update(db);
+    String stamped = "SELECT updated_at > timestamptz '2001-01-01' FROM tasks";
+    run(db, "INSERT INTO projects (id, name) VALUES (1, 'p')",
+        "INSERT INTO tasks (project_id, type, type_version, max_attempts, lease_seconds, updated_at)"
+            + " VALUES (1, 't', 1, 3, 30, timestamptz '2000-01-01')");
+    run(db, "UPDATE tasks SET priority = 5"); // leaves updated_at alone: the trigger stamps it
+    assertEquals(List.of("t"), lines(db, stamped));
+    run(db, "UPDATE tasks SET updated_at = timestamptz '2000-01-01'"); // a statement that stamps it itself
+    assertEquals(List.of("f"), lines(db, stamped));
+  }
+
+  private static void run(DatabaseTarget db, String... statements) throws Exception {
+    try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.jdbcProperties());
+        Statement s = c.createStatement()) {
+      for (String sql : statements) {
+        s.execute(sql);
+      }
+    }
+  }
+
   private static List<String> lines(DatabaseTarget db, String sql) throws Exception {
     List<String> lines = new ArrayList<>();
     try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.jdbcProperties());

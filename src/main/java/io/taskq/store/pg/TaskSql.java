@@ -3,6 +3,8 @@ package io.taskq.store.pg;
 /**
  * Every statement of the tasks aggregate. Each state change writes its audit row in a
  * data-modifying CTE of the same statement: one round trip, and no change without its log.
+ * The hot changes (claim, heartbeat, complete, fail) set updated_at themselves, which spares
+ * them the trigger's function call (changeset 017); the others leave it to the trigger.
  *
  * <p>Guarded changes (heartbeat, complete, fail, cancel, retry) answer one row: either the
  * changed task ({@code applied = true}) or, when the guard did not hold, the task as the
@@ -211,7 +213,7 @@ final class TaskSql {
           UPDATE tasks t
              SET status = 'claimed', worker_id = s.worker_id, lease_id = gen_random_uuid(), claimed_at = now(),
                  lease_expires_at = now() + make_interval(secs => coalesce(s.lease_seconds, t.lease_seconds)),
-                 attempts = t.attempts + 1
+                 attempts = t.attempts + 1, updated_at = now()
             FROM numbered n JOIN slots s ON s.slot = n.slot
            WHERE t.id = n.id
           RETURNING t.*, n.slot
@@ -254,7 +256,8 @@ final class TaskSql {
   /** $1 project_id, $2 task id, $3 lease_id, $4 lease seconds (null: the task's own). */
   static final String HEARTBEAT = """
       WITH changed AS (
-          UPDATE tasks SET lease_expires_at = now() + make_interval(secs => coalesce($4::int, lease_seconds))
+          UPDATE tasks SET lease_expires_at = now() + make_interval(secs => coalesce($4::int, lease_seconds)),
+                           updated_at = now()
            WHERE %s
           RETURNING *
       ), logged AS (
@@ -288,7 +291,8 @@ final class TaskSql {
                    WITH ORDINALITY AS i(project_id, id, lease_id, result, ord)
       ), changed AS (
           UPDATE tasks t
-             SET status = 'completed', result = i.result::jsonb, completed_at = now(), lease_expires_at = NULL
+             SET status = 'completed', result = i.result::jsonb, completed_at = now(), lease_expires_at = NULL,
+                 updated_at = now()
             FROM input i
            WHERE t.id = i.id AND t.project_id = i.project_id AND t.lease_id = i.lease_id
              AND t.lease_expires_at > now() -- the lease is held: see LEASE_HELD
@@ -319,7 +323,7 @@ final class TaskSql {
                                ELSE t.run_at END,
                  lease_id = CASE WHEN i.retryable AND t.attempts < t.max_attempts THEN NULL ELSE t.lease_id END,
                  lease_expires_at = NULL,
-                 error_message = i.error
+                 error_message = i.error, updated_at = now()
             FROM input i
            WHERE t.id = i.id AND t.project_id = i.project_id AND t.lease_id = i.lease_id
              AND t.lease_expires_at > now() -- the lease is held: see LEASE_HELD

@@ -177,8 +177,7 @@ public final class PgTaskStore implements TaskStore {
     Tuple args = Tuple.tuple().addLong(projectId).addLong(f.after())
         .addString(f.status() == null ? null : f.status().wireName())
         .addString(f.type()).addString(f.externalId()).addString(f.workerId()).addInteger(f.limit());
-    String sql = f.externalId() == null ? TaskSql.LIST : TaskSql.LIST_BY_EXTERNAL_ID;
-    return pool.preparedQuery(sql).execute(args).map(PgTaskStore::tasks).recover(PgErrors.translate());
+    return pool.preparedQuery(TaskSql.LIST).execute(args).map(PgTaskStore::tasks).recover(PgErrors.translate());
   }
 
   @Override

@@ -128,12 +128,11 @@ final class TaskSql {
    * Keyset page of a project's tasks. Null filters do not filter. "project_id + 0" matches the
    * listing index, tasks_listing_idx, and nothing else (see changeset 015: a plain project_id
    * index lured claims away from the claimable index). $1 project_id, $2 after id, $3 status,
-   * $4 type, $5 external_id (see below), $6 worker_id, $7 limit. The {@code %s} is the
-   * external-id filter.
+   * $4 type, $5 external_id, $6 worker_id, $7 limit.
    */
-  private static final String LIST_TEMPLATE = """
+  static final String LIST = """
       SELECT * FROM tasks
-       WHERE %s AND id > $2
+       WHERE project_id + 0 = $1 AND id > $2
          AND ($3::text IS NULL OR status = $3)
          AND ($4::text IS NULL OR type = $4)
          AND ($5::text IS NULL OR external_id = $5)
@@ -141,14 +140,6 @@ final class TaskSql {
        ORDER BY id
        LIMIT $7
       """;
-
-  static final String LIST = LIST_TEMPLATE.formatted("project_id + 0 = $1");
-
-  /**
-   * {@link #LIST} when an external id is given: plans are generic (see DatabaseTarget), so a
-   * "$5 IS NULL OR" filter could never use the (project_id, external_id) index; this one can.
-   */
-  static final String LIST_BY_EXTERNAL_ID = LIST_TEMPLATE.formatted("project_id = $1 AND external_id = $5");
 
   /**
    * A task's log, oldest first; one row with a null log id when the task has no entry past

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -47,10 +48,14 @@ final class LoadRun {
     Await.until(window.measureUntilNanos);
     double cpuPercent = CpuMeter.percentOfOneCore(cpuFrom, CpuMeter.processCpuNanos(), System.nanoTime() - wallFrom);
     long rssKb = serverRss.map(RssSampler::windowMaxKb).orElse(-1L);
+    List<String> notes = new ArrayList<>(scenario.notes(window));
+    serverRss.filter(rss -> rss.windowFirstKb() > 0).ifPresent(rss -> notes.add(String.format(Locale.ROOT,
+        "server RSS %,d MB at the window's start, %,d MB at its end, %,d MB at most",
+        rss.windowFirstKb() / 1024, rss.latestKb() / 1024, rssKb / 1024)));
 
     Await.result(Future.all(loops), DRAIN_TIMEOUT);
     return new RunResult(name, workers, window.seconds(), window.tasks(), window.requests(), latency.summarize(),
         scenario.secondLatencyName(), scenario.secondLatencyName() == null ? LatencySummary.EMPTY : secondLatency.summarize(),
-        window.errors(), window.emptyPolls(), window.created(), cpuPercent, rssKb, scenario.notes(window), Optional.empty());
+        window.errors(), window.emptyPolls(), window.created(), cpuPercent, rssKb, notes, Optional.empty());
   }
 }

@@ -11,13 +11,16 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Reads the server process's resident memory (VmRSS in /proc/<pid>/status, Linux) once a
  * second on a thread of its own, and keeps the maximum: overall and since the last
- * {@link #startWindow()}.
+ * {@link #startWindow()}, together with the window's first and latest reading, so that a long
+ * run shows whether memory stays steady.
  */
 final class RssSampler implements AutoCloseable {
 
   private final Path status;
   private final AtomicLong overallMaxKb = new AtomicLong(-1);
   private final AtomicLong windowMaxKb = new AtomicLong(-1);
+  private final AtomicLong windowFirstKb = new AtomicLong(-1);
+  private final AtomicLong latestKb = new AtomicLong(-1);
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread thread = new Thread(r, "bench-rss-sampler");
     thread.setDaemon(true);
@@ -49,11 +52,24 @@ final class RssSampler implements AutoCloseable {
     }
     overallMaxKb.accumulateAndGet(kb, Math::max);
     windowMaxKb.accumulateAndGet(kb, Math::max);
+    windowFirstKb.compareAndSet(-1, kb);
+    latestKb.set(kb);
   }
 
   void startWindow() {
     windowMaxKb.set(-1);
+    windowFirstKb.set(-1);
     sample();
+  }
+
+  /** The reading at {@link #startWindow()}; -1 if never read. */
+  long windowFirstKb() {
+    return windowFirstKb.get();
+  }
+
+  /** The latest reading; -1 if never read. */
+  long latestKb() {
+    return latestKb.get();
   }
 
   /** The most seen since {@link #startWindow()}, sampling once more now; -1 if never read. */

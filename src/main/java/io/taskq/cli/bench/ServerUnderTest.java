@@ -69,11 +69,18 @@ final class ServerUnderTest implements AutoCloseable {
     return server;
   }
 
-  /** {@code java -jar <this jar> serve}, or the main class on this JVM's class path when not run from a jar. */
+  /**
+   * The server's heap, as README.md recommends running it: without a cap the JVM sizes its heap
+   * at a quarter of the machine's memory and grows into it (1-2 GB resident in this bench); with
+   * 192 MB the process stayed at 265-280 MB resident at 64 workers (see benchmarks.md).
+   */
+  static final String SERVER_HEAP = "-Xmx192m";
+
+  /** {@code java -Xmx.. -jar <this jar> serve}, or the main class on this JVM's class path when not run from a jar. */
   static List<String> command() throws URISyntaxException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Path codeSource = Path.of(BenchCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-    List<String> command = new ArrayList<>(List.of(java));
+    List<String> command = new ArrayList<>(List.of(java, SERVER_HEAP));
     if (Files.isRegularFile(codeSource) && codeSource.toString().endsWith(".jar")) {
       command.addAll(List.of("-jar", codeSource.toString()));
     } else {

@@ -72,7 +72,7 @@ final class ServerUnderTest implements AutoCloseable {
   /**
    * The server's heap, as README.md recommends running it: without a cap the JVM sizes its heap
    * at a quarter of the machine's memory and grows into it (1-2 GB resident in this bench); with
-   * 192 MB the process stayed at 265-280 MB resident at 64 workers (see benchmarks.md).
+   * 192 MB the process stayed at 265-281 MB resident while claiming at 64 workers (see benchmarks.md).
    */
   static final String SERVER_HEAP = "-Xmx192m";
 

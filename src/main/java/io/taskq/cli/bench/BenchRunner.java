@@ -13,13 +13,15 @@ import java.util.Locale;
 
 /**
  * Runs every scenario at every worker count against one taskq, each on a fresh project, and
- * the baseline after each claiming run when asked. Progress goes to {@code progress}; the
- * results are returned for the report.
+ * the baseline after each claiming run when asked, after an uncounted prewarm of every
+ * scenario. Progress goes to {@code progress}; the results are returned for the report.
  */
 final class BenchRunner {
 
   /** Connections for registering, creating projects and filling queues. */
   private static final int SETUP_CONNECTIONS = 8;
+  /** Workers of a prewarm run: enough to exercise the coalescing paths, few enough to warm up fast. */
+  static final int PREWARM_WORKERS = 8;
 
   private final LoadGenerator generator;
   private final BenchOptions options;
@@ -47,9 +49,11 @@ final class BenchRunner {
     try (TaskqClient setup = new TaskqClient(vertx(), target.url(), target.adminKey(), SETUP_CONNECTIONS)) {
       BenchFixtures fixtures = new BenchFixtures(setup);
       String type = fixtures.registerTaskType(options.maxConcurrency());
+      prewarm(fixtures, type);
       for (ScenarioKind kind : options.scenarios()) {
         for (int workers : options.workers()) {
-          RunResult result = runTaskq(fixtures, type, kind, workers);
+          RunResult result = runTaskq(fixtures, type, kind, workers, options.warmupSeconds(), options.durationSeconds());
+          prefill.observe(kind.wireName(), result.tasksPerSecond());
           report(result);
           if (options.baseline() && kind.hasBaseline()) {
             RunResult bound = runBaseline(fixtures, type, kind, workers);
@@ -63,12 +67,34 @@ final class BenchRunner {
     return results;
   }
 
-  private RunResult runTaskq(BenchFixtures fixtures, String type, ScenarioKind kind, int workers) throws Exception {
+  /**
+   * Each selected scenario in turn, at {@link #PREWARM_WORKERS} workers, for its share of the
+   * prewarm; nothing is reported or kept (the prefill planner learns nothing from it either: a
+   * rate measured while compiling is no guide).
+   */
+  private void prewarm(BenchFixtures fixtures, String type) throws Exception {
+    if (options.prewarmSeconds() == 0) {
+      return;
+    }
+    List<ScenarioKind> kinds = options.scenarios();
+    int share = Math.max(1, options.prewarmSeconds() / kinds.size());
+    progress.printf(Locale.ROOT, "bench: prewarm, %d s of each scenario at %d workers, not counted%n", share,
+        PREWARM_WORKERS);
+    for (ScenarioKind kind : kinds) {
+      RunResult warm = runTaskq(fixtures, type, kind, PREWARM_WORKERS, share, 1);
+      if (warm.errors() > 0) {
+        progress.printf(Locale.ROOT, "bench: prewarm of %s saw %d errors%n", kind.wireName(), warm.errors());
+      }
+    }
+  }
+
+  private RunResult runTaskq(BenchFixtures fixtures, String type, ScenarioKind kind, int workers, int warmupSeconds,
+      int durationSeconds) throws Exception {
     String name = kind.wireName();
     long project = fixtures.newProject(name + "-" + workers);
-    List<String> notes = prefillIfDraining(fixtures, type, kind, name, project, workers);
+    List<String> notes = prefillIfDraining(fixtures, type, kind, name, project, workers, warmupSeconds + durationSeconds);
     progress.printf(Locale.ROOT, "bench: %s, %d workers: %d s warm-up, %d s measured%n", name, workers,
-        options.warmupSeconds(), options.durationSeconds());
+        warmupSeconds, durationSeconds);
     // The creator's client is e2e's only; an unused WebClient opens no connection.
     try (TaskqClient client = new TaskqClient(vertx(), target.url(), target.adminKey(), workers);
         TaskqClient creator = new TaskqClient(vertx(), options.e2eCreatorUrl().orElse(target.url()), target.adminKey(),
@@ -80,11 +106,10 @@ final class BenchRunner {
         case CLAIM_COMPLETE_BATCH_10, CLAIM_COMPLETE_BATCH_100 ->
             new ClaimCompleteBatchScenario(vertx(), client, project, workers, kind.claimLimit());
         case E2E -> new EndToEndScenario(vertx(), client, creator, project, type, workers, options.e2eRate(),
-            options.longPollMs(), options.warmupSeconds() + options.durationSeconds());
+            options.longPollMs(), warmupSeconds + durationSeconds);
       };
-      RunResult result = loadRun.run(name, scenario, workers, options.warmupSeconds(), options.durationSeconds(),
+      RunResult result = loadRun.run(name, scenario, workers, warmupSeconds, durationSeconds,
           new ErrorLog(name + ", " + workers + " workers", progress));
-      prefill.observe(name, result.tasksPerSecond());
       return result.withNotesFirst(notes);
     } finally {
       settle(fixtures, project);
@@ -114,7 +139,8 @@ final class BenchRunner {
     DatabaseTarget database = DatabaseTarget.parse(target.databaseUrl().orElseThrow(
         () -> new IllegalStateException("the baseline needs the database's URL")));
     long project = fixtures.newProject("baseline-" + kind.wireName() + "-" + workers);
-    List<String> notes = prefillIfDraining(fixtures, type, kind, name, project, workers);
+    List<String> notes = prefillIfDraining(fixtures, type, kind, name, project, workers,
+        options.warmupSeconds() + options.durationSeconds());
     progress.printf(Locale.ROOT, "bench: %s, %d workers: plain SQL, no HTTP%n", name, workers);
     // One connection per worker, as taskq's SQL would get with unlimited connections.
     Pool pool = Pools.create(vertx(), database, workers);
@@ -131,11 +157,11 @@ final class BenchRunner {
   }
 
   private List<String> prefillIfDraining(BenchFixtures fixtures, String type, ScenarioKind kind, String name, long project,
-      int workers) throws Exception {
+      int workers, int seconds) throws Exception {
     if (!kind.drainsPrefilledQueue()) {
       return List.of();
     }
-    long count = prefill.tasksFor(name, kind, options.warmupSeconds() + options.durationSeconds());
+    long count = prefill.tasksFor(name, kind, seconds);
     BenchFixtures.Fill fill = fixtures.fill(project, type, count);
     String note = String.format(Locale.ROOT, "prefilled %,d tasks in %.1f s (%,.0f tasks/s in bulks of %d)", fill.tasks(),
         fill.seconds(), fill.tasksPerSecond(), TaskBodies.BULK_SIZE);

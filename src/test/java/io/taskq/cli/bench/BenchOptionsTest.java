@@ -22,6 +22,7 @@ class BenchOptionsTest {
     assertEquals(List.of(1, 8, 32, 64), options.workers());
     assertEquals(10, options.durationSeconds());
     assertEquals(3, options.warmupSeconds());
+    assertEquals(20, options.prewarmSeconds());
     assertEquals(List.of(ScenarioKind.CREATE, ScenarioKind.BULK, ScenarioKind.CLAIM_COMPLETE,
         ScenarioKind.CLAIM_COMPLETE_BATCH_10, ScenarioKind.CLAIM_COMPLETE_BATCH_100, ScenarioKind.E2E), options.scenarios());
     assertTrue(options.startsOwnServer());
@@ -34,13 +35,14 @@ class BenchOptionsTest {
   @Test
   void everyOptionIsRead() {
     BenchOptions options = BenchOptions.parse(List.of("--url", "http://localhost:9000", "--key", "tq_k",
-        "--workers", "2, 4", "--duration=5", "--warmup", "0", "--scenarios", "e2e,create", "--out", "/tmp/r.json",
+        "--workers", "2, 4", "--duration=5", "--warmup", "0", "--prewarm", "7", "--scenarios", "e2e,create", "--out", "/tmp/r.json",
         "--baseline", "--db-url", "postgresql://u:p@localhost:5433/db", "--e2e-rate", "1000", "--long-poll-ms", "250"));
     assertEquals(Optional.of(URI.create("http://localhost:9000")), options.url());
     assertEquals(Optional.of("tq_k"), options.key());
     assertEquals(List.of(2, 4), options.workers());
     assertEquals(5, options.durationSeconds());
     assertEquals(0, options.warmupSeconds());
+    assertEquals(7, options.prewarmSeconds());
     assertEquals(List.of(ScenarioKind.E2E, ScenarioKind.CREATE), options.scenarios());
     assertEquals(Optional.of(Path.of("/tmp/r.json")), options.out());
     assertTrue(options.baseline());
@@ -61,7 +63,7 @@ class BenchOptionsTest {
   @ParameterizedTest
   @ValueSource(strings = {
       "--workers 0", "--workers 1,,2", "--workers 1,1", "--workers x", "--workers 5000",
-      "--duration 0", "--duration -1", "--duration 1.5", "--warmup -1",
+      "--duration 0", "--duration -1", "--duration 1.5", "--warmup -1", "--prewarm -1",
       "--scenarios create,nope", "--scenarios ", "--e2e-rate 0", "--long-poll-ms -5",
       "--url ftp://localhost --key k", "--url http://localhost/api --key k", "--url http://localhost",
       "--key k", "--db-url mysql://localhost/db", "--frobnicate 1", "stray", "--duration",

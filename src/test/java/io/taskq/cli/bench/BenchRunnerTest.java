@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 /** A short bench against a real server: the runner creates, claims and completes, and the baseline bounds it. */
 class BenchRunnerTest {
 
+  /** The prewarm runs every scenario first (its own projects, its own progress lines) but reports none of it. */
   @Test
   void aShortRunCreatesClaimsAndCompletesWithoutErrors() throws Exception {
     ByteArrayOutputStream progress = new ByteArrayOutputStream();
@@ -23,7 +24,7 @@ class BenchRunnerTest {
       String url = "http://localhost:" + server.port();
       String databaseUrl = postgresUrl(server.database());
       BenchOptions options = BenchOptions.parse(List.of("--url", url, "--key", TestServer.ADMIN_KEY,
-          "--duration", "1", "--warmup", "0", "--workers", "2", "--scenarios", "create,claim-complete",
+          "--duration", "1", "--warmup", "0", "--prewarm", "2", "--workers", "2", "--scenarios", "create,claim-complete",
           "--baseline", "--db-url", databaseUrl));
       BenchTarget target = new BenchTarget(options.url().orElseThrow(), TestServer.ADMIN_KEY, Optional.of(databaseUrl),
           Optional.empty());
@@ -31,6 +32,9 @@ class BenchRunnerTest {
       List<RunResult> results = new BenchRunner(generator, options, target, new PrintStream(progress, true), 100_000).runAll();
 
       assertEquals(2, results.size(), progress::toString);
+      assertTrue(progress.toString().contains("bench: prewarm, 1 s of each scenario at 8 workers"), progress::toString);
+      assertTrue(progress.toString().contains("bench: claim-complete, 8 workers: 1 s warm-up, 1 s measured"),
+          "claim-complete was prewarmed: " + progress);
       RunResult create = results.get(0);
       assertEquals("create", create.scenario());
       assertEquals(2, create.workers());

@@ -96,7 +96,7 @@ final class BenchRunner {
     progress.printf(Locale.ROOT, "bench: %s, %d workers: %d s warm-up, %d s measured%n", name, workers,
         warmupSeconds, durationSeconds);
     // The creator's client is e2e's only; an unused WebClient opens no connection.
-    try (TaskqClient client = new TaskqClient(vertx(), target.url(), target.adminKey(), workers);
+    try (TaskqClient client = new TaskqClient(vertx(), target.url(), target.adminKey(), connections(kind, workers));
         TaskqClient creator = new TaskqClient(vertx(), options.e2eCreatorUrl().orElse(target.url()), target.adminKey(),
             EndToEndScenario.creatorConnections())) {
       LoadScenario scenario = switch (kind) {
@@ -114,6 +114,17 @@ final class BenchRunner {
     } finally {
       settle(fixtures, project);
     }
+  }
+
+  /**
+   * HTTP/1.1 connections for the workers: one each, except in e2e, where a worker sends the
+   * completes of its claim (up to the claim's limit) at once while the other workers' claims may
+   * be parked on the server for their {@code wait_ms}. With one connection per worker, 8
+   * long-polling workers queued their completes behind those parked claims in the bench's own
+   * pool and fell behind a 500/s creator (285 tasks claimed/s; 447-501/s with this pool).
+   */
+  static int connections(ScenarioKind kind, int workers) {
+    return kind == ScenarioKind.E2E ? workers * (1 + kind.claimLimit()) : workers;
   }
 
   /**

@@ -58,6 +58,14 @@ class BenchRunnerTest {
     }
   }
 
+  /** An e2e worker's completes must not queue behind other workers' parked long-polls in the bench's own pool. */
+  @Test
+  void e2eWorkersHaveAConnectionForTheirClaimAndEachOfItsCompletes() {
+    assertEquals(8 * (1 + ScenarioKind.E2E.claimLimit()), BenchRunner.connections(ScenarioKind.E2E, 8));
+    assertEquals(8, BenchRunner.connections(ScenarioKind.CLAIM_COMPLETE, 8));
+    assertEquals(8, BenchRunner.connections(ScenarioKind.CLAIM_COMPLETE_BATCH_100, 8));
+  }
+
   private static String postgresUrl(DatabaseTarget db) {
     String password = db.password() == null ? "" : ":" + URLEncoder.encode(db.password(), StandardCharsets.UTF_8);
     return "postgresql://" + URLEncoder.encode(db.user(), StandardCharsets.UTF_8) + password + "@" + db.host() + ":"

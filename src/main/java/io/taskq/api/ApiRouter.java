@@ -35,7 +35,7 @@ public final class ApiRouter {
     router.route().handler(new IdempotencyHandler(services.idempotency(), services.idempotencyTtl()));
     new ProjectRoutes(services.projects()).mount(router);
     new TaskTypeRoutes(services.taskTypes()).mount(router);
-    new TaskRoutes(services.tasks(), services.projects()).mount(router);
+    new TaskRoutes(services.tasks(), services.projects(), services.bulkAdmission()).mount(router);
     new ApiKeyRoutes(services.apiKeys(), services.projects()).mount(router);
     new QueueRoutes(services.queues(), services.projects()).mount(router);
 

@@ -24,5 +24,6 @@ public record Services(
     IdempotencyStore idempotency,
     Duration idempotencyTtl,
     RateLimiter rateLimiter,
-    QueueControl queues) {
+    QueueControl queues,
+    Admission bulkAdmission) {
 }

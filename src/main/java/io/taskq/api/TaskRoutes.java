@@ -47,10 +47,12 @@ final class TaskRoutes {
 
   private final TaskService tasks;
   private final ProjectService projects;
+  private final Admission bulkAdmission;
 
-  TaskRoutes(TaskService tasks, ProjectService projects) {
+  TaskRoutes(TaskService tasks, ProjectService projects, Admission bulkAdmission) {
     this.tasks = tasks;
     this.projects = projects;
+    this.bulkAdmission = bulkAdmission;
   }
 
   void mount(Router router) {
@@ -95,8 +97,25 @@ final class TaskRoutes {
     });
   }
 
+  /** Bulk requests take their turn in {@link Admission}: the body is parsed only once admitted. */
   private void createAll(RoutingContext rc) {
     long project = authorize(rc, Permission.TASKS_WRITE);
+    bulkAdmission.submit(() -> {
+      if (rc.response().closed()) {
+        return Future.succeededFuture(); // the client left while waiting
+      }
+      Future<JsonObject> answer;
+      try {
+        answer = createAll(rc, project);
+      } catch (RuntimeException e) {
+        answer = Future.failedFuture(e);
+      }
+      Responses.reply(rc, answer, 201, json -> json);
+      return answer;
+    });
+  }
+
+  private Future<JsonObject> createAll(RoutingContext rc, long project) {
     List<FieldError> errors = new ArrayList<>();
     Fields body = Fields.of(Fields.body(rc), errors);
     JsonArray items = body.array("tasks", true);
@@ -133,14 +152,12 @@ final class TaskRoutes {
       // answer lists every bad item at once.
       List<TaskDraft> readable = new ArrayList<>(drafts);
       errors.stream().map(FieldError::index).forEach(i -> readable.set(i, null));
-      Responses.reply(rc, inProject(project, projectId -> tasks.faultsOf(readable).compose(more -> {
+      return inProject(project, projectId -> tasks.faultsOf(readable).compose(more -> {
         errors.addAll(more);
-        return Future.<JsonObject>failedFuture(TaskService.invalidItems(errors, items.size()));
-      })), 201, json -> json);
-      return;
+        return Future.failedFuture(TaskService.invalidItems(errors, items.size()));
+      }));
     }
-    Responses.reply(rc, inProject(project, projectId -> tasks.createAll(projectId, drafts, chosen)),
-        201, Representations::bulkOutcome);
+    return inProject(project, projectId -> tasks.createAll(projectId, drafts, chosen)).map(Representations::bulkOutcome);
   }
 
   private static TaskDraft draft(Fields body) {

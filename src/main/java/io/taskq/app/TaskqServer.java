@@ -2,6 +2,7 @@ package io.taskq.app;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.taskq.api.Admission;
 import io.taskq.api.HttpServerVerticle;
 import io.taskq.api.Services;
 import io.taskq.auth.ApiKeyService;
@@ -57,6 +58,14 @@ import java.util.logging.Logger;
 public final class TaskqServer implements AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(TaskqServer.class.getName());
+
+  /**
+   * Bulk requests this instance works on at once; later ones wait their turn (see Admission).
+   * Two keep PostgreSQL busy (one inserts while the other is parsed or answered). With 64
+   * clients posting 1,000 tasks each, the bound took the server from 340 MB resident to 253 MB,
+   * and from 12,300 to 20,400 tasks/s (src/site/markdown/benchmarks.md).
+   */
+  static final int BULK_REQUESTS_AT_ONCE = 2;
   private static final long STARTUP_TIMEOUT_SECONDS = 120;
   private static final Duration RETENTION_EVERY = Duration.ofMinutes(1);
   private static final Duration GAUGES_EVERY = Duration.ofSeconds(5);
@@ -130,11 +139,13 @@ public final class TaskqServer implements AutoCloseable {
       signals.onGap(waiters::wakeAll);
       TaskService tasks = new TaskService(new PgTaskStore(pool), taskTypes, meters, config.retry(), signals, waiters);
       ApiKeyService apiKeys = new ApiKeyService(new PgApiKeyStore(pool), Clock.systemUTC(), config.keyCacheTtl(), signals);
-      
+      Admission bulkAdmission = new Admission(BULK_REQUESTS_AT_ONCE);
+      meters.bulkWaiting(bulkAdmission::waiting);
+
       Services services = new Services(projects, taskTypes, tasks, apiKeys, new DatabaseHealth(pool), registry, contract(),
           new PgIdempotencyStore(pool), config.idempotencyTtl(),
           new RateLimiter(new PgRateLimitStore(pool), Clock.systemUTC(), meters::rateLimited),
-          new QueueControl(new PgQueuePauseStore(pool), signals));
+          new QueueControl(new PgQueuePauseStore(pool), signals), bulkAdmission);
 
       Optional<String> generated = await(apiKeys.bootstrapAdmin(config.adminKey()));
       // A negative port makes every HTTP verticle instance share one random port (tests ask for port 0).

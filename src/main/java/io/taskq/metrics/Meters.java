@@ -1,9 +1,11 @@
 package io.taskq.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.function.Supplier;
 
 /**
  * Every metric taskq defines itself (HTTP server and connection pool metrics come from Vert.x);
@@ -26,6 +28,7 @@ public final class Meters {
   public static final String LIVE_TASKS = "taskq.tasks";
   public static final String OLDEST_CLAIMABLE = "taskq.oldest.claimable.task.age";
   public static final String LONG_POLL_WAKEUPS = "taskq.long.poll.wakeups";
+  public static final String BULK_WAITING = "taskq.bulk.requests.waiting";
 
   private final MeterRegistry registry;
 
@@ -87,6 +90,12 @@ public final class Meters {
 
   public void longPollWakeup() {
     Counter.builder(LONG_POLL_WAKEUPS).description("times waiting claims were woken to look again").register(registry).increment();
+  }
+
+  /** Publishes how many bulk requests wait for their turn on this instance. */
+  public void bulkWaiting(Supplier<Number> waiting) {
+    Gauge.builder(BULK_WAITING, waiting).description("bulk requests waiting for their turn on this instance")
+        .register(registry);
   }
 
   private Counter counter(String name, long projectId, String type, String description) {

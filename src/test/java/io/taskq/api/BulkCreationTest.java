@@ -3,9 +3,14 @@ package io.taskq.api;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.taskq.support.Api;
 import io.taskq.support.ServerTest;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -22,6 +27,36 @@ class BulkCreationTest extends ServerTest {
 
   private static JsonObject task(String type, String externalId, String title) {
     return new JsonObject().put("type", type).put("external_id", externalId).put("title", title);
+  }
+
+  @Test
+  void concurrentBulkRequestsAreAllAnsweredThoughFewRunAtOnce() {
+    long project = newProject();
+    String type = newType();
+    String path = "/projects/" + project + "/tasks:bulk";
+    // More requests than an instance works on at once; the invalid ones must give their turn back.
+    List<Future<Api.Response>> valid = new ArrayList<>();
+    List<Future<Api.Response>> invalid = new ArrayList<>();
+    for (int r = 0; r < 6; r++) {
+      invalid.add(admin.postAsync(path, new JsonObject().put("tasks", new JsonArray().add(new JsonObject().put("title", "no type")))));
+      JsonArray tasks = new JsonArray();
+      for (int i = 0; i < 50; i++) {
+        tasks.add(task(type, "r" + r + "-" + i, null));
+      }
+      valid.add(admin.postAsync(path, new JsonObject().put("tasks", tasks)));
+    }
+    Future.all(valid).await();
+    Future.all(invalid).await();
+    Set<Long> ids = new HashSet<>();
+    for (Future<Api.Response> sent : valid) {
+      JsonArray created = sent.result().expect(201).json().getJsonArray("created");
+      assertEquals(50, created.size());
+      created.forEach(t -> ids.add(((JsonObject) t).getLong("id")));
+    }
+    assertEquals(300, ids.size());
+    for (Future<Api.Response> sent : invalid) {
+      assertEquals(422, sent.result().status());
+    }
   }
 
   @Test

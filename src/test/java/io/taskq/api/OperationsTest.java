@@ -34,6 +34,7 @@ class OperationsTest extends ServerTest {
     assertTrue(metrics.contains("taskq_queue_wait_seconds_count{" + labels + "} 1"), "queue wait histogram");
     assertTrue(metrics.contains("vertx_http_server_requests_total"), "HTTP metrics");
     assertTrue(metrics.contains("vertx_pool_in_use"), "pool metrics");
+    assertTrue(metrics.contains("\ntaskq_bulk_requests_waiting 0.0"), "bulk requests waiting, none now");
     assertTrue(!metrics.contains("task_id"), "never labelled by task");
   }
 

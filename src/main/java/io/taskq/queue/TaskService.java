@@ -39,6 +39,7 @@ public final class TaskService {
   private final Meters meters;
   private final RetryPolicy retry;
   private final ClaimCoalescers claims;
+  private final CreateCoalescers creates;
   private final ClaimableSignals signals;
   private final ClaimWaiters waiters;
   private final Coalescer<Completion, Transition> completions;
@@ -53,6 +54,7 @@ public final class TaskService {
     this.meters = meters;
     this.retry = retry;
     this.claims = new ClaimCoalescers(store);
+    this.creates = new CreateCoalescers(store);
     this.completions = new Coalescer<>(store::completeAllIfLeaseHeld, CHANGES_IN_FLIGHT, MAX_BATCH, c -> 1, Completion::taskId);
     this.failures = new Coalescer<>(batch -> store.failAllIfLeaseHeld(batch, retry), CHANGES_IN_FLIGHT, MAX_BATCH, f -> 1,
         AttemptFailure::taskId);
@@ -65,7 +67,7 @@ public final class TaskService {
       if (!errors.isEmpty()) {
         return Future.failedFuture(new Invalid(errors.get(0).message(), errors));
       }
-      return store.insertIfAbsent(projectId, task).onSuccess(insertion -> {
+      return creates.create(projectId, task).onSuccess(insertion -> {
         if (insertion.created()) {
           meters.created(projectId, task.type(), 1);
           signals.announce(projectId, dueLater(insertion.task().runAt()));

@@ -39,6 +39,13 @@ public interface TaskStore {
 
   Future<Insertion> insertIfAbsent(long projectId, NewTask task);
 
+  /**
+   * Inserts tasks of independent requests in one statement (the group commit of concurrent
+   * creates). Each answer is what {@link #insertIfAbsent} would have given that task alone,
+   * failures included: one task's fault never fails the others.
+   */
+  Future<List<Future<Insertion>>> insertEachIfAbsent(long projectId, List<NewTask> tasks);
+
   /** Inserts all items in one transaction; items colliding with stored tasks are skipped. */
   Future<BulkInsertion> insertAllIfAbsent(long projectId, List<NewTask> tasks, DuplicateStrategy strategy);
 

@@ -11,6 +11,8 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -52,6 +54,36 @@ class TaskCreationTest extends ServerTest {
     assertEquals(49, existing);
     assertEquals(1, sent.stream().map(f -> f.result().json().getLong("id")).distinct().count());
     assertEquals(1L, count(project));
+  }
+
+  @Test
+  void concurrentCreatesGoInTogetherAndOneBadTaskFailsOnlyItsOwnRequest() {
+    long project = newProject();
+    String type = newType();
+    String path = "/projects/" + project + "/tasks";
+    List<Future<Api.Response>> good = new ArrayList<>();
+    Future<Api.Response> bad = null;
+    for (int i = 0; i < 40; i++) {
+      good.add(admin.postAsync(path, new JsonObject().put("type", type).put("title", "t" + i)));
+      if (i == 20) {
+        // Valid JSON that PostgreSQL's jsonb refuses: only the statement can find this fault.
+        bad = admin.postAsync(path, new JsonObject().put("type", type).put("params", new JsonObject().put("s", "\u0000")));
+      }
+    }
+    Future.all(good).await();
+    Api.Response refused = bad.await();
+    assertEquals(422, refused.status(), refused.body().toString());
+    assertTrue(refused.body().toString().contains("U+0000"), refused.body().toString());
+    Set<Long> ids = new HashSet<>();
+    for (int i = 0; i < good.size(); i++) {
+      JsonObject task = good.get(i).result().expect(201).json();
+      assertEquals("t" + i, task.getString("title"));
+      ids.add(task.getLong("id"));
+      JsonArray logs = admin.get(path + "/" + task.getLong("id") + "/logs").expect(200).json().getJsonArray("items");
+      assertEquals("created", logs.getJsonObject(0).getString("event"));
+    }
+    assertEquals(40, ids.size());
+    assertEquals(40L, count(project));
   }
 
   @Test

@@ -1,12 +1,14 @@
 package io.taskq.store.pg;
 
 import io.taskq.error.Conflict;
+import io.taskq.error.Invalid;
 import io.taskq.error.NotFound;
 import io.taskq.error.TaskqException;
 import io.taskq.error.Unavailable;
 import io.vertx.core.Future;
 import io.vertx.pgclient.PgException;
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
@@ -39,6 +41,10 @@ final class PgErrors {
           String message = MISSING_REFERENCES.get(pg.getConstraint());
           return message == null ? failure : new NotFound(message);
         }
+        case "22P05", "22021":
+          // Valid JSON, but text PostgreSQL cannot store: U+0000 in a string (jsonb and text refuse it).
+          return new Invalid("a string in the request holds U+0000 (NUL), which PostgreSQL cannot store: "
+              + pg.getErrorMessage(), List.of());
         case "40001", "40P01", "55P03", "57014":
           return new Unavailable("the database asked to retry (" + state + "); retry the request");
         default:

@@ -66,6 +66,35 @@ public final class PgTaskStore implements TaskStore {
         .recover(PgErrors.translate());
   }
 
+  /**
+   * The common case, every task new, costs one statement and one commit for the lot. A task
+   * that collided (an external id or live dedupe key taken, possibly by another task of the
+   * same batch) goes through {@link #insertIfAbsent} alone, which answers the task holding its
+   * identity; so does every task when the statement as a whole fails, so that one request's
+   * fault is reported to that request only.
+   */
+  @Override
+  public Future<List<Future<Insertion>>> insertEachIfAbsent(long projectId, List<NewTask> tasks) {
+    if (tasks.size() == 1) {
+      return Future.succeededFuture(List.of(insertIfAbsent(projectId, tasks.get(0))));
+    }
+    return pool.preparedQuery(TaskSql.INSERT_ALL).execute(bulkArguments(projectId, tasks))
+        .transform(ar -> {
+          List<Future<Insertion>> answers = new ArrayList<>(tasks.size());
+          Task[] created = new Task[tasks.size()];
+          if (ar.succeeded()) {
+            for (Row row : ar.result()) {
+              created[row.getInteger("ord")] = Rows.task(row);
+            }
+          }
+          for (int i = 0; i < tasks.size(); i++) {
+            answers.add(created[i] != null ? Future.succeededFuture(new Insertion(created[i], true))
+                : insertIfAbsent(projectId, tasks.get(i)));
+          }
+          return Future.succeededFuture(answers);
+        });
+  }
+
   @Override
   public Future<BulkInsertion> insertAllIfAbsent(long projectId, List<NewTask> tasks, DuplicateStrategy strategy) {
     return pool.withTransaction(conn -> lockTitlesIfChecked(conn, projectId, strategy)

@@ -1,0 +1,61 @@
+package io.taskq.queue;
+
+import io.taskq.coalesce.Coalescer;
+import io.taskq.store.TaskStore;
+import io.taskq.store.TaskStore.Insertion;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One create coalescer per project: single creates that arrive while earlier ones are being
+ * written go in together, one statement and one commit for the lot (group commit), instead of
+ * a commit each. A lone create goes out at once, as before. Idle coalescers are dropped.
+ */
+final class CreateCoalescers {
+
+  /** Statements in flight per project and instance. */
+  static final int IN_FLIGHT = 2;
+  /** Tasks one statement may insert for all the requests it serves. */
+  static final int MAX_TASKS = 1000;
+
+  private final TaskStore store;
+  private final Map<Long, Coalescer<NewTask, Future<Insertion>>> byProject = new ConcurrentHashMap<>();
+
+  CreateCoalescers(TaskStore store) {
+    this.store = store;
+  }
+
+  Future<Insertion> create(long projectId, NewTask task) {
+    Coalescer<NewTask, Future<Insertion>> coalescer = byProject.computeIfAbsent(projectId, p -> new Coalescer<>(
+        tasks -> store.insertEachIfAbsent(p, tasks), IN_FLIGHT, MAX_TASKS, t -> 1, null));
+    Context context = Vertx.currentContext();
+    return coalescer.submit(task).compose(insertion -> onContext(insertion, context)).onComplete(ar -> {
+      if (coalescer.idle()) {
+        byProject.remove(projectId, coalescer);
+      }
+    });
+  }
+
+  /**
+   * A task that collided is answered by a statement of its own, run from the batch's context;
+   * its answer is brought back to the context of the request, whose handlers expect it there.
+   */
+  private static Future<Insertion> onContext(Future<Insertion> insertion, Context context) {
+    if (context == null) {
+      return insertion;
+    }
+    Promise<Insertion> back = Promise.promise();
+    insertion.onComplete(ar -> {
+      if (Vertx.currentContext() == context) {
+        back.handle(ar);
+      } else {
+        context.runOnContext(v -> back.handle(ar));
+      }
+    });
+    return back.future();
+  }
+}

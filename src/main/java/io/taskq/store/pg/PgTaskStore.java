@@ -14,6 +14,7 @@ import io.taskq.queue.TaskStatus;
 import io.taskq.store.TaskStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.Json;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -70,8 +71,8 @@ public final class PgTaskStore implements TaskStore {
    * The common case, every task new, costs one statement and one commit for the lot. A task
    * that collided (an external id or live dedupe key taken, possibly by another task of the
    * same batch) goes through {@link #insertIfAbsent} alone, which answers the task holding its
-   * identity; so does every task when the statement as a whole fails, so that one request's
-   * fault is reported to that request only.
+   * identity; so does every task when PostgreSQL refuses the statement as a whole (nothing was
+   * written), so that one request's fault is reported to that request only.
    */
   @Override
   public Future<List<Future<Insertion>>> insertEachIfAbsent(long projectId, List<NewTask> tasks) {
@@ -81,6 +82,13 @@ public final class PgTaskStore implements TaskStore {
     return pool.preparedQuery(TaskSql.INSERT_ALL).execute(bulkArguments(projectId, tasks))
         .transform(ar -> {
           List<Future<Insertion>> answers = new ArrayList<>(tasks.size());
+          if (ar.failed() && !(ar.cause() instanceof PgException)) {
+            // The connection failed: the statement may have committed, and inserting again could
+            // duplicate tasks that have no external id. Each request gets the failure instead.
+            Throwable failure = PgErrors.translate(ar.cause());
+            tasks.forEach(t -> answers.add(Future.failedFuture(failure)));
+            return Future.succeededFuture(answers);
+          }
           Task[] created = new Task[tasks.size()];
           if (ar.succeeded()) {
             for (Row row : ar.result()) {

@@ -66,7 +66,11 @@ public final class Admission {
     Future<?> outcome;
     try {
       outcome = w.work.get();
-    } catch (RuntimeException e) {
+      if (outcome == null) {
+        outcome = Future.failedFuture(new IllegalStateException("admitted work answered no future"));
+      }
+    } catch (Throwable e) {
+      // Whatever the work threw, its room must come back, or the limit shrinks for good.
       outcome = Future.failedFuture(e);
     }
     outcome.onComplete(ar -> {

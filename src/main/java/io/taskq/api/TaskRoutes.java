@@ -100,10 +100,9 @@ final class TaskRoutes {
   /** Bulk requests take their turn in {@link Admission}: the body is parsed only once admitted. */
   private void createAll(RoutingContext rc) {
     long project = authorize(rc, Permission.TASKS_WRITE);
+    // A request whose client left while it waited still runs: under an Idempotency-Key its
+    // answer is stored for the retry, and without one its tasks may already be expected.
     bulkAdmission.submit(() -> {
-      if (rc.response().closed()) {
-        return Future.succeededFuture(); // the client left while waiting
-      }
       Future<JsonObject> answer;
       try {
         answer = createAll(rc, project);

@@ -87,6 +87,20 @@ class AdmissionTest {
   }
 
   @Test
+  void workThatThrowsAnErrorOrAnswersNoFutureStillFreesItsRoom() {
+    Admission admission = new Admission(1);
+    List<String> started = new ArrayList<>();
+    Future<Void> error = admission.submit(() -> {
+      throw new OutOfMemoryError("simulated");
+    });
+    Future<Void> nothing = admission.submit(() -> null);
+    admission.submit(new Work("next", started));
+    assertTrue(error.failed());
+    assertTrue(nothing.failed());
+    assertEquals(List.of("next"), started);
+  }
+
+  @Test
   void aLimitBelowOneIsRefused() {
     assertThrows(IllegalArgumentException.class, () -> new Admission(0));
   }

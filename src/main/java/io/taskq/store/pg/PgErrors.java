@@ -43,7 +43,7 @@ final class PgErrors {
         }
         case "22P05", "22021":
           // Valid JSON, but text PostgreSQL cannot store: U+0000 in a string (jsonb and text refuse it).
-          return new Invalid("a string in the request holds U+0000 (NUL), which PostgreSQL cannot store: "
+          return new Invalid("a string to be stored holds U+0000 (NUL), which PostgreSQL cannot store: "
               + pg.getErrorMessage(), List.of());
         case "40001", "40P01", "55P03", "57014":
           return new Unavailable("the database asked to retry (" + state + "); retry the request");

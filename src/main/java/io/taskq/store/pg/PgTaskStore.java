@@ -71,20 +71,24 @@ public final class PgTaskStore implements TaskStore {
    * The common case, every task new, costs one statement and one commit for the lot. A task
    * that collided (an external id or live dedupe key taken, possibly by another task of the
    * same batch) goes through {@link #insertIfAbsent} alone, which answers the task holding its
-   * identity; so does every task when PostgreSQL refuses the statement as a whole (nothing was
-   * written), so that one request's fault is reported to that request only.
+   * identity; so does every task when PostgreSQL refuses the statement for its data (nothing
+   * was written), so that one request's fault is reported to that request only. The answer
+   * completes once every task has its own, so that the coalescer counts the single-row
+   * statements against its statements in flight.
    */
   @Override
   public Future<List<Future<Insertion>>> insertEachIfAbsent(long projectId, List<NewTask> tasks) {
     if (tasks.size() == 1) {
-      return Future.succeededFuture(List.of(insertIfAbsent(projectId, tasks.get(0))));
+      Future<Insertion> alone = insertIfAbsent(projectId, tasks.get(0));
+      return alone.transform(ar -> Future.succeededFuture(List.of(alone)));
     }
     return pool.preparedQuery(TaskSql.INSERT_ALL).execute(bulkArguments(projectId, tasks))
         .transform(ar -> {
           List<Future<Insertion>> answers = new ArrayList<>(tasks.size());
-          if (ar.failed() && !(ar.cause() instanceof PgException)) {
-            // The connection failed: the statement may have committed, and inserting again could
-            // duplicate tasks that have no external id. Each request gets the failure instead.
+          if (ar.failed() && !refusedForItsData(ar.cause())) {
+            // The connection failed (the statement may have committed, and inserting again could
+            // duplicate tasks that have no external id), or the database is in trouble (a
+            // thousand single-row retries would not help it): each request gets the failure.
             Throwable failure = PgErrors.translate(ar.cause());
             tasks.forEach(t -> answers.add(Future.failedFuture(failure)));
             return Future.succeededFuture(answers);
@@ -99,8 +103,16 @@ public final class PgTaskStore implements TaskStore {
             answers.add(created[i] != null ? Future.succeededFuture(new Insertion(created[i], true))
                 : insertIfAbsent(projectId, tasks.get(i)));
           }
-          return Future.succeededFuture(answers);
+          return Future.join(answers).transform(all -> Future.succeededFuture(answers));
         });
+  }
+
+  /** Data exceptions (class 22) and constraint violations (23): one task's content, not the database's state. */
+  private static boolean refusedForItsData(Throwable failure) {
+    if (!(failure instanceof PgException pg) || pg.getSqlState() == null) {
+      return false;
+    }
+    return pg.getSqlState().startsWith("22") || pg.getSqlState().startsWith("23");
   }
 
   @Override

@@ -17,7 +17,11 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class CreateCoalescers {
 
-  /** Statements in flight per project and instance. */
+  /**
+   * Statements in flight per project and instance. Two beat four: fewer in flight make bigger
+   * batches and fewer commits (create at 64 workers 7,973 tasks/s with two, 2,411-5,041 with
+   * four, in interleaved runs; src/site/markdown/benchmarks.md).
+   */
   static final int IN_FLIGHT = 2;
   /** Tasks one statement may insert for all the requests it serves. */
   static final int MAX_TASKS = 1000;

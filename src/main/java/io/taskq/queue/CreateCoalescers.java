@@ -3,10 +3,7 @@ package io.taskq.queue;
 import io.taskq.coalesce.Coalescer;
 import io.taskq.store.TaskStore;
 import io.taskq.store.TaskStore.Insertion;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -36,8 +33,7 @@ final class CreateCoalescers {
   Future<Insertion> create(long projectId, NewTask task) {
     Coalescer<NewTask, Future<Insertion>> coalescer = byProject.computeIfAbsent(projectId, p -> new Coalescer<>(
         tasks -> store.insertEachIfAbsent(p, tasks), IN_FLIGHT, MAX_TASKS, t -> 1, null));
-    Context context = Vertx.currentContext();
-    return coalescer.submit(task).compose(insertion -> onContext(insertion, context)).onComplete(ar -> {
+    return coalescer.submit(task).compose(CreateCoalescers::settled).onComplete(ar -> {
       if (coalescer.idle()) {
         byProject.remove(projectId, coalescer);
       }
@@ -45,21 +41,12 @@ final class CreateCoalescers {
   }
 
   /**
-   * A task that collided is answered by a statement of its own, run from the batch's context;
-   * its answer is brought back to the context of the request, whose handlers expect it there.
+   * A batch answers once every task's own answer is in (TaskStore#insertEachIfAbsent), and the
+   * coalescer hands it over on the request's context. The answer is taken as a plain value:
+   * a task that collided was answered by a statement of its own, whose future belongs to the
+   * batch's context, and its listeners would otherwise run there instead of on the request's.
    */
-  private static Future<Insertion> onContext(Future<Insertion> insertion, Context context) {
-    if (context == null) {
-      return insertion;
-    }
-    Promise<Insertion> back = Promise.promise();
-    insertion.onComplete(ar -> {
-      if (Vertx.currentContext() == context) {
-        back.handle(ar);
-      } else {
-        context.runOnContext(v -> back.handle(ar));
-      }
-    });
-    return back.future();
+  private static Future<Insertion> settled(Future<Insertion> answer) {
+    return answer.succeeded() ? Future.succeededFuture(answer.result()) : Future.failedFuture(answer.cause());
   }
 }

@@ -42,7 +42,8 @@ public interface TaskStore {
   /**
    * Inserts tasks of independent requests in one statement (the group commit of concurrent
    * creates). Each answer is what {@link #insertIfAbsent} would have given that task alone,
-   * failures included: one task's fault never fails the others.
+   * failures included: one task's fault never fails the others. Every answer in the list is
+   * complete when the list is.
    */
   Future<List<Future<Insertion>>> insertEachIfAbsent(long projectId, List<NewTask> tasks);
 

@@ -69,6 +69,7 @@ public record DatabaseTarget(String host, int port, String database, String user
       options.setPassword(password);
     }
     options.getProperties().put("application_name", "taskq");
+    options.getProperties().putAll(PlannerSettings.SESSION);
     return options;
   }
 

@@ -2,6 +2,7 @@ package io.taskq.maintenance;
 
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
+import io.taskq.db.PlannerSettings;
 import io.taskq.metrics.Meters;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -121,7 +122,7 @@ public final class MaintenanceJobs extends VerticleBase {
     if (now < nextGaugesAt) {
       return Future.succeededFuture();
     }
-    return pool.preparedQuery(MaintenanceSql.LIVE_TASK_GAUGES).execute().onComplete(ar -> {
+    return PlannerSettings.withDefaultPlanning(pool, MaintenanceSql.LIVE_TASK_GAUGES, Tuple.tuple()).onComplete(ar -> {
       long took = System.nanoTime() - now;
       nextGaugesAt = now + Math.max(settings.gaugesEvery().toNanos() - MARGIN_NANOS, GAUGES_SHARE * took);
     }).onSuccess(rows -> {

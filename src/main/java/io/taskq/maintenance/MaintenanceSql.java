@@ -56,7 +56,9 @@ final class MaintenanceSql {
 
   /**
    * Live tasks by project, type and status, with the age of the oldest claimable task: one
-   * query over live rows only (finished tasks are counted by counters, not gauges).
+   * query over live rows only (finished tasks are counted by counters, not gauges). Blocked
+   * tasks have no index of their own, so it runs with the planner's defaults, sequential scan
+   * allowed ({@link io.taskq.db.PlannerSettings#withDefaultPlanning}).
    */
   static final String LIVE_TASK_GAUGES = """
       SELECT project_id, type, status, count(*) AS tasks,

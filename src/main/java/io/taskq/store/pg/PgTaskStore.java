@@ -1,6 +1,7 @@
 package io.taskq.store.pg;
 
 import io.taskq.config.RetryPolicy;
+import io.taskq.db.PlannerSettings;
 import io.taskq.error.Unavailable;
 import io.taskq.queue.ClaimRequest;
 import io.taskq.queue.Completion;
@@ -226,7 +227,7 @@ public final class PgTaskStore implements TaskStore {
     Tuple args = Tuple.tuple().addLong(projectId).addLong(f.after())
         .addString(f.status() == null ? null : f.status().wireName())
         .addString(f.type()).addString(f.externalId()).addString(f.workerId()).addInteger(f.limit());
-    return pool.preparedQuery(TaskSql.LIST).execute(args).map(PgTaskStore::tasks).recover(PgErrors.translate());
+    return PlannerSettings.withDefaultPlanning(pool, TaskSql.LIST, args).map(PgTaskStore::tasks).recover(PgErrors.translate());
   }
 
   @Override
@@ -351,7 +352,7 @@ public final class PgTaskStore implements TaskStore {
     Tuple args = Tuple.tuple().addLong(projectId)
         .addArrayOfString(statuses.stream().map(TaskStatus::wireName).toArray(String[]::new))
         .addString(type).addString(externalIdPrefix);
-    return pool.preparedQuery(TaskSql.CANCEL_MATCHING).execute(args)
+    return PlannerSettings.withDefaultPlanning(pool, TaskSql.CANCEL_MATCHING, args)
         .map(rows -> rows.iterator().next().getLong("cancelled").intValue())
         .recover(PgErrors.translate());
   }

@@ -127,7 +127,9 @@ final class TaskSql {
   /**
    * Keyset page of a project's tasks. Null filters do not filter. "project_id + 0" matches the
    * listing index, tasks_listing_idx, and nothing else (see changeset 015: a plain project_id
-   * index lured claims away from the claimable index). $1 project_id, $2 after id, $3 status,
+   * index lured claims away from the claimable index). Runs with the planner's defaults
+   * ({@link io.taskq.db.PlannerSettings#withDefaultPlanning}): which index serves it best depends
+   * on the filters given. $1 project_id, $2 after id, $3 status,
    * $4 type, $5 external_id, $6 worker_id, $7 limit.
    */
   static final String LIST = """
@@ -344,7 +346,8 @@ final class TaskSql {
 
   /**
    * Cancels every live task of a project that matches the filter, in one statement; answers
-   * how many. Null filters do not filter. $1 project_id, $2 statuses text[] (live ones),
+   * how many. Null filters do not filter. Runs with the planner's defaults, as {@link #LIST} does.
+   * $1 project_id, $2 statuses text[] (live ones),
    * $3 type, $4 external_id prefix.
    */
   static final String CANCEL_MATCHING = """

@@ -1,0 +1,150 @@
+package io.taskq.store.pg;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.taskq.db.DatabaseTarget;
+import io.taskq.db.PlannerSettings;
+import io.taskq.db.Pools;
+import io.taskq.support.TestDatabase;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+/**
+ * The hot statements run with generic plans ({@link io.taskq.db.PlannerSettings}). A generic
+ * plan is made once per connection, from the table as it is then; here each is made while
+ * {@code tasks} is empty, the table is then filled, and the plan each statement keeps must still
+ * read {@code tasks} through an index.
+ */
+class HotPathPlansTest {
+
+  private static final String LEASE = "'00000000-0000-0000-0000-000000000000'";
+
+  /** Statement, and SQL literals for its parameters (their values do not matter to a generic plan). */
+  private static final Map<String, String> HOT_STATEMENTS = new LinkedHashMap<>();
+
+  static {
+    HOT_STATEMENTS.put(TaskSql.CLAIM, "1, '{}', '{w}', '{NULL}'");
+    HOT_STATEMENTS.put(TaskSql.COMPLETE_ALL, "'{1}', '{1}', '{" + LEASE.replace("'", "") + "}', '{NULL}'");
+    HOT_STATEMENTS.put(TaskSql.FAIL_ALL, "'{1}', '{1}', '{" + LEASE.replace("'", "") + "}', '{e}', '{true}', 1, 60, 0.1");
+    HOT_STATEMENTS.put(TaskSql.HEARTBEAT, "1, 1, " + LEASE + ", NULL");
+    HOT_STATEMENTS.put(TaskSql.INSERT, "1, 't', 1, NULL, NULL, '{}', 0, 'x', NULL, NULL, NULL, 3, 30");
+    HOT_STATEMENTS.put(TaskSql.INSERT_ALL,
+        "1, '{1}', '{t}', '{1}', '{NULL}', '{NULL}', '{\"{}\"}', '{0}', '{x}', '{NULL}', '{NULL}', '{NULL}', '{3}', '{30}'");
+    HOT_STATEMENTS.put(TaskSql.FIND_BY_IDENTITY, "1, 'x', NULL");
+    HOT_STATEMENTS.put(TaskSql.FIND, "1, 1");
+  }
+
+  private static final Pattern SEQUENTIAL_SCAN_OF_TASKS = Pattern.compile("Seq Scan on (public\\.)?tasks\\b");
+
+  private static Vertx vertx;
+  private static Pool pool;
+
+  @BeforeAll
+  static void start() {
+    DatabaseTarget db = TestDatabase.fresh("hot_path_plans");
+    TestDatabase.execute(db, "INSERT INTO projects (id, name) VALUES (1, 'p')");
+    TestDatabase.execute(db, "INSERT INTO task_types (name, version, param_schema) VALUES ('t', 1, '{}')");
+    // No analyze may invalidate the plans between their making and their check.
+    TestDatabase.execute(db, "ALTER TABLE tasks SET (autovacuum_enabled = off)");
+    vertx = Vertx.vertx();
+    pool = Pools.create(vertx, db, 1);
+  }
+
+  @AfterAll
+  static void stop() {
+    pool.close().await();
+    vertx.close().await();
+  }
+
+  @Test
+  void everyConnectionForcesGenericPlansWithoutSequentialScans() {
+    Row row = pool.query("SELECT current_setting('plan_cache_mode') AS mode, current_setting('enable_seqscan') AS seqscan")
+        .execute().await().iterator().next();
+    assertEquals("force_generic_plan", row.getString("mode"));
+    assertEquals("off", row.getString("seqscan"));
+  }
+
+  @Test
+  void statementsThatNeedItGetTheDefaultPlanningForTheirTransactionOnly() {
+    String settings = "SELECT current_setting('plan_cache_mode') AS mode, current_setting('enable_seqscan') AS seqscan";
+    Row inside = PlannerSettings.withDefaultPlanning(pool, settings, Tuple.tuple()).await().iterator().next();
+    assertEquals("auto", inside.getString("mode"));
+    assertEquals("on", inside.getString("seqscan"));
+    // The pool has one connection: the same one, after the transaction.
+    Row after = pool.query(settings).execute().await().iterator().next();
+    assertEquals("force_generic_plan", after.getString("mode"));
+    assertEquals("off", after.getString("seqscan"));
+  }
+
+  @Test
+  void plansMadeOnAnEmptyTableStillReadTasksThroughIndexesOnceItIsFull() {
+    List<String> plansWhenFull = pool.withConnection(conn -> {
+      List<String> names = new ArrayList<>();
+      for (int i = 0; i < HOT_STATEMENTS.size(); i++) {
+        names.add("hot_" + i);
+      }
+      var chain = Future.<Void>succeededFuture();
+      int i = 0;
+      for (String sql : HOT_STATEMENTS.keySet()) {
+        String name = names.get(i++);
+        chain = chain.compose(v -> conn.query("PREPARE " + name + " AS " + sql).execute())
+            .compose(v -> conn.query("SELECT count(*) FROM tasks").execute())
+            .compose(rows -> {
+              assertEquals(0L, rows.iterator().next().getLong(0), "plans are made on an empty table");
+              return explain(conn, name, HOT_STATEMENTS.get(sql));
+            })
+            .mapEmpty();
+      }
+      return chain
+          .compose(v -> conn.query("INSERT INTO tasks (project_id, type, type_version, max_attempts, lease_seconds) "
+              + "SELECT 1, 't', 1, 3, 30 FROM generate_series(1, 20000)").execute())
+          .compose(v -> {
+            var plans = Future.<List<String>>succeededFuture(new ArrayList<>());
+            int j = 0;
+            for (String sql : HOT_STATEMENTS.keySet()) {
+              String name = names.get(j++);
+              plans = plans.compose(list -> explain(conn, name, HOT_STATEMENTS.get(sql)).map(plan -> {
+                list.add(plan);
+                return list;
+              }));
+            }
+            return plans;
+          });
+    }).await();
+
+    List<Executable> checks = new ArrayList<>();
+    List<String> statements = new ArrayList<>(HOT_STATEMENTS.keySet());
+    for (int i = 0; i < plansWhenFull.size(); i++) {
+      String plan = plansWhenFull.get(i);
+      String statement = statements.get(i);
+      checks.add(() -> assertTrue(plan.contains("$1"), "a generic plan, with its parameters unbound:\n" + plan));
+      checks.add(() -> assertFalse(SEQUENTIAL_SCAN_OF_TASKS.matcher(plan).find(), statement + "\n" + plan));
+    }
+    checks.add(() -> assertTrue(plansWhenFull.get(0).contains("tasks_claimable_idx"), plansWhenFull.get(0)));
+    assertAll(checks);
+  }
+
+  private static Future<String> explain(SqlConnection conn, String name, String args) {
+    return conn.query("EXPLAIN (VERBOSE) EXECUTE " + name + "(" + args + ")").execute().map(rows -> {
+      StringBuilder plan = new StringBuilder();
+      rows.forEach(row -> plan.append(row.getString(0)).append('\n'));
+      return plan.toString();
+    });
+  }
+}

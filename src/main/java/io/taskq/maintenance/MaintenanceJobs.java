@@ -93,7 +93,7 @@ public final class MaintenanceJobs extends VerticleBase {
   public Future<Integer> retention() {
     OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
     Tuple args = Tuple.of(now.minus(settings.keepCompleted()), now.minus(settings.keepFailed()), BATCH);
-    return drain(() -> pool.preparedQuery(MaintenanceSql.DELETE_FINISHED_TASKS).execute(args).map(r -> r.size()), 0)
+    return drain(() -> PlannerSettings.withDefaultPlanning(pool, MaintenanceSql.DELETE_FINISHED_TASKS, args).map(r -> r.size()), 0)
         .onSuccess(n -> {
           if (n > 0) {
             meters.retained(n);
@@ -102,9 +102,9 @@ public final class MaintenanceJobs extends VerticleBase {
   }
 
   private Future<?> purge() {
-    return drain(() -> pool.preparedQuery(MaintenanceSql.DELETE_EXPIRED_IDEMPOTENCY_RECORDS).execute(Tuple.of(BATCH))
+    return drain(() -> PlannerSettings.withDefaultPlanning(pool, MaintenanceSql.DELETE_EXPIRED_IDEMPOTENCY_RECORDS, Tuple.of(BATCH))
             .map(r -> r.rowCount()), 0)
-        .compose(n -> drain(() -> pool.preparedQuery(MaintenanceSql.DELETE_OLD_RATE_LIMIT_WINDOWS).execute(Tuple.of(BATCH))
+        .compose(n -> drain(() -> PlannerSettings.withDefaultPlanning(pool, MaintenanceSql.DELETE_OLD_RATE_LIMIT_WINDOWS, Tuple.of(BATCH))
             .map(r -> r.rowCount()), 0));
   }
 

@@ -1,6 +1,11 @@
 package io.taskq.maintenance;
 
-/** Statements of the periodic jobs that are not a single aggregate's (leadership, retention, purges, gauges). */
+/**
+ * Statements of the periodic jobs that are not a single aggregate's (leadership, retention, purges, gauges).
+ * The deletes and the gauges run with the planner's defaults
+ * ({@link io.taskq.db.PlannerSettings#withDefaultPlanning}): a generic plan cannot see their
+ * batch size, and they are background work, where planning each call costs nothing that matters.
+ */
 final class MaintenanceSql {
 
   private MaintenanceSql() {

@@ -376,7 +376,7 @@ public final class PgTaskStore implements TaskStore {
 
   @Override
   public Future<List<Task>> sweepExpiredLeases(int limit) {
-    return pool.preparedQuery(TaskSql.SWEEP_EXPIRED_LEASES).execute(Tuple.of(limit))
+    return PlannerSettings.withDefaultPlanning(pool, TaskSql.SWEEP_EXPIRED_LEASES, Tuple.of(limit))
         .map(PgTaskStore::tasks).recover(PgErrors.translate());
   }
 

@@ -165,6 +165,9 @@ final class TaskSql {
    * slot per task it asks for ($3 and $4 are parallel arrays, one entry per slot, requests in
    * arrival order); claimable tasks are numbered in claim order and slot n gets the n-th task.
    * One statement serves many requests, so many claimers cost one index scan instead of one each.
+   * The n-th task meets its slot by position, unnest zipping the slot arrays with the claimed ids,
+   * not by a join on the slot number: a generic plan expects 10 slots and joined thousands of
+   * them by nested loop, one comparison per pair.
    *
    * <p>The candidates are a MATERIALIZED CTE, not a subquery in the UPDATE: the fence makes the
    * planner lock exactly the rows LIMIT lets through, and SKIP LOCKED lets concurrent claimers
@@ -181,10 +184,7 @@ final class TaskSql {
    * $4 lease seconds per slot int[] (null: the task's own).
    */
   static final String CLAIM = """
-      WITH slots AS (
-          SELECT s.slot, s.worker_id, s.lease_seconds
-            FROM unnest($3::text[], $4::int[]) WITH ORDINALITY AS s(worker_id, lease_seconds, slot)
-      ), candidates AS MATERIALIZED (
+      WITH candidates AS MATERIALIZED (
           SELECT id, priority, run_at, type FROM tasks t
            WHERE project_id = $1 AND status = 'pending' AND run_at <= now()
              AND (cardinality($2::text[]) = 0 OR type = ANY ($2::text[]))
@@ -210,9 +210,10 @@ final class TaskSql {
              SET status = 'claimed', worker_id = s.worker_id, lease_id = gen_random_uuid(), claimed_at = now(),
                  lease_expires_at = now() + make_interval(secs => coalesce(s.lease_seconds, t.lease_seconds)),
                  attempts = t.attempts + 1, updated_at = now()
-            FROM numbered n JOIN slots s ON s.slot = n.slot
-           WHERE t.id = n.id
-          RETURNING t.*, n.slot
+            FROM unnest($3::text[], $4::int[], (SELECT array_agg(id ORDER BY slot) FROM numbered))
+                 WITH ORDINALITY AS s(worker_id, lease_seconds, id, slot)
+           WHERE t.id = s.id
+          RETURNING t.*, s.slot
       ), logged AS (
           INSERT INTO task_logs (task_id, event, worker_id, metadata)
           SELECT id, 'claimed', worker_id,

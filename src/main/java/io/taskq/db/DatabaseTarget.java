@@ -53,7 +53,7 @@ public record DatabaseTarget(String host, int port, String database, String user
     return properties;
   }
 
-  /** Longer than any statement taskq runs (the longest, the claim, is about 2,100 characters). */
+  /** Longer than any statement taskq runs (the longest, the claim, is about 2,070 characters). */
   static final int MAX_CACHED_SQL_LENGTH = 16_384;
 
   public PgConnectOptions connectOptions() {

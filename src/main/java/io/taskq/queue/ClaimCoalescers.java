@@ -1,11 +1,10 @@
 package io.taskq.queue;
 
 import io.taskq.coalesce.Coalescer;
+import io.taskq.coalesce.CoalescerPerKey;
 import io.taskq.store.TaskStore;
 import io.vertx.core.Future;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One claim coalescer per (project, type filter): concurrent claims on the same queue become one
@@ -22,22 +21,15 @@ final class ClaimCoalescers {
   private record Queue(long projectId, List<String> types) {
   }
 
-  private final TaskStore store;
-  private final Map<Queue, Coalescer<ClaimRequest, List<Task>>> byQueue = new ConcurrentHashMap<>();
+  private final CoalescerPerKey<Queue, ClaimRequest, List<Task>> byQueue;
 
   ClaimCoalescers(TaskStore store) {
-    this.store = store;
+    this.byQueue = new CoalescerPerKey<>(q -> new Coalescer<>(
+        requests -> store.claimAvailable(q.projectId(), q.types(), requests),
+        IN_FLIGHT, MAX_SLOTS, ClaimRequest::limit, null));
   }
 
   Future<List<Task>> claim(long projectId, List<String> types, ClaimRequest request) {
-    Queue queue = new Queue(projectId, types.stream().distinct().sorted().toList());
-    Coalescer<ClaimRequest, List<Task>> coalescer = byQueue.computeIfAbsent(queue, q -> new Coalescer<>(
-        requests -> store.claimAvailable(q.projectId(), q.types(), requests),
-        IN_FLIGHT, MAX_SLOTS, ClaimRequest::limit, null));
-    return coalescer.submit(request).onComplete(ar -> {
-      if (coalescer.idle()) {
-        byQueue.remove(queue, coalescer);
-      }
-    });
+    return byQueue.submit(new Queue(projectId, types.stream().distinct().sorted().toList()), request);
   }
 }

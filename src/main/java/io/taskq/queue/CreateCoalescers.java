@@ -1,16 +1,15 @@
 package io.taskq.queue;
 
 import io.taskq.coalesce.Coalescer;
+import io.taskq.coalesce.CoalescerPerKey;
 import io.taskq.store.TaskStore;
 import io.taskq.store.TaskStore.Insertion;
 import io.vertx.core.Future;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One create coalescer per project: single creates that arrive while earlier ones are being
  * written go in together, one statement and one commit for the lot (group commit), instead of
- * a commit each. A lone create goes out at once, as before. Idle coalescers are dropped.
+ * a commit each. A lone create goes out at once, as before.
  */
 final class CreateCoalescers {
 
@@ -23,21 +22,15 @@ final class CreateCoalescers {
   /** Tasks one statement may insert for all the requests it serves. */
   static final int MAX_TASKS = 1000;
 
-  private final TaskStore store;
-  private final Map<Long, Coalescer<NewTask, Future<Insertion>>> byProject = new ConcurrentHashMap<>();
+  private final CoalescerPerKey<Long, NewTask, Future<Insertion>> byProject;
 
   CreateCoalescers(TaskStore store) {
-    this.store = store;
+    this.byProject = new CoalescerPerKey<>(p -> new Coalescer<>(
+        tasks -> store.insertEachIfAbsent(p, tasks), IN_FLIGHT, MAX_TASKS, t -> 1, null));
   }
 
   Future<Insertion> create(long projectId, NewTask task) {
-    Coalescer<NewTask, Future<Insertion>> coalescer = byProject.computeIfAbsent(projectId, p -> new Coalescer<>(
-        tasks -> store.insertEachIfAbsent(p, tasks), IN_FLIGHT, MAX_TASKS, t -> 1, null));
-    return coalescer.submit(task).compose(CreateCoalescers::settled).onComplete(ar -> {
-      if (coalescer.idle()) {
-        byProject.remove(projectId, coalescer);
-      }
-    });
+    return byProject.submit(projectId, task).compose(CreateCoalescers::settled);
   }
 
   /**

@@ -9,11 +9,9 @@ import io.taskq.db.DatabaseTarget;
 import io.taskq.db.PlannerSettings;
 import io.taskq.db.Pools;
 import io.taskq.support.TestDatabase;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -104,42 +102,22 @@ class HotPathPlansTest {
 
   @Test
   void plansMadeOnAnEmptyTableStillReadTasksThroughIndexesOnceItIsFull() {
-    List<String> plansWhenFull = pool.withConnection(conn -> {
-      List<String> names = new ArrayList<>();
-      for (int i = 0; i < HOT_STATEMENTS.size(); i++) {
-        names.add("hot_" + i);
-      }
-      var chain = Future.<Void>succeededFuture();
-      int i = 0;
-      for (String sql : HOT_STATEMENTS.keySet()) {
-        String name = names.get(i++);
-        chain = chain.compose(v -> conn.query("PREPARE " + name + " AS " + sql).execute())
-            .compose(v -> conn.query("SELECT count(*) FROM tasks").execute())
-            .compose(rows -> {
-              assertEquals(0L, rows.iterator().next().getLong(0), "plans are made on an empty table");
-              return explain(conn, name, HOT_STATEMENTS.get(sql));
-            })
-            .mapEmpty();
-      }
-      return chain
-          .compose(v -> conn.query("INSERT INTO tasks (project_id, type, type_version, max_attempts, lease_seconds) "
-              + "SELECT 1, 't', 1, 3, 30 FROM generate_series(1, 20000)").execute())
-          .compose(v -> {
-            var plans = Future.<List<String>>succeededFuture(new ArrayList<>());
-            int j = 0;
-            for (String sql : HOT_STATEMENTS.keySet()) {
-              String name = names.get(j++);
-              plans = plans.compose(list -> explain(conn, name, HOT_STATEMENTS.get(sql)).map(plan -> {
-                list.add(plan);
-                return list;
-              }));
-            }
-            return plans;
-          });
-    }).await();
+    // The pool has one connection, so every statement below runs on it, where the plans are kept.
+    List<String> statements = new ArrayList<>(HOT_STATEMENTS.keySet());
+    assertEquals(0L, pool.query("SELECT count(*) FROM tasks").execute().await().iterator().next().getLong(0),
+        "plans are made on an empty table");
+    for (int i = 0; i < statements.size(); i++) {
+      pool.query("PREPARE hot_" + i + " AS " + statements.get(i)).execute().await();
+      explain(i, statements.get(i)); // makes the generic plan, which the connection keeps
+    }
+    pool.query("INSERT INTO tasks (project_id, type, type_version, max_attempts, lease_seconds) "
+        + "SELECT 1, 't', 1, 3, 30 FROM generate_series(1, 20000)").execute().await();
+    List<String> plansWhenFull = new ArrayList<>();
+    for (int i = 0; i < statements.size(); i++) {
+      plansWhenFull.add(explain(i, statements.get(i)));
+    }
 
     List<Executable> checks = new ArrayList<>();
-    List<String> statements = new ArrayList<>(HOT_STATEMENTS.keySet());
     for (int i = 0; i < plansWhenFull.size(); i++) {
       String plan = plansWhenFull.get(i);
       String statement = statements.get(i);
@@ -157,7 +135,7 @@ class HotPathPlansTest {
 
   /**
    * Index scans of tasks or task_logs with no Index Cond: they read the whole index, which costs
-   * as much as the sequential scan the settings rule out.
+   * as much as the sequential scan the settings price out.
    */
   private static List<String> indexScansWithoutCondition(String plan) {
     List<String> unbounded = new ArrayList<>();
@@ -185,11 +163,11 @@ class HotPathPlansTest {
     return names;
   }
 
-  private static Future<String> explain(SqlConnection conn, String name, String args) {
-    return conn.query("EXPLAIN EXECUTE " + name + "(" + args + ")").execute().map(rows -> {
-      StringBuilder plan = new StringBuilder();
-      rows.forEach(row -> plan.append(row.getString(0)).append('\n'));
-      return plan.toString();
-    });
+  private static String explain(int index, String statement) {
+    StringBuilder plan = new StringBuilder();
+    pool.query("EXPLAIN EXECUTE hot_" + index + "(" + HOT_STATEMENTS.get(statement) + ")").execute().await()
+        .forEach(row -> plan.append(row.getString(0)).append('\n'));
+    return plan.toString();
   }
+
 }

@@ -97,6 +97,17 @@ class RequestHygieneTest extends ServerTest {
   }
 
   @Test
+  void validUtf8FiltersStillMatch() {
+    long project = newProject();
+    createTask(project, new JsonObject().put("type", newType()).put("external_id", "\u00e9 \ud83d\ude00+1"));
+    String list = "/projects/" + project + "/tasks?external_id=";
+    assertEquals(1, raw().get(list + "%C3%A9+%F0%9F%98%80%2B1").expect(200).json().getJsonArray("items").size());
+    // Raw bytes in the request line arrive as ISO-8859-1 chars; as UTF-8 they are the same text.
+    assertEquals(1, raw().get(list + "\u00c3\u00a9%20\u00f0\u009f\u0098\u0080%2B1").expect(200).json()
+        .getJsonArray("items").size());
+  }
+
+  @Test
   void invalidUtf8InThePathIs400() {
     long project = newProject();
     long task = createTask(project, newType()).getLong("id");

@@ -26,16 +26,16 @@ final class ApiKeyRoutes {
   }
 
   void mount(Router router) {
-    router.post("/api-keys").handler(this::issue);
-    router.get("/api-keys").handler(this::list);
-    router.delete("/api-keys/:keyId").handler(this::revoke);
+    router.post("/api-keys").handler(QueryParameters.none()).handler(this::issue);
+    router.get("/api-keys").handler(QueryParameters.none()).handler(this::list);
+    router.delete("/api-keys/:keyId").handler(QueryParameters.none()).handler(this::revoke);
   }
 
   private void issue(RoutingContext rc) {
     Access.require(rc, Permission.ADMIN);
     List<FieldError> errors = new ArrayList<>();
     Fields body = Fields.of(Fields.body(rc), errors);
-    String name = body.string("name", true, 200);
+    String name = body.name("name", true, 200);
     Integer projectId = null;
     Object rawProject = body.any("project_id");
     if (rawProject != null) {

@@ -21,14 +21,15 @@ public final class ApiRouter {
 
   public static Router create(Vertx vertx, Services services) {
     Router router = Router.router(vertx);
+    router.route().handler(new RequestHygiene());
     // The bulk route's larger limit must come first: the later, general BodyHandler skips a body already read.
-    router.postWithRegex(TaskRoutes.TASKS + ":bulk").handler(BodyHandler.create(false).setBodyLimit(BULK_BODY_LIMIT));
-    router.route().handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
+    router.postWithRegex(TaskRoutes.TASKS + ":bulk").handler(BodyHandler.create(false).setMergeFormAttributes(false).setBodyLimit(BULK_BODY_LIMIT));
+    router.route().handler(BodyHandler.create(false).setMergeFormAttributes(false).setBodyLimit(BODY_LIMIT));
 
-    router.get("/health/live").handler(rc -> Responses.json(rc, 200, new JsonObject().put("status", "UP")));
-    router.get("/health/ready").handler(rc -> ready(vertx, services, rc));
-    router.get("/metrics").handler(PrometheusScrapingHandler.create(services.registry()));
-    router.get("/openapi.yaml").handler(rc -> rc.response().putHeader("Content-Type", "application/yaml").end(services.contract()));
+    router.get("/health/live").handler(QueryParameters.none()).handler(rc -> Responses.json(rc, 200, new JsonObject().put("status", "UP")));
+    router.get("/health/ready").handler(QueryParameters.none()).handler(rc -> ready(vertx, services, rc));
+    router.get("/metrics").handler(QueryParameters.none()).handler(PrometheusScrapingHandler.create(services.registry()));
+    router.get("/openapi.yaml").handler(QueryParameters.none()).handler(rc -> rc.response().putHeader("Content-Type", "application/yaml").end(services.contract()));
 
     router.route().handler(Access.authenticate(services.apiKeys()));
     router.route().handler(Access.rateLimit(services.rateLimiter()));

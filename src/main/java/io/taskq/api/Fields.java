@@ -118,6 +118,24 @@ final class Fields {
     return s;
   }
 
+  /**
+   * A name: a string with something visible in it. Blank text (empty, or only white space,
+   * controls and invisible format characters) names nothing and is refused like a missing value.
+   */
+  String name(String name, boolean required, int maxLength) {
+    String s = string(name, required, maxLength);
+    if (s != null && s.codePoints().allMatch(Fields::invisible)) {
+      fault(name, name + " must not be blank");
+      return null;
+    }
+    return s;
+  }
+
+  private static boolean invisible(int codePoint) {
+    return Character.isWhitespace(codePoint) || Character.isSpaceChar(codePoint) || Character.isISOControl(codePoint)
+        || Character.getType(codePoint) == Character.FORMAT;
+  }
+
   /** A non-empty string, when given. */
   String optionalNonEmpty(String name, int maxLength) {
     String s = string(name, false, maxLength);

@@ -21,16 +21,16 @@ final class ProjectRoutes {
   }
 
   void mount(Router router) {
-    router.post("/projects").handler(this::create);
-    router.get("/projects").handler(this::list);
-    router.get("/projects/:projectId").handler(this::get);
+    router.post("/projects").handler(QueryParameters.none()).handler(this::create);
+    router.get("/projects").handler(QueryParameters.none()).handler(this::list);
+    router.get("/projects/:projectId").handler(QueryParameters.none()).handler(this::get);
   }
 
   private void create(RoutingContext rc) {
     Access.require(rc, Permission.ADMIN);
     List<FieldError> errors = new ArrayList<>();
     Fields body = Fields.of(Fields.body(rc), errors);
-    String name = body.string("name", true, 200);
+    String name = body.name("name", true, 200);
     body.rejectUnknown();
     body.throwIfInvalid();
     Responses.reply(rc, projects.create(name), 201, Representations::project);

@@ -1,6 +1,7 @@
 package io.taskq.api;
 
 import io.taskq.auth.Permission;
+import io.taskq.queue.PausedQueues;
 import io.taskq.queue.ProjectService;
 import io.taskq.queue.QueueControl;
 import io.vertx.core.Future;
@@ -9,7 +10,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.function.BiFunction;
 
 /** Pause and resume of a project's queues: POST .../queue:pause, POST .../queue:resume, GET .../queue. */
@@ -26,19 +26,23 @@ final class QueueRoutes {
   }
 
   void mount(Router router) {
-    router.postWithRegex(QUEUE + ":pause").handler(rc -> change(rc, queues::pause));
-    router.postWithRegex(QUEUE + ":resume").handler(rc -> change(rc, queues::resume));
-    router.getWithRegex(QUEUE).handler(this::show);
+    router.postWithRegex(QUEUE + ":pause").handler(QueryParameters.none()).handler(rc -> change(rc, queues::pause));
+    router.postWithRegex(QUEUE + ":resume").handler(QueryParameters.none()).handler(rc -> change(rc, queues::resume));
+    router.getWithRegex(QUEUE).handler(QueryParameters.none()).handler(this::show);
   }
 
-  /** Body {"type": name} for one type's queue; no type (or no body) for the whole project. */
-  private void change(RoutingContext rc, BiFunction<Long, String, Future<List<String>>> action) {
+  /**
+   * Body {"type": name} for one registered type's queue; no type (or no body) for the whole
+   * project. A body is read only when there is one: a form or multipart body never gets here
+   * (RequestHygiene answers 415), so an empty body really is no body.
+   */
+  private void change(RoutingContext rc, BiFunction<Long, String, Future<PausedQueues>> action) {
     long project = PathIds.projectId(rc);
     Access.requireProject(rc, project, Permission.TASKS_WRITE);
     String type = null;
     if (rc.body().length() > 0) {
       Fields body = Fields.of(Fields.body(rc), new ArrayList<>());
-      type = body.string("type", false, 200);
+      type = body.name("type", false, 200);
       body.rejectUnknown();
       body.throwIfInvalid();
     }
@@ -54,10 +58,9 @@ final class QueueRoutes {
         paused -> state(project, paused));
   }
 
-  /** "*" in {@code paused} means the whole project. */
-  private static JsonObject state(long project, List<String> paused) {
+  private static JsonObject state(long project, PausedQueues paused) {
     return new JsonObject().put("project_id", project)
-        .put("paused", paused.contains(QueueControl.WHOLE_PROJECT))
-        .put("paused_types", new JsonArray(paused.stream().filter(t -> !t.equals(QueueControl.WHOLE_PROJECT)).toList()));
+        .put("paused", paused.wholeProject())
+        .put("paused_types", new JsonArray(paused.types()));
   }
 }

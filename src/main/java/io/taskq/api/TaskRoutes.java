@@ -16,7 +16,9 @@ import io.taskq.queue.TaskDraft;
 import io.taskq.queue.TaskFilter;
 import io.taskq.queue.TaskService;
 import io.taskq.queue.TaskStatus;
+import io.taskq.queue.TaskTypeName;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -56,20 +58,22 @@ final class TaskRoutes {
   }
 
   void mount(Router router) {
-    router.postWithRegex(TASKS).handler(this::create);
-    router.getWithRegex(TASKS).handler(this::list);
-    router.postWithRegex(TASKS + ":bulk").handler(this::createAll);
-    router.postWithRegex(TASKS + ":claim").handler(this::claim);
-    router.postWithRegex(TASKS + ":complete").handler(this::completeAll);
-    router.postWithRegex(TASKS + ":cancel").handler(this::cancelMatching);
-    router.postWithRegex(TASKS + ":fail").handler(this::failAll);
-    router.getWithRegex(TASK).handler(this::get);
-    router.getWithRegex(TASK + "/logs").handler(this::logs);
-    router.postWithRegex(TASK + ":heartbeat").handler(this::heartbeat);
-    router.postWithRegex(TASK + ":complete").handler(this::complete);
-    router.postWithRegex(TASK + ":fail").handler(this::fail);
-    router.postWithRegex(TASK + ":cancel").handler(this::cancel);
-    router.postWithRegex(TASK + ":retry").handler(this::retry);
+    Handler<RoutingContext> none = QueryParameters.none();
+    router.postWithRegex(TASKS).handler(none).handler(this::create);
+    router.getWithRegex(TASKS).handler(QueryParameters.only("status", "type", "external_id", "worker_id", "after", "limit"))
+        .handler(this::list);
+    router.postWithRegex(TASKS + ":bulk").handler(none).handler(this::createAll);
+    router.postWithRegex(TASKS + ":claim").handler(none).handler(this::claim);
+    router.postWithRegex(TASKS + ":complete").handler(none).handler(this::completeAll);
+    router.postWithRegex(TASKS + ":cancel").handler(none).handler(this::cancelMatching);
+    router.postWithRegex(TASKS + ":fail").handler(none).handler(this::failAll);
+    router.getWithRegex(TASK).handler(none).handler(this::get);
+    router.getWithRegex(TASK + "/logs").handler(QueryParameters.only("after", "limit")).handler(this::logs);
+    router.postWithRegex(TASK + ":heartbeat").handler(none).handler(this::heartbeat);
+    router.postWithRegex(TASK + ":complete").handler(none).handler(this::complete);
+    router.postWithRegex(TASK + ":fail").handler(none).handler(this::fail);
+    router.postWithRegex(TASK + ":cancel").handler(none).handler(this::cancel);
+    router.postWithRegex(TASK + ":retry").handler(none).handler(this::retry);
   }
 
   /** The project of the path, once the key is known to reach it with this permission (403 comes before 422). */
@@ -189,15 +193,16 @@ final class TaskRoutes {
 
   private void list(RoutingContext rc) {
     long project = authorize(rc, Permission.TASKS_READ);
+    QueryParameters query = QueryParameters.of(rc);
     TaskStatus status = null;
-    String rawStatus = query(rc, "status");
+    String rawStatus = query.get("status");
     if (rawStatus != null) {
-      status = TaskStatus.fromWire(rawStatus).orElseThrow(() -> new BadRequest("status must be one of "
+      status = TaskStatus.fromWire(rawStatus).orElseThrow(() -> new BadRequest("query parameter status must be one of "
           + Arrays.stream(TaskStatus.values()).map(TaskStatus::wireName).collect(Collectors.joining(", "))));
     }
-    int limit = queryNumber(rc, "limit", DEFAULT_PAGE, 1, MAX_PAGE).intValue();
-    long after = queryNumber(rc, "after", 0, 0, Long.MAX_VALUE);
-    TaskFilter filter = new TaskFilter(status, query(rc, "type"), query(rc, "external_id"), query(rc, "worker_id"), after, limit + 1);
+    int limit = (int) queryNumber(query, "limit", DEFAULT_PAGE, 1, MAX_PAGE);
+    long after = queryNumber(query, "after", 0, 0, Long.MAX_VALUE);
+    TaskFilter filter = new TaskFilter(status, query.get("type"), query.get("external_id"), query.get("worker_id"), after, limit + 1);
     Responses.reply(rc, inProject(project, projectId -> tasks.list(projectId, filter)), 200,
         found -> page(found, limit, Representations::task, Task::id));
   }
@@ -212,8 +217,9 @@ final class TaskRoutes {
   private void logs(RoutingContext rc) {
     long project = authorize(rc, Permission.TASKS_READ);
     long taskId = PathIds.taskId(rc);
-    int limit = queryNumber(rc, "limit", MAX_PAGE, 1, MAX_PAGE).intValue();
-    long after = queryNumber(rc, "after", 0, 0, Long.MAX_VALUE);
+    QueryParameters query = QueryParameters.of(rc);
+    int limit = (int) queryNumber(query, "limit", MAX_PAGE, 1, MAX_PAGE);
+    long after = queryNumber(query, "after", 0, 0, Long.MAX_VALUE);
     Responses.reply(rc, inProject(project, projectId -> tasks.logs(projectId, taskId, after, limit + 1)),
         200, found -> page(found, limit, Representations::taskLog, io.taskq.queue.TaskLog::id));
   }
@@ -230,8 +236,13 @@ final class TaskRoutes {
     long project = authorize(rc, Permission.TASKS_CLAIM);
     List<FieldError> errors = new ArrayList<>();
     Fields body = Fields.of(Fields.body(rc), errors);
-    String workerId = body.string("worker_id", true, 255);
+    String workerId = body.name("worker_id", true, 255);
     List<String> types = body.strings("types", 100, 200);
+    for (int i = 0; types != null && i < types.size(); i++) {
+      if (!TaskTypeName.isValid(types.get(i))) {
+        errors.add(FieldError.at("/types/" + i, "types entries must be task type names (letters, digits and _ . : / -)"));
+      }
+    }
     Integer limit = body.integer("limit", false, 1, MAX_CLAIM);
     Integer leaseSeconds = body.integer("lease_seconds", false, 1, 86_400);
     Integer waitMs = body.integer("wait_ms", false, 0, MAX_WAIT_MS);
@@ -375,7 +386,7 @@ final class TaskRoutes {
   private void cancelMatching(RoutingContext rc) {
     long project = authorize(rc, Permission.TASKS_WRITE);
     Fields body = Fields.of(Fields.body(rc), new ArrayList<>());
-    String type = body.string("type", false, 200);
+    String type = body.name("type", false, 200);
     String prefix = body.optionalNonEmpty("external_id_prefix", 255);
     String rawStatus = body.string("status", false, 32);
     List<TaskStatus> statuses = List.of(TaskStatus.PENDING, TaskStatus.CLAIMED, TaskStatus.BLOCKED);
@@ -411,27 +422,17 @@ final class TaskRoutes {
     }
   }
 
-  private static String query(RoutingContext rc, String name) {
-    List<String> values = rc.queryParam(name);
-    if (values.size() > 1) {
-      throw new BadRequest("query parameter " + name + " may be given once");
-    }
-    return values.isEmpty() || values.get(0).isEmpty() ? null : values.get(0);
-  }
-
-  private static Long queryNumber(RoutingContext rc, String name, long fallback, long min, long max) {
-    String raw = query(rc, name);
+  /** A whole number in canonical ASCII decimal (no sign, no leading zero): one spelling per cursor. */
+  private static long queryNumber(QueryParameters query, String name, long fallback, long min, long max) {
+    String raw = query.get(name);
     if (raw == null) {
       return fallback;
     }
-    try {
-      long value = Long.parseLong(raw);
-      if (value >= min && value <= max) {
-        return value;
-      }
-    } catch (NumberFormatException e) {
-      // falls through
+    long value = PathIds.canonical(raw);
+    if (value < min || value > max) {
+      throw new BadRequest("query parameter " + name + " must be a whole number from " + min + " to " + max
+          + ", in plain decimal digits");
     }
-    throw new BadRequest("query parameter " + name + " must be a whole number from " + min + " to " + max);
+    return value;
   }
 }

@@ -2,6 +2,7 @@ package io.taskq.api;
 
 import io.taskq.auth.Permission;
 import io.taskq.error.FieldError;
+import io.taskq.queue.TaskTypeName;
 import io.taskq.queue.TaskTypeService;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -20,16 +21,16 @@ final class TaskTypeRoutes {
   }
 
   void mount(Router router) {
-    router.post("/task-types").handler(this::register);
-    router.get("/task-types").handler(this::list);
+    router.post("/task-types").handler(QueryParameters.none()).handler(this::register);
+    router.get("/task-types").handler(QueryParameters.none()).handler(this::list);
   }
 
   private void register(RoutingContext rc) {
     Access.require(rc, Permission.ADMIN);
     List<FieldError> errors = new ArrayList<>();
     Fields body = Fields.of(Fields.body(rc), errors);
-    String name = body.string("name", true, 200);
-    if (name != null && !name.matches("[A-Za-z0-9][A-Za-z0-9_.:/-]{0,199}")) {
+    String name = body.name("name", true, 200);
+    if (name != null && !TaskTypeName.isValid(name)) {
       body.fault("name", "name must start with a letter or digit and use only letters, digits and _ . : / -");
     }
     Integer version = body.integer("version", true, 1, 1_000_000);

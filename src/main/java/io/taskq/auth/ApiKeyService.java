@@ -19,6 +19,10 @@ public final class ApiKeyService {
 
   /** A key just created, with its secret: the only moment the secret exists outside the client. */
   public record IssuedKey(ApiKey key, String secret) {
+    @Override
+    public String toString() {
+      return "IssuedKey[key=" + key + ", secret=(not shown)]";
+    }
   }
 
   /**

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -125,6 +126,9 @@ public final class TaskTypeService {
       return schemas.compile(type.paramSchema(), "/param_schema", label);
     } catch (TaskqException e) {
       LOG.warning("the stored param_schema of " + label + " cannot be used (" + e.detail() + "); creates of it are refused");
+      return ParamValidator.unusable(label);
+    } catch (RuntimeException e) {
+      LOG.log(Level.SEVERE, "the stored param_schema of " + label + " could not be compiled; creates of it are refused", e);
       return ParamValidator.unusable(label);
     }
   }

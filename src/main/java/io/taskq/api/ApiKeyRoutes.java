@@ -14,8 +14,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
-/** POST /api-keys (secret shown once), GET /api-keys (never secrets), DELETE /api-keys/{id}; all admin. */
+/** POST /api-keys (secret shown once, never stored, so never replayed), GET /api-keys (never secrets), DELETE /api-keys/{id}; all admin. */
 final class ApiKeyRoutes {
+
+  private static final String SECRET = "secret";
 
   private final ApiKeyService keys;
   private final ProjectService projects;
@@ -59,8 +61,9 @@ final class ApiKeyRoutes {
     body.throwIfInvalid();
     Long scope = projectId == null ? null : projectId.longValue();
     Future<Void> projectExists = scope == null ? Future.succeededFuture() : projects.requireExisting(scope);
+    // The secret is shown in this answer only: a replay under the same Idempotency-Key answers without it.
     Responses.reply(rc, projectExists.compose(v -> keys.issue(name, scope, permissions, rateLimit)), 201,
-        issued -> Representations.apiKey(issued.key()).put("secret", issued.secret()));
+        issued -> Representations.apiKey(issued.key()).put(SECRET, issued.secret()), Set.of(SECRET));
   }
 
   private void list(RoutingContext rc) {

@@ -18,9 +18,11 @@ import java.util.UUID;
 
 /**
  * {@code Idempotency-Key} on any POST: the first response (status and body) is kept for a while,
- * keyed by API key and header value, and replayed exactly to a retry with the same request; the
- * same key with a different request is 422. So a bulk POST retried after a network cut answers
- * the original {@code created} list rather than a list of skipped duplicates.
+ * keyed by API key and header value, and replayed to a retry with the same request; the same key
+ * with a different request is 422. So a bulk POST retried after a network cut answers the
+ * original {@code created} list rather than a list of skipped duplicates. What is kept is the
+ * answer less the fields its route marks secret (an API key's secret): a secret is shown once
+ * and stored nowhere, so a replay answers without it.
  */
 final class IdempotencyHandler implements Handler<RoutingContext> {
 

@@ -19,6 +19,10 @@ public final class ApiKeyService {
 
   /** A key just created, with its secret: the only moment the secret exists outside the client. */
   public record IssuedKey(ApiKey key, String secret) {
+    @Override
+    public String toString() {
+      return "IssuedKey[key=" + key + ", secret=(not shown)]";
+    }
   }
 
   /**
@@ -99,6 +103,11 @@ public final class ApiKeyService {
   public Future<Optional<String>> bootstrapAdmin(Optional<String> configuredSecret) {
     if (configuredSecret.isPresent()) {
       String secret = configuredSecret.get();
+      if (secret.length() < Secrets.MIN_LENGTH) {
+        // TaskqConfig refuses it first; this guards any other way in. The value itself is never repeated.
+        return Future.failedFuture(new IllegalArgumentException("TASKQ_ADMIN_KEY must be at least " + Secrets.MIN_LENGTH
+            + " characters long"));
+      }
       return store.upsertAdmin("admin (TASKQ_ADMIN_KEY)", Secrets.displayPrefix(secret), Secrets.hash(secret))
           .map(v -> Optional.empty());
     }

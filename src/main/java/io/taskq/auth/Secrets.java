@@ -17,6 +17,11 @@ public final class Secrets {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final String PREFIX = "tq_";
   private static final int SHOWN_PREFIX_LENGTH = 10;
+  /**
+   * The shortest secret an operator may choose ({@code TASKQ_ADMIN_KEY}): with a third of it
+   * shown as its prefix, 16 characters stay hidden. Generated secrets are 46 characters.
+   */
+  public static final int MIN_LENGTH = 24;
 
   private Secrets() {
   }
@@ -36,8 +41,11 @@ public final class Secrets {
     }
   }
 
-  /** The part of a secret that may be shown and stored in clear, to tell keys apart. */
+  /**
+   * The part of a secret that may be shown and stored in clear, to tell keys apart: at most 10
+   * characters, and never more than a third of the secret.
+   */
   public static String displayPrefix(String secret) {
-    return secret.substring(0, Math.min(SHOWN_PREFIX_LENGTH, secret.length()));
+    return secret.substring(0, Math.min(SHOWN_PREFIX_LENGTH, secret.length() / 3));
   }
 }

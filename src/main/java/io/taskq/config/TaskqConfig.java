@@ -1,5 +1,6 @@
 package io.taskq.config;
 
+import io.taskq.auth.Secrets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -12,7 +13,8 @@ import java.util.Optional;
  * @param dataDirectory {@code TASKQ_DATA_DIR}: where the embedded PostgreSQL keeps its data
  * @param httpPort {@code TASKQ_HTTP_PORT}; 0 picks a free port (tests)
  * @param poolSize {@code TASKQ_DB_POOL_SIZE}
- * @param adminKey {@code TASKQ_ADMIN_KEY}: a secret that must exist as an active admin key
+ * @param adminKey {@code TASKQ_ADMIN_KEY}: a secret that must exist as an active admin key, at least
+ *     {@link Secrets#MIN_LENGTH} characters
  * @param sweepInterval how often expired leases are returned to the queue
  * @param retry backoff of retryable failures
  * @param keepCompleted {@code TASKQ_RETENTION_COMPLETED}: how long completed and cancelled tasks are kept
@@ -52,6 +54,11 @@ public record TaskqConfig(
     }
     if (sweepInterval.isNegative() || sweepInterval.isZero()) {
       throw new IllegalArgumentException("the sweep interval must be positive");
+    }
+    if (adminKey.isPresent() && adminKey.get().length() < Secrets.MIN_LENGTH) {
+      // The message never repeats the value: it is a secret, and start-up errors end up in logs.
+      throw new IllegalArgumentException("TASKQ_ADMIN_KEY must be at least " + Secrets.MIN_LENGTH + " characters long, got "
+          + adminKey.get().length() + "; use a long random value, such as the output of 'openssl rand -base64 32'");
     }
   }
 

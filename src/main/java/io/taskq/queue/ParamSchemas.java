@@ -3,6 +3,7 @@ package io.taskq.queue;
 import io.taskq.error.FieldError;
 import io.taskq.error.Invalid;
 import io.vertx.core.file.FileSystem;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.json.schema.Draft;
 import io.vertx.json.schema.JsonSchema;
@@ -15,13 +16,22 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Compiles task types' param schemas (JSON Schema draft 2020-12 by default, or the draft named
- * by {@code $schema}) after checking them against their meta-schema, and turns validation
- * output into field errors.
+ * by {@code $schema}). A schema is accepted only when it can be used safely on every create:
+ * it is valid against its meta-schema, no larger than {@link #MAX_DEPTH} levels and
+ * {@link #MAX_VALUES} values, its references stay inside it (the validator never fetches
+ * anything, so any other reference would fail every create), it has no cycle of references
+ * that never descends into the params, its cost per value is bounded ({@link SchemaCost}) and
+ * its regular expressions compile.
  */
 public final class ParamSchemas {
+
+  /** Nesting of the schema document itself: the meta-schema check and compilation recurse over it. */
+  static final int MAX_DEPTH = 64;
+  static final int MAX_VALUES = 20_000;
 
   private static final String BASE_URI = "https://taskq.dev/schemas/";
   private static final List<Draft> SUPPORTED = List.of(Draft.DRAFT202012, Draft.DRAFT201909, Draft.DRAFT7, Draft.DRAFT4);
@@ -36,32 +46,149 @@ public final class ParamSchemas {
     }
   }
 
-  /** A validator for {@code schema}, or Invalid listing why the schema is not one. */
-  public Validator compile(JsonObject schema, String pointer) {
+  /** A validator for {@code schema}, or Invalid listing why the schema cannot be used; faults are under {@code pointer}. */
+  public ParamValidator compile(JsonObject schema, String pointer) {
+    return compile(schema, pointer, "a task type");
+  }
+
+  /** As {@link #compile(JsonObject, String)}; {@code label} names the type in the server log. */
+  public ParamValidator compile(JsonObject schema, String pointer, String label) {
+    checkSize(schema, pointer);
     Draft draft = draftOf(schema, pointer);
     // The validator annotates the schema it is given (it adds __absolute_uri__ keys): hand it
     // copies, so that what is stored and compared stays what the client sent.
-    OutputUnit metaCheck = metaValidators.get(draft).validate(schema.copy());
+    OutputUnit metaCheck;
+    try {
+      metaCheck = metaValidators.get(draft).validate(schema.copy());
+    } catch (Throwable e) { // NOSONAR: nothing a client sends may escape as a 500
+      throw Invalid.of(pointer, "param_schema cannot be checked against its meta-schema");
+    }
     if (!Boolean.TRUE.equals(metaCheck.getValid())) {
       throw new Invalid("param_schema is not a valid " + draft.getIdentifier() + " schema",
-          violations(metaCheck, pointer, null));
+          SchemaMessages.of(metaCheck, pointer, null, "is not a valid schema"));
     }
-    try {
-      return Validator.create(JsonSchema.of(schema.copy()), options(draft));
-    } catch (RuntimeException e) {
-      throw Invalid.of(pointer, "param_schema cannot be compiled: " + e.getMessage());
+    SchemaGraph graph = SchemaGraph.of(schema, pointer);
+    List<FieldError> faults = new ArrayList<>(graph.faults());
+    faults.addAll(patternFaults(graph, pointer));
+    if (!faults.isEmpty()) {
+      throw new Invalid("param_schema cannot be used: " + faults.get(0).message(), faults);
     }
+    SchemaCost.Verdict cost = SchemaCost.of(graph, pointer);
+    if (!cost.faults().isEmpty()) {
+      throw new Invalid("param_schema cannot be used: " + cost.faults().get(0).message(), cost.faults());
+    }
+    return ParamValidator.of(build(schema.copy(), graph, draft, pointer), cost.paramsDepthLimit(), label);
   }
 
   /** The faults of {@code params} against a compiled schema, each under {@code pointer}. */
-  public static List<FieldError> check(Validator validator, JsonObject params, String pointer, Integer index) {
-    OutputUnit result;
+  public static List<FieldError> check(ParamValidator validator, JsonObject params, String pointer, Integer index) {
+    return validator.check(params, pointer, index);
+  }
+
+  /**
+   * Compiles in a repository of this schema alone, then asks it for every reference the graph
+   * follows: what the validator would not find is refused now rather than on every create.
+   */
+  private static Validator build(JsonObject copy, SchemaGraph graph, Draft draft, String pointer) {
     try {
-      result = validator.validate(params);
-    } catch (RuntimeException e) {
-      return List.of(new FieldError(pointer, index, "params cannot be checked against the schema: " + e.getMessage()));
+      SchemaRepository repository = SchemaRepository.create(options(draft));
+      JsonSchema root = JsonSchema.of(copy);
+      repository.dereference(root);
+      for (SchemaGraph.Node node : graph.nodes()) {
+        for (String keyword : List.of("$ref", "$recursiveRef")) {
+          if (node.object() != null && node.object().getValue(keyword) instanceof String) {
+            Object annotated = at(copy, node.pointer);
+            Object absolute = annotated instanceof JsonObject o
+                ? o.getValue(keyword.equals("$ref") ? "__absolute_ref__" : "__absolute_recursive_ref__") : null;
+            if (!(absolute instanceof String uri) || repository.find(uri) == null) {
+              throw Invalid.of(pointer + node.pointer + "/" + keyword, "does not refer to a schema inside param_schema");
+            }
+          }
+        }
+      }
+      return repository.validator(root);
+    } catch (Invalid e) {
+      throw e;
+    } catch (Throwable e) { // NOSONAR: the library's own faults become ours
+      throw Invalid.of(pointer, "param_schema cannot be compiled; check its $id, $anchor and $ref values");
     }
-    return Boolean.TRUE.equals(result.getValid()) ? List.of() : violations(result, pointer, index);
+  }
+
+  private static Object at(JsonObject document, String pointer) {
+    Object current = document;
+    if (pointer.isEmpty()) {
+      return current;
+    }
+    for (String token : pointer.substring(1).split("/", -1)) {
+      String name = token.replace("~1", "/").replace("~0", "~");
+      if (current instanceof JsonObject object) {
+        current = object.getValue(name);
+      } else if (current instanceof JsonArray array) {
+        current = array.getValue(Integer.parseInt(name));
+      } else {
+        return null;
+      }
+    }
+    return current;
+  }
+
+  private static List<FieldError> patternFaults(SchemaGraph graph, String pointer) {
+    List<FieldError> faults = new ArrayList<>();
+    for (SchemaGraph.Node node : graph.nodes()) {
+      JsonObject schema = node.object();
+      if (schema == null) {
+        continue;
+      }
+      if (schema.getValue("pattern") instanceof String regex && !compiles(regex)) {
+        faults.add(FieldError.at(pointer + node.pointer + "/pattern", "is not a valid regular expression"));
+      }
+      if (schema.getValue("patternProperties") instanceof JsonObject patterns) {
+        for (String regex : patterns.fieldNames()) {
+          if (!compiles(regex)) {
+            faults.add(FieldError.at(pointer + node.pointer + "/patternProperties/" + SchemaGraph.escape(regex),
+                "is not a valid regular expression"));
+          }
+        }
+      }
+    }
+    return faults;
+  }
+
+  private static boolean compiles(String regex) {
+    try {
+      Pattern.compile(regex);
+      return true;
+    } catch (Throwable e) { // NOSONAR: deeply nested groups overflow the compiler's stack
+      return false;
+    }
+  }
+
+  private static void checkSize(JsonObject schema, String pointer) {
+    int[] values = {0};
+    if (!withinSize(schema, 1, values)) {
+      throw Invalid.of(pointer, "param_schema is too large: at most " + MAX_DEPTH + " levels of nesting and "
+          + MAX_VALUES + " values");
+    }
+  }
+
+  private static boolean withinSize(Object value, int depth, int[] values) {
+    if (++values[0] > MAX_VALUES || depth > MAX_DEPTH) {
+      return false;
+    }
+    if (value instanceof JsonObject object) {
+      for (String name : object.fieldNames()) {
+        if (!withinSize(object.getValue(name), depth + 1, values)) {
+          return false;
+        }
+      }
+    } else if (value instanceof JsonArray array) {
+      for (int i = 0; i < array.size(); i++) {
+        if (!withinSize(array.getValue(i), depth + 1, values)) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   private static Draft draftOf(JsonObject schema, String pointer) {
@@ -76,8 +203,9 @@ public final class ParamSchemas {
         }
       }
     }
-    throw Invalid.of(pointer + "/$schema", "unsupported $schema " + declared
-        + "; use https://json-schema.org/draft/2020-12/schema or http://json-schema.org/draft-07/schema#");
+    throw Invalid.of(pointer + "/$schema", "unsupported $schema; use https://json-schema.org/draft/2020-12/schema,"
+        + " https://json-schema.org/draft/2019-09/schema, http://json-schema.org/draft-07/schema# or"
+        + " http://json-schema.org/draft-04/schema#");
   }
 
   private static boolean sameIdentifier(String a, String b) {
@@ -91,19 +219,5 @@ public final class ParamSchemas {
 
   private static JsonSchemaOptions options(Draft draft) {
     return new JsonSchemaOptions().setDraft(draft).setBaseUri(BASE_URI).setOutputFormat(OutputFormat.Basic);
-  }
-
-  private static List<FieldError> violations(OutputUnit unit, String pointer, Integer index) {
-    List<FieldError> errors = new ArrayList<>();
-    List<OutputUnit> units = unit.getErrors() == null || unit.getErrors().isEmpty() ? List.of(unit) : unit.getErrors();
-    for (OutputUnit error : units) {
-      String location = error.getInstanceLocation() == null ? "" : error.getInstanceLocation();
-      if (location.startsWith("#")) {
-        location = location.substring(1);
-      }
-      String message = error.getError() == null ? "does not match the schema" : error.getError();
-      errors.add(new FieldError(pointer + location, index, message));
-    }
-    return errors;
   }
 }

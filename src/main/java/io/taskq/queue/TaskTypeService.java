@@ -1,11 +1,11 @@
 package io.taskq.queue;
 
 import io.taskq.error.Conflict;
+import io.taskq.error.TaskqException;
 import io.taskq.store.TaskTypeStore;
 import io.taskq.store.TaskTypeStore.Registration;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import io.vertx.json.schema.Validator;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Registers task types and resolves a task's type for creation. A (name, version) never
@@ -21,13 +23,15 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class TaskTypeService {
 
+  private static final Logger LOG = Logger.getLogger(TaskTypeService.class.getName());
+
   public static final int DEFAULT_MAX_ATTEMPTS = 3;
   public static final int DEFAULT_LEASE_SECONDS = 30;
   /** How stale "the newest version" may be when another instance registers a newer one. */
   static final Duration NEWEST_VERSION_TTL = Duration.ofSeconds(1);
 
   /** A type with its compiled param schema. */
-  public record ResolvedType(TaskType type, Validator validator) {
+  public record ResolvedType(TaskType type, ParamValidator validator) {
   }
 
   private record Newest(ResolvedType resolved, Instant fetchedAt) {
@@ -53,7 +57,7 @@ public final class TaskTypeService {
    */
   public Future<Registration> register(String name, int version, JsonObject paramSchema, Integer maxAttempts, Integer leaseSeconds,
       Optional<Optional<Integer>> maxConcurrency) {
-    Validator validator = schemas.compile(paramSchema, "/param_schema");
+    ParamValidator validator = schemas.compile(paramSchema, "/param_schema", label(name, version));
     int attempts = maxAttempts == null ? DEFAULT_MAX_ATTEMPTS : maxAttempts;
     int lease = leaseSeconds == null ? DEFAULT_LEASE_SECONDS : leaseSeconds;
     return store.insertIfAbsent(name, version, paramSchema, attempts, lease).compose(registration -> {
@@ -109,8 +113,28 @@ public final class TaskTypeService {
   }
 
   private ResolvedType remember(TaskType type) {
-    return byNameAndVersion.computeIfAbsent(key(type.name(), type.version()),
-        k -> new ResolvedType(type, schemas.compile(type.paramSchema(), "/param_schema")));
+    return byNameAndVersion.computeIfAbsent(key(type.name(), type.version()), k -> new ResolvedType(type, compileStored(type)));
+  }
+
+  /**
+   * A stored schema that no longer passes the checks (registered by a taskq that did not make
+   * them) fails each create of its type with a 422, never with a 500.
+   */
+  private ParamValidator compileStored(TaskType type) {
+    String label = label(type.name(), type.version());
+    try {
+      return schemas.compile(type.paramSchema(), "/param_schema", label);
+    } catch (TaskqException e) {
+      LOG.warning("the stored param_schema of " + label + " cannot be used (" + e.detail() + "); creates of it are refused");
+      return ParamValidator.unusable(label);
+    } catch (RuntimeException e) {
+      LOG.log(Level.SEVERE, "the stored param_schema of " + label + " could not be compiled; creates of it are refused", e);
+      return ParamValidator.unusable(label);
+    }
+  }
+
+  private static String label(String name, int version) {
+    return "task type " + name + " version " + version;
   }
 
   private static String key(String name, int version) {

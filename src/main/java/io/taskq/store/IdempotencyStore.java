@@ -5,7 +5,7 @@ import io.vertx.core.buffer.Buffer;
 import java.time.Duration;
 import java.util.UUID;
 
-/** Stored first responses of POSTs sent with an Idempotency-Key. */
+/** Stored first responses of POSTs sent with an Idempotency-Key; never with a secret in them (the routes redact it). */
 public interface IdempotencyStore {
 
   /** What beginning a request found. */

@@ -38,6 +38,7 @@ public final class TaskService {
   static final int CHANGES_IN_FLIGHT = 4;
   /** Items of one group-committed statement. */
   static final int MAX_BATCH = 1000;
+  private static final String NUL_REFUSED = "a string to be stored holds U+0000 (NUL), which cannot be stored";
 
   private final TaskStore store;
   private final TaskTypeService types;
@@ -192,22 +193,25 @@ public final class TaskService {
 
   /**
    * The answer to a bulk request the database refused (all or nothing, so nothing was written):
-   * which items it refuses, each with its index and, for a NUL, the pointer of the string. The
-   * edge catches what it knows; this names the item for whatever it does not.
+   * which items it refuses, each with its index and, for a NUL, the pointer of the string. A NUL
+   * is found here, without the database; any other refusal by the store's search.
    */
   private Future<Throwable> refusedItems(long projectId, List<NewTask> distinct, List<Integer> itemOf, int total, Invalid refusal) {
-    return store.findRefusedInsertions(projectId, distinct).<Throwable>map(refused -> {
-      if (refused.isEmpty()) {
-        return refusal;
-      }
-      List<FieldError> errors = new ArrayList<>();
-      refused.forEach((d, why) -> {
+    List<FieldError> errors = new ArrayList<>();
+    for (int d = 0; d < distinct.size(); d++) {
+      String nul = NulPointers.first(distinct.get(d));
+      if (nul != null) {
         int item = itemOf.get(d);
-        String inner = NulPointers.first(distinct.get(d));
-        errors.add(FieldError.atItem(item, "/tasks/" + item + (inner == null ? "" : inner), why.detail()));
-      });
-      return invalidItems(errors, total);
-    }).otherwise(probeFailed -> refusal);
+        errors.add(FieldError.atItem(item, "/tasks/" + item + nul, NUL_REFUSED));
+      }
+    }
+    if (!errors.isEmpty()) {
+      return Future.succeededFuture(invalidItems(errors, total));
+    }
+    return store.findRefusedInsertions(projectId, distinct).<Throwable>map(refused -> {
+      refused.forEach((d, why) -> errors.add(FieldError.atItem(itemOf.get(d), "/tasks/" + itemOf.get(d), why.detail())));
+      return errors.isEmpty() ? refusal : invalidItems(errors, total);
+    }).otherwise(searchFailed -> refusal);
   }
 
   /** A refusal of one request's content, pointing at the value when it is known ({@code pointer} null: unknown). */

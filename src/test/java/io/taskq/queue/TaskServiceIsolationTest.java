@@ -206,6 +206,29 @@ class TaskServiceIsolationTest {
     assertEquals(0, count("SELECT count(*) FROM tasks WHERE project_id = $1", project));
   }
 
+  /** A fault no check outside the database knows (an index entry too large): the store's search names the item. */
+  @Test
+  void aBulkRefusedForAValueOnlyTheDatabaseKnowsNamesTheItemByIndex() {
+    long project = newProject();
+    StringBuilder title = new StringBuilder();
+    java.util.Random random = new java.util.Random(3);
+    for (int i = 0; i < 1000; i++) {
+      title.appendCodePoint(0x20000 + random.nextInt(0xA000));
+    }
+    List<TaskDraft> drafts = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      drafts.add(new TaskDraft(TYPE, null, i == 29 ? title.toString() : "t" + i, null, new JsonObject(), null, null, null, false,
+          null, null, null));
+    }
+
+    Invalid refusal = assertInstanceOf(Invalid.class, assertFails(tasks.createAll(project, drafts, DuplicateStrategy.NONE)));
+
+    assertEquals(1, refusal.errors().size(), refusal.errors().toString());
+    assertEquals(29, refusal.errors().get(0).index());
+    assertEquals("/tasks/29", refusal.errors().get(0).pointer());
+    assertEquals(0, count("SELECT count(*) FROM tasks WHERE project_id = $1", project));
+  }
+
   private static Throwable assertFails(Future<?> future) {
     future.transform(ar -> Future.succeededFuture()).await();
     assertTrue(future.failed(), "expected a failure");

@@ -33,6 +33,9 @@ import java.util.UUID;
 
 public final class PgTaskStore implements TaskStore {
 
+  /** Statements the search for refused tasks of a bulk may run. */
+  private static final int PROBE_STATEMENTS = 100;
+
   private final Pool pool;
 
   public PgTaskStore(Pool pool) {
@@ -123,7 +126,9 @@ public final class PgTaskStore implements TaskStore {
    * Runs the insert on parts of the list inside one transaction that is always rolled back, each
    * part under a savepoint rolled back too, splitting refused parts in halves down to the refused
    * tasks ({@link Isolation}): nothing is stored, and a refused list of n tasks with one bad task
-   * costs about 2 log2(n) statements. Only the failure path of a bulk insert comes here.
+   * costs about 2 log2(n) statements (27 for 10,000). Only the failure path of a bulk insert comes
+   * here; a budget of statements bounds what a bulk of many bad tasks can make it cost (2n - 1
+   * statements for n bad tasks), so it names the first bad tasks, not necessarily all.
    */
   @Override
   public Future<Map<Integer, Invalid>> findRefusedInsertions(long projectId, List<NewTask> tasks) {
@@ -131,8 +136,11 @@ public final class PgTaskStore implements TaskStore {
     for (int i = 0; i < tasks.size(); i++) {
       items.add(i);
     }
+    int[] budget = {PROBE_STATEMENTS};
     return pool.getConnection().compose(conn -> conn.begin().compose(tx -> {
-      Isolation<Integer, Void> probe = new Isolation<>(part -> conn.query("SAVEPOINT probe").execute()
+      Isolation<Integer, Void> probe = new Isolation<>(part -> --budget[0] < 0
+          ? Future.failedFuture(new IllegalStateException("the search's statements are spent"))
+          : conn.query("SAVEPOINT probe").execute()
           .compose(v -> conn.preparedQuery(TaskSql.INSERT_ALL).execute(bulkArguments(projectId, part.stream().map(tasks::get).toList())))
           .transform(inserted -> conn.query("ROLLBACK TO SAVEPOINT probe").execute().transform(v -> inserted.failed()
               ? Future.<List<Void>>failedFuture(PgErrors.translate(inserted.cause()))

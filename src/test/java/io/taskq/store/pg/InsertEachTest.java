@@ -126,6 +126,19 @@ class InsertEachTest {
     assertEquals(before, taskCount(), "the search stores nothing");
   }
 
+  @Test
+  void theSearchOfABulkOfManyRefusedTasksIsBoundedAndNamesTheFirst() {
+    List<NewTask> tasks = new java.util.ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      tasks.add(task(null, new JsonObject().put("s", i + "\u0000")));
+    }
+
+    Map<Integer, Invalid> refused = store.findRefusedInsertions(PROJECT, tasks).await();
+
+    assertTrue(refused.containsKey(0), "the first bad task is named");
+    assertTrue(refused.size() < 100, "a budget of statements, not 599: " + refused.size());
+  }
+
   private static long taskCount() {
     return pool.query("SELECT count(*) FROM tasks").execute().await().iterator().next().getLong(0);
   }

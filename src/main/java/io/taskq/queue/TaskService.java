@@ -27,9 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.BiFunction;
-import java.util.function.Function;
 import java.util.function.Supplier;
-import java.util.function.ToLongFunction;
 
 /** The task life cycle: create, claim, heartbeat, complete, fail, cancel, retry. */
 public final class TaskService {
@@ -152,11 +150,11 @@ public final class TaskService {
   private Future<BulkOutcome> insertDistinct(long projectId, List<NewTask> tasks, DuplicateStrategy strategy) {
     InRequestDuplicates duplicates = InRequestDuplicates.find(tasks, strategy);
     List<NewTask> distinct = duplicates.firsts().stream().map(tasks::get).toList();
-    return store.insertAllIfAbsent(projectId, distinct, strategy)
+    Future<BulkInsertion> inserted = store.insertAllIfAbsent(projectId, distinct, strategy)
         .recover(failure -> failure instanceof Invalid refusal
             ? refusedItems(projectId, distinct, duplicates.firsts(), tasks.size(), refusal).compose(Future::failedFuture)
-            : Future.failedFuture(failure))
-        .map(insertion -> {
+            : Future.failedFuture(failure));
+    return inserted.map(insertion -> {
       Map<Integer, Task> createdByItem = new HashMap<>();
       Map<Integer, Skipped> skippedByItem = new HashMap<>();
       for (int d = 0; d < distinct.size(); d++) {
@@ -216,8 +214,12 @@ public final class TaskService {
 
   /** A refusal of one request's content, pointing at the value when it is known ({@code pointer} null: unknown). */
   private static Throwable pointed(Throwable failure, String pointer) {
-    if (!(failure instanceof Invalid refusal) || pointer == null || !refusal.errors().isEmpty()) {
-      return failure;
+    return failure instanceof Invalid refusal ? pointed(refusal, pointer) : failure;
+  }
+
+  private static Invalid pointed(Invalid refusal, String pointer) {
+    if (pointer == null || !refusal.errors().isEmpty()) {
+      return refusal;
     }
     return new Invalid(refusal.detail(), List.of(FieldError.at(pointer, refusal.detail())));
   }
@@ -372,27 +374,26 @@ public final class TaskService {
    * ({@link Isolation}). Any other failure fails the request.
    */
   public Future<List<ItemOutcome>> completeAll(List<Completion> items) {
-    Isolation<Completion, Transition> isolation = new Isolation<>(store::completeAllIfLeaseHeld, TaskStore::refusedForContent);
-    return batch(items, store.completeAllIfLeaseHeld(items), isolation,
-        (c, t) -> completionOutcome(c.taskId(), c.leaseId(), t), c -> c.taskId(), TaskService::refusedAt);
+    return batch(items, store::completeAllIfLeaseHeld, (c, t) -> completionOutcome(c.taskId(), c.leaseId(), t),
+        (c, refusal) -> ItemOutcome.invalid(c.taskId(), pointed(refusal, refusedAt(c))));
   }
 
   public Future<List<ItemOutcome>> failAll(List<AttemptFailure> items) {
-    Isolation<AttemptFailure, Transition> isolation = new Isolation<>(this::failAllIfLeaseHeld, TaskStore::refusedForContent);
-    return batch(items, failAllIfLeaseHeld(items), isolation,
-        (f, t) -> failureOutcome(f.taskId(), t), f -> f.taskId(), TaskService::refusedAt);
+    return batch(items, this::failAllIfLeaseHeld, (f, t) -> failureOutcome(f.taskId(), t),
+        (f, refusal) -> ItemOutcome.invalid(f.taskId(), pointed(refusal, refusedAt(f))));
   }
 
   private Future<List<Transition>> failAllIfLeaseHeld(List<AttemptFailure> items) {
     return store.failAllIfLeaseHeld(items, retry);
   }
 
-  private static <I> Future<List<ItemOutcome>> batch(List<I> items, Future<List<Transition>> whole, Isolation<I, Transition> isolation,
-      BiFunction<I, Transition, ItemOutcome> outcome, ToLongFunction<I> taskId, Function<I, String> refusedAt) {
+  /** Runs a batch of independent changes in one statement, splitting it only when the database refuses some item's content. */
+  private static <I> Future<List<ItemOutcome>> batch(List<I> items, Coalescer.BatchOperation<I, Transition> statement,
+      BiFunction<I, Transition, ItemOutcome> outcome, BiFunction<I, Invalid, ItemOutcome> refused) {
     if (items.isEmpty()) {
       return Future.succeededFuture(List.of());
     }
-    return whole.transform(ar -> {
+    return statement.run(items).transform(ar -> {
       if (ar.succeeded()) {
         List<ItemOutcome> outcomes = new ArrayList<>(items.size());
         for (int i = 0; i < items.size(); i++) {
@@ -400,15 +401,14 @@ public final class TaskService {
         }
         return Future.succeededFuture(outcomes);
       }
-      return isolation.afterFailure(items, ar.cause()).compose(each -> {
+      return new Isolation<>(statement, TaskStore::refusedForContent).afterFailure(items, ar.cause()).compose(each -> {
         List<ItemOutcome> outcomes = new ArrayList<>(items.size());
         for (int i = 0; i < items.size(); i++) {
-          I item = items.get(i);
           AsyncResult<Transition> result = each.get(i);
           if (result.succeeded()) {
-            outcomes.add(outcome.apply(item, result.result()));
-          } else if (result.cause() instanceof Invalid) {
-            outcomes.add(ItemOutcome.invalid(taskId.applyAsLong(item), (Invalid) pointed(result.cause(), refusedAt.apply(item))));
+            outcomes.add(outcome.apply(items.get(i), result.result()));
+          } else if (result.cause() instanceof Invalid refusal) {
+            outcomes.add(refused.apply(items.get(i), refusal));
           } else {
             return Future.failedFuture(result.cause());
           }

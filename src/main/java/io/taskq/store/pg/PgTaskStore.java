@@ -24,11 +24,13 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 
 public final class PgTaskStore implements TaskStore {
@@ -138,24 +140,28 @@ public final class PgTaskStore implements TaskStore {
     }
     int[] budget = {PROBE_STATEMENTS};
     return pool.getConnection().compose(conn -> conn.begin().compose(tx -> {
-      Isolation<Integer, Void> probe = new Isolation<>(part -> --budget[0] < 0
-          ? Future.failedFuture(new IllegalStateException("the search's statements are spent"))
-          : conn.query("SAVEPOINT probe").execute()
-          .compose(v -> conn.preparedQuery(TaskSql.INSERT_ALL).execute(bulkArguments(projectId, part.stream().map(tasks::get).toList())))
-          .transform(inserted -> conn.query("ROLLBACK TO SAVEPOINT probe").execute().transform(v -> inserted.failed()
-              ? Future.<List<Void>>failedFuture(PgErrors.translate(inserted.cause()))
-              : Future.succeededFuture(java.util.Collections.<Void>nCopies(part.size(), null)))),
-          TaskStore::refusedForContent);
-      return probe.run(items).map(results -> {
-        Map<Integer, Invalid> refused = new java.util.TreeMap<>();
+      Isolation<Integer, Void> search = new Isolation<>(part -> --budget[0] < 0
+          ? Future.failedFuture(new IllegalStateException("the search's statements are spent")) // not a refusal: no split
+          : insertAndUndo(conn, projectId, part.stream().map(tasks::get).toList()), TaskStore::refusedForContent);
+      return search.run(items).map(results -> {
+        Map<Integer, Invalid> refused = new TreeMap<>();
         for (int i = 0; i < results.size(); i++) {
-          if (results.get(i).failed() && results.get(i).cause() instanceof Invalid invalid) {
+          if (results.get(i).cause() instanceof Invalid invalid) {
             refused.put(i, invalid);
           }
         }
         return refused;
-      }).eventually(() -> tx.rollback());
+      }).eventually(tx::rollback);
     }).eventually(conn::close));
+  }
+
+  /** Inserts the tasks under a savepoint and rolls back to it: whether the database takes them, leaving nothing behind. */
+  private static Future<List<Void>> insertAndUndo(SqlConnection conn, long projectId, List<NewTask> tasks) {
+    return conn.query(TaskSql.PROBE_SAVEPOINT).execute()
+        .compose(v -> conn.preparedQuery(TaskSql.INSERT_ALL).execute(bulkArguments(projectId, tasks)))
+        .transform(inserted -> conn.query(TaskSql.PROBE_ROLLBACK).execute().transform(v -> inserted.failed()
+            ? Future.failedFuture(PgErrors.translate(inserted.cause()))
+            : Future.succeededFuture(Collections.nCopies(tasks.size(), null))));
   }
 
   private static Future<Void> lockTitlesIfChecked(SqlConnection conn, long projectId, DuplicateStrategy strategy) {

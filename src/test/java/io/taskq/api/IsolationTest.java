@@ -89,6 +89,40 @@ class IsolationTest extends ServerTest {
   }
 
   /**
+   * Fails coalesce across projects like completes. A NUL in {@code error} is stopped at the edge
+   * (it never reaches a statement: TaskServiceIsolationTest sends one below the edge), so this
+   * race shows the edge's answer stays the poisoned request's own.
+   */
+  @Test
+  void poisonedFailsOfOneProjectFailAloneWhileConcurrentFailsOfAnotherSucceed() {
+    Scene s = scene();
+    List<JsonObject> victims = claimedTasks(s.projectB(), s.type(), VALID);
+    List<JsonObject> poisoned = claimedTasks(s.projectA(), s.type(), POISONED);
+
+    List<Future<Api.Response>> valid = new ArrayList<>();
+    List<Future<Api.Response>> bad = new ArrayList<>();
+    for (int i = 0; i < VALID; i++) {
+      JsonObject t = victims.get(i);
+      valid.add(s.victimB().postAsync("/projects/" + s.projectB() + "/tasks/" + t.getLong("id") + ":fail",
+          new JsonObject().put("lease_id", t.getString("lease_id")).put("error", "e" + i)));
+      if (i % (VALID / POISONED) == 0) {
+        JsonObject p = poisoned.get(bad.size());
+        bad.add(s.attacker().postAsync("/projects/" + s.projectA() + "/tasks/" + p.getLong("id") + ":fail",
+            new JsonObject().put("lease_id", p.getString("lease_id")).put("error", "bad\u0000")));
+      }
+    }
+    Future.join(valid).eventually(() -> Future.join(bad)).await();
+
+    for (int i = 0; i < VALID; i++) {
+      assertEquals(200, valid.get(i).result().status(), "valid fail " + i + ": " + valid.get(i).result().body());
+    }
+    bad.forEach(r -> r.result().problem(422));
+    assertEquals(VALID, count("SELECT count(*) FROM tasks WHERE project_id = $1 AND status = 'pending' AND error_message LIKE 'e%'",
+        s.projectB()));
+    assertEquals(POISONED, count("SELECT count(*) FROM tasks WHERE project_id = $1 AND status = 'claimed'", s.projectA()));
+  }
+
+  /**
    * Creates coalesce per project, so the victims share the attacker's project. Two poisons: a
    * NUL in params, and a title whose index entry PostgreSQL refuses (1,000 characters of four
    * UTF-8 bytes each, beyond what a btree entry may hold, SQLSTATE 54000): a check at the edge

@@ -5,11 +5,9 @@ import io.taskq.error.BadRequest;
 import io.taskq.error.FieldError;
 import io.taskq.error.Invalid;
 import io.taskq.error.PayloadTooLarge;
-import io.taskq.error.TaskqException;
 import io.taskq.queue.Completion;
 import io.taskq.queue.AttemptFailure;
 import io.taskq.queue.DuplicateStrategy;
-import io.taskq.queue.ItemOutcome;
 import io.taskq.queue.ProjectService;
 import io.taskq.queue.Task;
 import io.taskq.queue.TaskDraft;
@@ -288,85 +286,35 @@ final class TaskRoutes {
     leaseAction(rc, () -> inProject(project, projectId -> tasks.fail(projectId, taskId, leaseId, error, retryable)));
   }
 
-  /** Up to 1,000 completions, each under its own lease, in one statement; one outcome per item, in order. */
+  /**
+   * Up to 1,000 completions, each under its own lease, in one statement; one result per item, in
+   * order. An item that cannot be read is answered invalid in its slot; the others still run.
+   */
   private void completeAll(RoutingContext rc) {
     long project = authorize(rc, Permission.TASKS_CLAIM);
-    Fields body = Fields.of(Fields.body(rc), new ArrayList<>());
-    List<Completion> completions = new ArrayList<>();
-    forEachItem(body, "completions", (item, i) -> {
-      Long id = item.id("id");
+    BatchItems<Completion> items = forEachItem(rc, "completions", (item, id) -> {
       UUID leaseId = item.uuid("lease_id", true);
       Object result = item.any("result");
-      item.rejectUnknown();
-      completions.add(new Completion(project, id == null ? 0 : id, leaseId, result));
+      return new Completion(project, id, leaseId, result);
     });
-    requireDistinctIds(body, "completions", completions.stream().map(Completion::taskId).toList());
-    Responses.reply(rc, inProject(project, p -> tasks.completeAll(completions)), 200, TaskRoutes::outcomes);
+    Responses.reply(rc, inProject(project, p -> tasks.completeAll(items.runnable())), 200, items::results);
   }
 
-  /** Up to 1,000 failed attempts, each under its own lease, in one statement; one outcome per item, in order. */
+  /** Up to 1,000 failed attempts, each under its own lease, in one statement; one result per item, in order. */
   private void failAll(RoutingContext rc) {
     long project = authorize(rc, Permission.TASKS_CLAIM);
-    Fields body = Fields.of(Fields.body(rc), new ArrayList<>());
-    List<AttemptFailure> failures = new ArrayList<>();
-    forEachItem(body, "failures", (item, i) -> {
-      Long id = item.id("id");
+    BatchItems<AttemptFailure> items = forEachItem(rc, "failures", (item, id) -> {
       UUID leaseId = item.uuid("lease_id", true);
       String error = item.string("error", true, MAX_ERROR_LENGTH);
       boolean retryable = item.bool("retryable", true);
-      item.rejectUnknown();
-      failures.add(new AttemptFailure(project, id == null ? 0 : id, leaseId, error, retryable));
+      return new AttemptFailure(project, id, leaseId, error, retryable);
     });
-    requireDistinctIds(body, "failures", failures.stream().map(AttemptFailure::taskId).toList());
-    Responses.reply(rc, inProject(project, p -> tasks.failAll(failures)), 200, TaskRoutes::outcomes);
+    Responses.reply(rc, inProject(project, p -> tasks.failAll(items.runnable())), 200, items::results);
   }
 
-  private interface ItemReader {
-    void read(Fields item, int index);
-  }
-
-  /** Reads the array {@code name} of 1..MAX_BATCH_CHANGES objects; any fault fails the whole request (422). */
-  private static void forEachItem(Fields body, String name, ItemReader reader) {
-    JsonArray items = body.array(name, true);
-    body.rejectUnknown();
-    body.throwIfInvalid();
-    if (items.isEmpty() || items.size() > MAX_BATCH_CHANGES) {
-      body.fault(name, name + " must list 1 to " + MAX_BATCH_CHANGES + " items");
-      body.throwIfInvalid();
-    }
-    for (int i = 0; i < items.size(); i++) {
-      if (items.getValue(i) instanceof JsonObject object) {
-        reader.read(body.item(object, "/" + name + "/" + i, i), i);
-      } else {
-        body.errors().add(FieldError.atItem(i, "/" + name + "/" + i, "each item must be a JSON object"));
-      }
-    }
-    body.throwIfInvalid();
-  }
-
-  private static void requireDistinctIds(Fields body, String name, List<Long> ids) {
-    java.util.Set<Long> seen = new java.util.HashSet<>();
-    for (int i = 0; i < ids.size(); i++) {
-      if (!seen.add(ids.get(i))) {
-        body.errors().add(FieldError.atItem(i, "/" + name + "/" + i + "/id", "task " + ids.get(i) + " appears twice"));
-      }
-    }
-    body.throwIfInvalid();
-  }
-
-  private static JsonObject outcomes(List<ItemOutcome> outcomes) {
-    JsonArray results = new JsonArray();
-    for (ItemOutcome outcome : outcomes) {
-      JsonObject item = new JsonObject().put("id", outcome.taskId()).put("outcome", outcome.kind().wireName())
-          .put("status", outcome.task().map(t -> t.status().wireName()).orElse(null));
-      if (outcome.kind() == ItemOutcome.Kind.LEASE_CONFLICT || outcome.kind() == ItemOutcome.Kind.NOT_FOUND) {
-        TaskqException problem = outcome.problem(outcome.taskId());
-        item.put("problem", new JsonObject().put("type", problem.type()).put("title", problem.title())
-            .put("status", problem.status()).put("detail", problem.detail()));
-      }
-      results.add(item);
-    }
-    return new JsonObject().put("results", results);
+  /** Reads the array {@code name} of 1..MAX_BATCH_CHANGES items; only a fault of the body's shape fails the whole request. */
+  private static <T> BatchItems<T> forEachItem(RoutingContext rc, String name, BatchItems.Reader<T> reader) {
+    return BatchItems.read(Fields.of(Fields.body(rc), new ArrayList<>()), name, MAX_BATCH_CHANGES, reader);
   }
 
   /** Lease holders see their lease in the answer, as they did in the claim. */

@@ -1,5 +1,6 @@
 package io.taskq.coalesce;
 
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -11,6 +12,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.IntConsumer;
+import java.util.function.Predicate;
 import java.util.function.ToIntFunction;
 
 /**
@@ -22,6 +25,10 @@ import java.util.function.ToIntFunction;
  *
  * <p>Items are thread-safe to submit from any event loop; each answer is delivered on the
  * context that submitted it.
+ *
+ * <p>Requests that share a statement must not share its faults: a batch refused for the content
+ * of its items is split until each refused item stands alone ({@link Isolation}), so a bad item
+ * fails its own request only. A batch that succeeds costs its one statement, as before.
  *
  * @param <I> an item of work
  * @param <O> its outcome; the batch operation answers one outcome per item, in order
@@ -39,6 +46,7 @@ public final class Coalescer<I, O> {
   private final Object lock = new Object();
   private final ArrayDeque<Pending<I, O>> waiting = new ArrayDeque<>();
   private final BatchOperation<I, O> operation;
+  private final Isolation<I, O> isolation;
   private final int maxInFlight;
   private final int maxWeight;
   private final ToIntFunction<I> weight;
@@ -50,10 +58,13 @@ public final class Coalescer<I, O> {
    * @param maxWeight the most a batch may weigh (an item heavier than this still goes, alone)
    * @param weight an item's weight (a claim: its limit)
    * @param identity items with equal identity never share a batch (null: no such rule)
+   * @param refusedForContent whether a batch's failure means the database refused some item's
+   *     content (then the batch is split so that only that item's request fails)
    */
   public Coalescer(BatchOperation<I, O> operation, int maxInFlight, int maxWeight, ToIntFunction<I> weight,
-      Function<I, Object> identity) {
+      Function<I, Object> identity, Predicate<Throwable> refusedForContent) {
     this.operation = operation;
+    this.isolation = new Isolation<>(operation, refusedForContent);
     this.maxInFlight = maxInFlight;
     this.maxWeight = maxWeight;
     this.weight = weight;
@@ -121,19 +132,28 @@ public final class Coalescer<I, O> {
       outcome = Future.failedFuture(e);
     }
     outcome.onComplete(ar -> {
-      synchronized (lock) {
-        inFlight--;
+      if (ar.succeeded()) {
+        finish(batch, i -> deliver(batch.get(i), ar.result().get(i), null));
+      } else if (isolation.splits(items, ar.cause())) {
+        // The split batch keeps its place in flight until every part has answered.
+        isolation.afterFailure(items, ar.cause()).onComplete(each -> finish(batch, i -> {
+          AsyncResult<O> own = each.succeeded() ? each.result().get(i) : Future.failedFuture(each.cause());
+          deliver(batch.get(i), own.result(), own.cause());
+        }));
+      } else {
+        finish(batch, i -> deliver(batch.get(i), null, ar.cause()));
       }
-      for (int i = 0; i < batch.size(); i++) {
-        Pending<I, O> p = batch.get(i);
-        if (ar.succeeded()) {
-          deliver(p, ar.result().get(i), null);
-        } else {
-          deliver(p, null, ar.cause());
-        }
-      }
-      drain();
     });
+  }
+
+  private void finish(List<Pending<I, O>> batch, IntConsumer answer) {
+    synchronized (lock) {
+      inFlight--;
+    }
+    for (int i = 0; i < batch.size(); i++) {
+      answer.accept(i);
+    }
+    drain();
   }
 
   private void deliver(Pending<I, O> pending, O value, Throwable failure) {

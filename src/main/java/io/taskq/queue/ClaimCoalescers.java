@@ -26,7 +26,7 @@ final class ClaimCoalescers {
   ClaimCoalescers(TaskStore store) {
     this.byQueue = new CoalescerPerKey<>(q -> new Coalescer<>(
         requests -> store.claimAvailable(q.projectId(), q.types(), requests),
-        IN_FLIGHT, MAX_SLOTS, ClaimRequest::limit, null));
+        IN_FLIGHT, MAX_SLOTS, ClaimRequest::limit, null, TaskStore::refusedForContent));
   }
 
   Future<List<Task>> claim(long projectId, List<String> types, ClaimRequest request) {

@@ -26,7 +26,8 @@ final class CreateCoalescers {
 
   CreateCoalescers(TaskStore store) {
     this.byProject = new CoalescerPerKey<>(p -> new Coalescer<>(
-        tasks -> store.insertEachIfAbsent(p, tasks), IN_FLIGHT, MAX_TASKS, t -> 1, null));
+        tasks -> store.insertEachIfAbsent(p, tasks), IN_FLIGHT, MAX_TASKS, t -> 1, null,
+        TaskStore::refusedForContent));
   }
 
   Future<Insertion> create(long projectId, NewTask task) {

@@ -1,6 +1,7 @@
 package io.taskq.queue;
 
 import io.taskq.coalesce.Coalescer;
+import io.taskq.coalesce.Isolation;
 import io.taskq.config.RetryPolicy;
 import io.taskq.error.Conflict;
 import io.taskq.error.FieldError;
@@ -13,6 +14,7 @@ import io.taskq.store.TaskStore;
 import io.taskq.store.TaskStore.BulkInsertion;
 import io.taskq.store.TaskStore.Insertion;
 import io.taskq.store.TaskStore.Transition;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.taskq.notify.ClaimableSignals;
 import java.time.Duration;
@@ -24,6 +26,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 /** The task life cycle: create, claim, heartbeat, complete, fail, cancel, retry. */
@@ -33,6 +36,7 @@ public final class TaskService {
   static final int CHANGES_IN_FLIGHT = 4;
   /** Items of one group-committed statement. */
   static final int MAX_BATCH = 1000;
+  private static final String NUL_REFUSED = "a string to be stored holds U+0000 (NUL), which cannot be stored";
 
   private final TaskStore store;
   private final TaskTypeService types;
@@ -55,9 +59,10 @@ public final class TaskService {
     this.retry = retry;
     this.claims = new ClaimCoalescers(store);
     this.creates = new CreateCoalescers(store);
-    this.completions = new Coalescer<>(store::completeAllIfLeaseHeld, CHANGES_IN_FLIGHT, MAX_BATCH, c -> 1, Completion::taskId);
-    this.failures = new Coalescer<>(batch -> store.failAllIfLeaseHeld(batch, retry), CHANGES_IN_FLIGHT, MAX_BATCH, f -> 1,
-        AttemptFailure::taskId);
+    this.completions = new Coalescer<>(store::completeAllIfLeaseHeld, CHANGES_IN_FLIGHT, MAX_BATCH, c -> 1, Completion::taskId,
+        TaskStore::refusedForContent);
+    this.failures = new Coalescer<>(this::failAllIfLeaseHeld, CHANGES_IN_FLIGHT, MAX_BATCH, f -> 1, AttemptFailure::taskId,
+        TaskStore::refusedForContent);
   }
 
   public Future<Insertion> create(long projectId, TaskDraft draft) {
@@ -67,12 +72,14 @@ public final class TaskService {
       if (!errors.isEmpty()) {
         return Future.failedFuture(new Invalid(errors.get(0).message(), errors));
       }
-      return creates.create(projectId, task).onSuccess(insertion -> {
-        if (insertion.created()) {
-          meters.created(projectId, task.type(), 1);
-          signals.announce(projectId, dueLater(insertion.task().runAt()));
-        }
-      });
+      return creates.create(projectId, task)
+          .recover(failure -> Future.failedFuture(pointed(failure, NulPointers.first(task))))
+          .onSuccess(insertion -> {
+            if (insertion.created()) {
+              meters.created(projectId, task.type(), 1);
+              signals.announce(projectId, dueLater(insertion.task().runAt()));
+            }
+          });
     });
   }
 
@@ -143,7 +150,11 @@ public final class TaskService {
   private Future<BulkOutcome> insertDistinct(long projectId, List<NewTask> tasks, DuplicateStrategy strategy) {
     InRequestDuplicates duplicates = InRequestDuplicates.find(tasks, strategy);
     List<NewTask> distinct = duplicates.firsts().stream().map(tasks::get).toList();
-    return store.insertAllIfAbsent(projectId, distinct, strategy).map(insertion -> {
+    Future<BulkInsertion> inserted = store.insertAllIfAbsent(projectId, distinct, strategy)
+        .recover(failure -> failure instanceof Invalid refusal
+            ? refusedItems(projectId, distinct, duplicates.firsts(), tasks.size(), refusal).compose(Future::failedFuture)
+            : Future.failedFuture(failure));
+    return inserted.map(insertion -> {
       Map<Integer, Task> createdByItem = new HashMap<>();
       Map<Integer, Skipped> skippedByItem = new HashMap<>();
       for (int d = 0; d < distinct.size(); d++) {
@@ -176,6 +187,41 @@ public final class TaskService {
       announceClaimable(projectId, created);
       return new BulkOutcome(tasks.size(), created, skipped);
     });
+  }
+
+  /**
+   * The answer to a bulk request the database refused (all or nothing, so nothing was written):
+   * which items it refuses, each with its index and, for a NUL, the pointer of the string. A NUL
+   * is found here, without the database; any other refusal by the store's search.
+   */
+  private Future<Throwable> refusedItems(long projectId, List<NewTask> distinct, List<Integer> itemOf, int total, Invalid refusal) {
+    List<FieldError> errors = new ArrayList<>();
+    for (int d = 0; d < distinct.size(); d++) {
+      String nul = NulPointers.first(distinct.get(d));
+      if (nul != null) {
+        int item = itemOf.get(d);
+        errors.add(FieldError.atItem(item, "/tasks/" + item + nul, NUL_REFUSED));
+      }
+    }
+    if (!errors.isEmpty()) {
+      return Future.succeededFuture(invalidItems(errors, total));
+    }
+    return store.findRefusedInsertions(projectId, distinct).<Throwable>map(refused -> {
+      refused.forEach((d, why) -> errors.add(FieldError.atItem(itemOf.get(d), "/tasks/" + itemOf.get(d), why.detail())));
+      return errors.isEmpty() ? refusal : invalidItems(errors, total);
+    }).otherwise(searchFailed -> refusal);
+  }
+
+  /** A refusal of one request's content, pointing at the value when it is known ({@code pointer} null: unknown). */
+  private static Throwable pointed(Throwable failure, String pointer) {
+    return failure instanceof Invalid refusal ? pointed(refusal, pointer) : failure;
+  }
+
+  private static Invalid pointed(Invalid refusal, String pointer) {
+    if (pointer == null || !refusal.errors().isEmpty()) {
+      return refusal;
+    }
+    return new Invalid(refusal.detail(), List.of(FieldError.at(pointer, refusal.detail())));
   }
 
   /** Which stored task a skipped item collided with, and why; external id first, then dedupe key, then title. */
@@ -302,6 +348,7 @@ public final class TaskService {
   public Future<Task> complete(long projectId, long taskId, UUID leaseId, Object result) {
     Completion completion = new Completion(projectId, taskId, leaseId, result);
     return recheckIfRaced(completions.submit(completion), leaseId, () -> completions.submit(completion))
+        .recover(failure -> Future.failedFuture(pointed(failure, refusedAt(completion))))
         .map(transition -> {
           ItemOutcome outcome = completionOutcome(taskId, leaseId, transition);
           return outcome.task().filter(t -> outcome.kind() == ItemOutcome.Kind.COMPLETED)
@@ -312,6 +359,7 @@ public final class TaskService {
   public Future<Task> fail(long projectId, long taskId, UUID leaseId, String error, boolean retryable) {
     AttemptFailure failure = new AttemptFailure(projectId, taskId, leaseId, error, retryable);
     return recheckIfRaced(failures.submit(failure), leaseId, () -> failures.submit(failure))
+        .recover(refused -> Future.failedFuture(pointed(refused, refusedAt(failure))))
         .map(transition -> {
           ItemOutcome outcome = failureOutcome(taskId, transition);
           return outcome.task().filter(t -> outcome.kind() == ItemOutcome.Kind.FAILED)
@@ -319,25 +367,65 @@ public final class TaskService {
         });
   }
 
-  /** The batch endpoint: items are independent, one outcome each, in order. Task ids must be distinct. */
+  /**
+   * The batch endpoint: items are independent, one outcome each, in order. Task ids must be
+   * distinct. One statement when the database takes every item; when it refuses some item's
+   * content, that item alone is answered {@code invalid} and the others are applied
+   * ({@link Isolation}). Any other failure fails the request.
+   */
   public Future<List<ItemOutcome>> completeAll(List<Completion> items) {
-    return store.completeAllIfLeaseHeld(items).map(transitions -> {
-      List<ItemOutcome> outcomes = new ArrayList<>(items.size());
-      for (int i = 0; i < items.size(); i++) {
-        outcomes.add(completionOutcome(items.get(i).taskId(), items.get(i).leaseId(), transitions.get(i)));
-      }
-      return outcomes;
-    });
+    return batch(items, store::completeAllIfLeaseHeld, (c, t) -> completionOutcome(c.taskId(), c.leaseId(), t),
+        (c, refusal) -> ItemOutcome.invalid(c.taskId(), pointed(refusal, refusedAt(c))));
   }
 
   public Future<List<ItemOutcome>> failAll(List<AttemptFailure> items) {
-    return store.failAllIfLeaseHeld(items, retry).map(transitions -> {
-      List<ItemOutcome> outcomes = new ArrayList<>(items.size());
-      for (int i = 0; i < items.size(); i++) {
-        outcomes.add(failureOutcome(items.get(i).taskId(), transitions.get(i)));
+    return batch(items, this::failAllIfLeaseHeld, (f, t) -> failureOutcome(f.taskId(), t),
+        (f, refusal) -> ItemOutcome.invalid(f.taskId(), pointed(refusal, refusedAt(f))));
+  }
+
+  private Future<List<Transition>> failAllIfLeaseHeld(List<AttemptFailure> items) {
+    return store.failAllIfLeaseHeld(items, retry);
+  }
+
+  /** Runs a batch of independent changes in one statement, splitting it only when the database refuses some item's content. */
+  private static <I> Future<List<ItemOutcome>> batch(List<I> items, Coalescer.BatchOperation<I, Transition> statement,
+      BiFunction<I, Transition, ItemOutcome> outcome, BiFunction<I, Invalid, ItemOutcome> refused) {
+    if (items.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    return statement.run(items).transform(ar -> {
+      if (ar.succeeded()) {
+        List<ItemOutcome> outcomes = new ArrayList<>(items.size());
+        for (int i = 0; i < items.size(); i++) {
+          outcomes.add(outcome.apply(items.get(i), ar.result().get(i)));
+        }
+        return Future.succeededFuture(outcomes);
       }
-      return outcomes;
+      return new Isolation<>(statement, TaskStore::refusedForContent).afterFailure(items, ar.cause()).compose(each -> {
+        List<ItemOutcome> outcomes = new ArrayList<>(items.size());
+        for (int i = 0; i < items.size(); i++) {
+          AsyncResult<Transition> result = each.get(i);
+          if (result.succeeded()) {
+            outcomes.add(outcome.apply(items.get(i), result.result()));
+          } else if (result.cause() instanceof Invalid refusal) {
+            outcomes.add(refused.apply(items.get(i), refusal));
+          } else {
+            return Future.failedFuture(result.cause());
+          }
+        }
+        return Future.succeededFuture(outcomes);
+      });
     });
+  }
+
+  /** Where, in a completion, a refused value lies: its result is the one value a client writes freely. */
+  private static String refusedAt(Completion c) {
+    String nul = NulPointers.first(c.result(), "/result");
+    return nul != null ? nul : "/result";
+  }
+
+  private static String refusedAt(AttemptFailure f) {
+    return "/error";
   }
 
   private ItemOutcome completionOutcome(long taskId, UUID leaseId, Transition transition) {

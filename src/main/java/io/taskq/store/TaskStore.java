@@ -1,6 +1,9 @@
 package io.taskq.store;
 
 import io.taskq.config.RetryPolicy;
+import io.taskq.error.Conflict;
+import io.taskq.error.Invalid;
+import io.taskq.error.NotFound;
 import io.taskq.queue.AttemptFailure;
 import io.taskq.queue.ClaimRequest;
 import io.taskq.queue.Completion;
@@ -40,15 +43,34 @@ public interface TaskStore {
   Future<Insertion> insertIfAbsent(long projectId, NewTask task);
 
   /**
+   * Whether a failure says the database refused the content of what it was given (a value it
+   * cannot hold, a rule of the stored data, a reference to nothing): the doing of some item,
+   * not of the database's state. A batch refused so wrote nothing, and its items, run apart,
+   * succeed or fail apart ({@link io.taskq.coalesce.Isolation}). Every other failure (the
+   * database unreachable or busy, a bug) is not: the batch may even have committed.
+   */
+  static boolean refusedForContent(Throwable failure) {
+    return failure instanceof Invalid || failure instanceof Conflict || failure instanceof NotFound;
+  }
+
+  /**
    * Inserts tasks of independent requests in one statement (the group commit of concurrent
-   * creates). Each answer is what {@link #insertIfAbsent} would have given that task alone,
-   * failures included: one task's fault never fails the others. Every answer in the list is
-   * complete when the list is.
+   * creates). Each task that collides gets what {@link #insertIfAbsent} gives it alone (the
+   * task holding its identity), so the others are not held to its fate. When the statement
+   * fails, the answer fails whole; a refusal of the content ({@link #refusedForContent}) is
+   * for the caller to isolate. Every answer in the list is complete when the list is.
    */
   Future<List<Future<Insertion>>> insertEachIfAbsent(long projectId, List<NewTask> tasks);
 
   /** Inserts all items in one transaction; items colliding with stored tasks are skipped. */
   Future<BulkInsertion> insertAllIfAbsent(long projectId, List<NewTask> tasks, DuplicateStrategy strategy);
+
+  /**
+   * Which of these tasks the database refuses to store, and why (by index in the list), found
+   * without storing any of them: the search after {@link #insertAllIfAbsent} was refused, so
+   * that the answer can name the faulty items. Empty when each part is accepted on its own.
+   */
+  Future<Map<Integer, Invalid>> findRefusedInsertions(long projectId, List<NewTask> tasks);
 
   Future<Optional<Task>> find(long projectId, long taskId);
 

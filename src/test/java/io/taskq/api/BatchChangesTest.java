@@ -1,6 +1,7 @@
 package io.taskq.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -66,19 +67,148 @@ class BatchChangesTest extends ServerTest {
   }
 
   @Test
-  void batchesAreValidatedWhole() {
+  void onlyFaultsOfTheBodysShapeFailTheWholeBatch() {
     long project = newProject();
     String lease = UUID.randomUUID().toString();
-    JsonObject twice = new JsonObject().put("completions", new JsonArray()
-        .add(new JsonObject().put("id", 5).put("lease_id", lease)).add(new JsonObject().put("id", 5).put("lease_id", lease)));
-    assertTrue(admin.post("/projects/" + project + "/tasks:complete", twice).problem(422).encode().contains("appears twice"));
-    admin.post("/projects/" + project + "/tasks:complete", new JsonObject().put("completions", new JsonArray())).problem(422);
+    String path = "/projects/" + project + "/tasks:complete";
+    admin.post(path, new JsonObject().put("completions", new JsonArray())).problem(422);
     JsonArray many = new JsonArray();
     for (int i = 1; i <= 1001; i++) {
       many.add(new JsonObject().put("id", i).put("lease_id", lease));
     }
-    admin.post("/projects/" + project + "/tasks:complete", new JsonObject().put("completions", many)).problem(422);
-    admin.post("/projects/" + project + "/tasks:fail", new JsonObject().put("failures", new JsonArray()
-        .add(new JsonObject().put("id", "x").put("lease_id", "y")))).problem(422);
+    admin.post(path, new JsonObject().put("completions", many)).problem(422);
+    admin.post(path, new JsonObject().put("completions", new JsonObject())).problem(422);
+    admin.post(path, new JsonObject().put("completions", new JsonArray().add(new JsonObject().put("id", 1).put("lease_id", lease)))
+        .put("extra", 1)).problem(422);
+    admin.post("/projects/" + project + "/tasks:fail", new JsonObject()).problem(422);
+  }
+
+  /** The claimed tasks of a new project, with their leases. */
+  private List<JsonObject> held(long project, int n) {
+    String type = newType();
+    JsonArray tasks = new JsonArray();
+    for (int i = 0; i < n; i++) {
+      tasks.add(new JsonObject().put("type", type));
+    }
+    admin.post("/projects/" + project + "/tasks:bulk", new JsonObject().put("tasks", tasks)).expect(201);
+    return claim(project, "w", n).stream().map(o -> (JsonObject) o).toList();
+  }
+
+  private static JsonObject completion(JsonObject task, Object result) {
+    return new JsonObject().put("id", task.getLong("id")).put("lease_id", task.getString("lease_id")).put("result", result);
+  }
+
+  /** Asserts an invalid slot whose one error points at {@code pointer}; answers its problem. */
+  private static JsonObject assertInvalid(JsonObject result, int index, String pointer) {
+    assertEquals(index, result.getInteger("index"));
+    assertEquals("invalid", result.getString("outcome"), result.encode());
+    assertNull(result.getValue("status"));
+    JsonObject problem = result.getJsonObject("problem");
+    assertEquals("https://taskq.dev/problems/validation-failed", problem.getString("type"));
+    assertEquals(422, problem.getInteger("status"));
+    JsonObject error = problem.getJsonArray("errors").getJsonObject(0);
+    assertTrue(error.getString("pointer").startsWith(pointer), error.encode());
+    assertEquals(index, error.getInteger("index"));
+    return problem;
+  }
+
+  private long completed(long project) {
+    return sql("SELECT count(*) FROM tasks WHERE project_id = $1 AND status = 'completed'", project).iterator().next().getLong(0);
+  }
+
+  @Test
+  void aValueTheDatabaseRefusesFailsOnlyItsItemAndTheOtherNineteenComplete() {
+    long project = newProject();
+    List<JsonObject> tasks = held(project, 20);
+    JsonArray completions = new JsonArray();
+    for (int i = 0; i < 20; i++) {
+      completions.add(completion(tasks.get(i), i == 7 ? "bad\u0000" : i));
+    }
+    JsonArray results = admin.post("/projects/" + project + "/tasks:complete", new JsonObject().put("completions", completions))
+        .expect(200).json().getJsonArray("results");
+
+    assertEquals(20, results.size());
+    for (int i = 0; i < 20; i++) {
+      JsonObject result = results.getJsonObject(i);
+      assertEquals(i, result.getInteger("index"));
+      assertEquals(tasks.get(i).getLong("id"), result.getLong("id"));
+      if (i == 7) {
+        JsonObject problem = assertInvalid(result, 7, "/completions/7/result");
+        assertTrue(problem.getString("detail").contains("U+0000"), problem.encode());
+        assertFalse(problem.encode().contains("UTF8") || problem.encode().contains("0x00"), problem.encode());
+      } else {
+        assertEquals("completed", result.getString("outcome"), result.encode());
+      }
+    }
+    assertEquals(19, completed(project));
+  }
+
+  @Test
+  void unreadableItemsAreInvalidInTheirSlotsAndTheOthersRun() {
+    long project = newProject();
+    List<JsonObject> tasks = held(project, 4);
+    JsonArray completions = new JsonArray()
+        .add(completion(tasks.get(0), 0))
+        .add(new JsonObject().put("id", "x").put("lease_id", tasks.get(1).getString("lease_id")))
+        .add("not an object")
+        .add(completion(tasks.get(0), "again"))
+        .add(completion(tasks.get(2), 2).put("colour", "red"))
+        .add(new JsonObject().put("id", tasks.get(3).getLong("id")).put("lease_id", "not-a-uuid"))
+        .add(completion(tasks.get(1), 1));
+    JsonArray results = admin.post("/projects/" + project + "/tasks:complete", new JsonObject().put("completions", completions))
+        .expect(200).json().getJsonArray("results");
+
+    assertEquals(7, results.size());
+    assertEquals("completed", results.getJsonObject(0).getString("outcome"));
+    assertInvalid(results.getJsonObject(1), 1, "/completions/1/id");
+    assertNull(results.getJsonObject(1).getValue("id"), "an unreadable id is null");
+    assertInvalid(results.getJsonObject(2), 2, "/completions/2");
+    assertNull(results.getJsonObject(2).getValue("id"));
+    JsonObject duplicate = assertInvalid(results.getJsonObject(3), 3, "/completions/3/id");
+    assertTrue(duplicate.getString("detail").contains("item 0"), duplicate.encode());
+    assertEquals(tasks.get(0).getLong("id"), results.getJsonObject(3).getLong("id"));
+    assertInvalid(results.getJsonObject(4), 4, "/completions/4/colour");
+    assertInvalid(results.getJsonObject(5), 5, "/completions/5/lease_id");
+    assertEquals(tasks.get(3).getLong("id"), results.getJsonObject(5).getLong("id"));
+    assertEquals("completed", results.getJsonObject(6).getString("outcome"));
+    assertEquals(0, admin.get("/projects/" + project + "/tasks/" + tasks.get(0).getLong("id")).json().getInteger("result"),
+        "the first occurrence ran, the duplicate did not");
+    assertEquals(2, completed(project));
+  }
+
+  @Test
+  void aFailBatchAnswersBadItemsInvalidAndFailsTheOthers() {
+    long project = newProject();
+    List<JsonObject> tasks = held(project, 3);
+    JsonArray failures = new JsonArray()
+        .add(new JsonObject().put("id", tasks.get(0).getLong("id")).put("lease_id", tasks.get(0).getString("lease_id")).put("error", "e0"))
+        .add(new JsonObject().put("id", tasks.get(1).getLong("id")).put("lease_id", tasks.get(1).getString("lease_id"))
+            .put("error", "x".repeat(65_537)))
+        .add(new JsonObject().put("id", tasks.get(2).getLong("id")).put("lease_id", tasks.get(2).getString("lease_id"))
+            .put("error", "e2").put("retryable", "yes"));
+    JsonArray results = admin.post("/projects/" + project + "/tasks:fail", new JsonObject().put("failures", failures))
+        .expect(200).json().getJsonArray("results");
+
+    assertEquals("failed", results.getJsonObject(0).getString("outcome"));
+    assertEquals("pending", results.getJsonObject(0).getString("status"), "retried later");
+    assertInvalid(results.getJsonObject(1), 1, "/failures/1/error");
+    assertInvalid(results.getJsonObject(2), 2, "/failures/2/retryable");
+    assertEquals("claimed", admin.get("/projects/" + project + "/tasks/" + tasks.get(1).getLong("id")).json().getString("status"));
+  }
+
+  @Test
+  void aBulkCreateThatTheDatabaseRefusesNamesTheItemAndThePointer() {
+    long project = newProject();
+    String type = newType();
+    JsonArray tasks = new JsonArray();
+    for (int i = 0; i < 10; i++) {
+      tasks.add(new JsonObject().put("type", type).put("params", i == 7 ? new JsonObject().put("s", "a\u0000") : new JsonObject()));
+    }
+    JsonObject problem = admin.post("/projects/" + project + "/tasks:bulk", new JsonObject().put("tasks", tasks)).problem(422);
+
+    JsonObject error = problem.getJsonArray("errors").getJsonObject(0);
+    assertEquals(7, error.getInteger("index"), problem.encode());
+    assertEquals("/tasks/7/params/s", error.getString("pointer"), problem.encode());
+    assertEquals(0, sql("SELECT count(*) FROM tasks WHERE project_id = $1", project).iterator().next().getLong(0));
   }
 }

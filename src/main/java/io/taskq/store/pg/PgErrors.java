@@ -13,7 +13,16 @@ import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
-/** The one place that turns PostgreSQL failures into domain errors. */
+/**
+ * The one place that turns PostgreSQL failures into domain errors. Clients read only the
+ * messages written here: never PostgreSQL's own text, SQL, or the names of constraints.
+ *
+ * <p>A refusal of the content (data exceptions, class 22; integrity violations, 23; values
+ * beyond a limit, such as an index entry too large, 54) becomes {@link Invalid},
+ * {@link Conflict} or {@link NotFound}: one item's data, not the database's state, and so
+ * what {@link io.taskq.store.TaskStore#refusedForContent} tells batch callers to isolate.
+ * Connection and availability failures become {@link Unavailable}, never one of those.
+ */
 final class PgErrors {
 
   private PgErrors() {
@@ -24,6 +33,12 @@ final class PgErrors {
       "tasks_project_id_fkey", "project not found",
       "api_keys_project_id_fkey", "project not found");
 
+  /** What a unique violation means, by constraint or unique index. */
+  private static final Map<String, String> DUPLICATES = Map.of(
+      "tasks_project_external_id_key", "a task with this external_id already exists",
+      "tasks_project_live_dedupe_key", "a live task already holds this dedupe_key",
+      "task_types_name_version_key", "this version of the task type is already registered");
+
   static <T> Function<Throwable, Future<T>> translate() {
     return failure -> Future.failedFuture(translate(failure));
   }
@@ -33,26 +48,7 @@ final class PgErrors {
       return failure;
     }
     if (failure instanceof PgException pg) {
-      String state = pg.getSqlState() == null ? "" : pg.getSqlState();
-      switch (state) {
-        case "23505":
-          return new Conflict("duplicate", "a live task already holds this identity (" + pg.getConstraint() + ")");
-        case "23503": {
-          String message = MISSING_REFERENCES.get(pg.getConstraint());
-          return message == null ? failure : new NotFound(message);
-        }
-        case "22P05", "22021":
-          // Valid JSON, but text PostgreSQL cannot store: U+0000 in a string (jsonb and text refuse it).
-          return new Invalid("a string to be stored holds U+0000 (NUL), which PostgreSQL cannot store: "
-              + pg.getErrorMessage(), List.of());
-        case "40001", "40P01", "55P03", "57014":
-          return new Unavailable("the database asked to retry (" + state + "); retry the request");
-        default:
-          if (state.startsWith("08") || state.startsWith("57P") || state.startsWith("53")) {
-            return new Unavailable("the database is unavailable (" + state + ")");
-          }
-          return failure;
-      }
+      return translate(pg);
     }
     if (failure instanceof IOException || failure instanceof TimeoutException
         || failure.getClass().getName().startsWith("io.vertx.core.net")
@@ -60,5 +56,42 @@ final class PgErrors {
       return new Unavailable("the database is unreachable");
     }
     return failure;
+  }
+
+  private static Throwable translate(PgException pg) {
+    String state = pg.getSqlState() == null ? "" : pg.getSqlState();
+    switch (state) {
+      case "23505":
+        return new Conflict("duplicate", DUPLICATES.getOrDefault(pg.getConstraint(), "it conflicts with something that already exists"));
+      case "23503":
+      {
+        String missing = MISSING_REFERENCES.get(pg.getConstraint());
+        return missing != null ? new NotFound(missing) : refused("a value refers to something that does not exist");
+      }
+      case "22P05", "22021":
+        // Valid JSON, but text PostgreSQL cannot store: U+0000 in a string (jsonb and text refuse it).
+        return refused("a string to be stored holds U+0000 (NUL), which cannot be stored");
+      case "40001", "40P01", "55P03", "57014":
+        return new Unavailable("the database asked to retry; retry the request");
+      default:
+        break;
+    }
+    if (state.startsWith("22")) {
+      return refused("a value is out of the range or form that can be stored");
+    }
+    if (state.startsWith("23")) {
+      return refused("a value breaks a rule of the stored data");
+    }
+    if (state.startsWith("54")) {
+      return refused("a value is too large to be stored or indexed");
+    }
+    if (state.startsWith("08") || state.startsWith("57P") || state.startsWith("53")) {
+      return new Unavailable("the database is unavailable");
+    }
+    return pg; // not the client's doing: a 500, logged with its cause by the failure handler
+  }
+
+  private static Invalid refused(String message) {
+    return new Invalid(message, List.of());
   }
 }

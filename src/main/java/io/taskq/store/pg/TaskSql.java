@@ -105,6 +105,14 @@ final class TaskSql {
                     AND e.milestone_id IS NOT DISTINCT FROM i.milestone_id))""");
 
   /**
+   * The search for the tasks of a refused bulk ({@link PgTaskStore#findRefusedInsertions}) tries
+   * each part under this savepoint and rolls back to it, in a transaction rolled back too.
+   */
+  static final String PROBE_SAVEPOINT = "SAVEPOINT refused_search";
+
+  static final String PROBE_ROLLBACK = "ROLLBACK TO SAVEPOINT refused_search";
+
+  /**
    * Serialises title-checked bulk inserts of one project: titles have no unique index (they
    * are not unique in general), so two concurrent requests could both find a title absent.
    * $1 project_id.

@@ -9,6 +9,7 @@ import io.taskq.db.DatabaseTarget;
 import io.taskq.db.Pools;
 import io.taskq.error.Invalid;
 import io.taskq.queue.NewTask;
+import io.taskq.store.TaskStore;
 import io.taskq.store.TaskStore.Insertion;
 import io.taskq.support.TestDatabase;
 import io.vertx.core.Future;
@@ -17,6 +18,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -83,15 +85,61 @@ class InsertEachTest {
     assertEquals(1, createdLogRows(firstX.task().id()));
   }
 
+  /**
+   * A refused statement wrote nothing and fails whole, with a content refusal: the coalescer,
+   * not the store, splits the batch (CoalescerTest, TaskServiceIsolationTest).
+   */
   @Test
-  void aTaskPostgresqlRefusesFailsAloneAndTheOthersAreCreated() {
-    List<Future<Insertion>> answers = insertEach(task(null, new JsonObject().put("ok", 1)),
-        task(null, new JsonObject().put("s", "\u0000")), task("y", new JsonObject()));
+  void aStatementPostgresqlRefusesForOneTaskFailsWholeAsARefusalOfContentAndWritesNothing() {
+    long before = taskCount();
+    Future<List<Future<Insertion>>> answer = store.insertEachIfAbsent(PROJECT, List.of(task(null, new JsonObject().put("ok", 1)),
+        task(null, new JsonObject().put("s", "\u0000")), task("y", new JsonObject())));
+    answer.transform(ar -> Future.succeededFuture()).await();
+    Throwable failure = answer.cause();
 
-    assertTrue(answers.get(0).result().created());
-    assertTrue(answers.get(1).failed());
-    assertInstanceOf(Invalid.class, answers.get(1).cause());
-    assertTrue(answers.get(2).result().created());
-    assertEquals(1, createdLogRows(answers.get(0).result().task().id()));
+    assertInstanceOf(Invalid.class, failure);
+    assertTrue(TaskStore.refusedForContent(failure));
+    assertFalse(failure.getMessage().contains("0x00") || failure.getMessage().contains("UTF8"), failure.getMessage());
+    assertEquals(before, taskCount());
+  }
+
+  @Test
+  void theRefusedTasksOfABulkAreFoundByIndexWithoutStoringAnything() {
+    long before = taskCount();
+    StringBuilder unindexable = new StringBuilder();
+    java.util.Random random = new java.util.Random(5);
+    for (int i = 0; i < 1000; i++) {
+      unindexable.appendCodePoint(0x20000 + random.nextInt(0xA000));
+    }
+    List<NewTask> tasks = new java.util.ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      tasks.add(task("bulk-" + i, new JsonObject().put("i", i)));
+    }
+    tasks.set(3, task("bulk-3", new JsonObject().put("s", "a\u0000")));
+    tasks.set(9, new NewTask("t", 1, unindexable.toString(), null, new JsonObject(), 0, "bulk-9", null, null, null, 3, 30));
+
+    Map<Integer, Invalid> refused = store.findRefusedInsertions(PROJECT, tasks).await();
+
+    assertEquals(java.util.Set.of(3, 9), refused.keySet());
+    assertTrue(refused.get(3).detail().contains("U+0000"), refused.get(3).detail());
+    assertFalse(refused.get(9).detail().contains("btree") || refused.get(9).detail().contains("tasks_"), refused.get(9).detail());
+    assertEquals(before, taskCount(), "the search stores nothing");
+  }
+
+  @Test
+  void theSearchOfABulkOfManyRefusedTasksIsBoundedAndNamesTheFirst() {
+    List<NewTask> tasks = new java.util.ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      tasks.add(task(null, new JsonObject().put("s", i + "\u0000")));
+    }
+
+    Map<Integer, Invalid> refused = store.findRefusedInsertions(PROJECT, tasks).await();
+
+    assertTrue(refused.containsKey(0), "the first bad task is named");
+    assertTrue(refused.size() < 100, "a budget of statements, not 599: " + refused.size());
+  }
+
+  private static long taskCount() {
+    return pool.query("SELECT count(*) FROM tasks").execute().await().iterator().next().getLong(0);
   }
 }

@@ -17,8 +17,11 @@ import java.util.Map;
  * number is kept exactly (as a value; the digits shown may be jsonb's, such as 100 for 1E+2,
  * or the double's shortest form, such as 1.5 for 1.50) when it is
  * <ul>
- *   <li>an integer within int64, or any integer a double holds exactly (1e20);</li>
- *   <li>a number with a fraction whose double prints back as the same value (0.1, 2.5e-3).</li>
+ *   <li>an integer (as jsonb writes it: 1E+2 is one) within int64, or beyond it one that a
+ *       double holds: within its range, with at most 15 significant digits or printed back
+ *       unchanged (1e20, 4.65612E+21, 1.7976931348623157e308); those read back exactly;</li>
+ *   <li>a number with a fraction whose double prints back (Double.toString, as Jackson writes
+ *       it) as the same value (0.1, 1.0, 1.50, 2.5e-3, 4.9E-324); it reads back as that double.</li>
  * </ul>
  * Anything else would come back different and is refused, naming its pointer: beyond a double's
  * range (1e400), more significant digits than a double holds (0.10000000000000001,

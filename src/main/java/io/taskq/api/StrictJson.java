@@ -291,10 +291,21 @@ final class StrictJson {
     return value;
   }
 
-  /** Whether a double holds {@code value} exactly as it is written back (Double.toString, which is how Jackson writes it). */
+  /**
+   * Whether an integer beyond int64 is one a double holds: within its range, and with at most
+   * 15 significant digits (which every double reproduces) or printed back unchanged by
+   * Double.toString. The integer itself is stored and read back exactly (jsonb, then
+   * BigInteger); the rule is there for clients that read JSON numbers as doubles. Java 17's
+   * Double.toString prints some doubles from 1e16 up with a spare digit
+   * (4.65612E21 -> 4.6561200000000003E21), which is why it is not the only test.
+   */
   static boolean doubleHolds(BigInteger value) {
     double d = value.doubleValue();
-    return Double.isFinite(d) && new BigDecimal(Double.toString(d)).compareTo(new BigDecimal(value)) == 0;
+    if (!Double.isFinite(d)) {
+      return false;
+    }
+    BigDecimal exact = new BigDecimal(value);
+    return exact.stripTrailingZeros().precision() <= 15 || new BigDecimal(Double.toString(d)).compareTo(exact) == 0;
   }
 
   static boolean hasUnpairedSurrogate(String s) {

@@ -172,7 +172,7 @@ class StrictJsonReaderTest {
 
   @Test
   void storableValuesAreThoseThatReadBackTheSame() {
-    JsonObject o = (JsonObject) read("{\"ok\": [0.1, 2.5e-3, 1e20, 9223372036854775807, -9223372036854775808, 4.9E-324, 1.7976931348623157e308],"
+    JsonObject o = (JsonObject) read("{\"ok\": [0.1, 2.5e-3, 1e20, 9223372036854775807, -9223372036854775808, 4.9E-324, 1.7976931348623157e308, 4.65612E+21],"
         + " \"bad\": [1e400, 0.10000000000000001, 12345678901234567890123, -0.0, \"a\\u0000b\", {\"k\\u0000\": 1}, 1e-400]}");
     List<String> faults = new ArrayList<>();
     assertTrue(StorableJson.check(o.getValue("ok"), "/ok", (p, m) -> faults.add(p)), faults.toString());

@@ -215,7 +215,7 @@ class StrictJsonTest extends ServerTest {
     String type = newType();
     String p = "/projects/" + project;
     String numbers = "{\"tenth\":0.1,\"exp\":1E+2,\"one\":1.0,\"beyond53\":9007199254740993,\"int64\":-9223372036854775808,"
-        + "\"e20\":1e20,\"small\":2.5e-3,\"neg\":-1.5,\"tiny\":4.9E-324,\"max\":1.7976931348623157e308,\"zero\":0,\"list\":[1.50,-0]}";
+        + "\"e20\":1e20,\"small\":2.5e-3,\"neg\":-1.5,\"tiny\":4.9E-324,\"max\":1.7976931348623157e308,\"zero\":0,\"sci\":4.65612E+21,\"list\":[1.50,-0]}";
     JsonObject created = raw(p + "/tasks", "{\"type\":\"" + type + "\",\"params\":" + numbers + "}").expect(201).json();
     String got = admin.get(p + "/tasks/" + created.getLong("id")).expect(200).body().toString();
     JsonObject params = ((JsonObject) StrictJson.read(got.getBytes(StandardCharsets.UTF_8))).getJsonObject("params");
@@ -296,6 +296,12 @@ class StrictJsonTest extends ServerTest {
     assertTrue(batch.status() == 422 || batch.status() == 200, batch.body().toString());
     assertTrue(batch.body().toString().contains("/completions/0/result"), batch.body().toString());
     assertEquals("claimed", admin.get(p + "/tasks/" + lease.getLong("id")).expect(200).json().getString("status"));
+
+    long types = rows("task_types");
+    assertNames(admin.post("/task-types", new JsonObject().put("name", "nul-schema").put("version", 1)
+        .put("param_schema", new JsonObject().put("type", "object").put("description", "a\u0000"))).problem(422),
+        "/param_schema/description");
+    assertEquals(types, rows("task_types"));
   }
 
   @Test

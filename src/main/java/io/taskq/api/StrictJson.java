@@ -113,7 +113,7 @@ final class StrictJson {
     } catch (JsonEOFException e) {
       throw malformed("the JSON value is incomplete", null, null);
     } catch (StreamConstraintsException e) {
-      // Only numbers can reach Jackson's limits: depth and strings are checked before it.
+      // Only numbers can reach Jackson's limits: depth, strings and keys are checked before it.
       throw malformed("a number is longer than " + MAX_NUMBER_CHARS + " characters", null, null);
     } catch (JsonParseException e) {
       throw malformed(hint(text, length, e.getLocation()), e.getLocation(), e.getProcessor());
@@ -164,6 +164,9 @@ final class StrictJson {
     }
 
     Object value(JsonToken token, int depth) throws IOException {
+      if (token == null) {
+        throw malformed("the JSON value is incomplete", null, null);
+      }
       switch (token) {
         case START_OBJECT:
           return object(depth + 1);

@@ -1,11 +1,7 @@
 package io.taskq.api;
 
-import io.taskq.error.BadRequest;
 import io.taskq.error.FieldError;
 import io.taskq.error.Invalid;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -17,8 +13,10 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
  * Strict reading of a JSON object's fields. Each accessor declares its field known; a fault is
@@ -27,6 +25,11 @@ import java.util.UUID;
  * silently lost.
  */
 final class Fields {
+
+  private static final Pattern RFC_3339 =
+      Pattern.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?([Zz]|[+-][0-9]{2}:[0-9]{2})");
+  private static final Instant FIRST_INSTANT = Instant.parse("0001-01-01T00:00:00Z");
+  private static final Instant AFTER_LAST_INSTANT = Instant.parse("+10000-01-01T00:00:00Z");
 
   private final JsonObject json;
   private final String base;
@@ -41,22 +44,9 @@ final class Fields {
     this.errors = errors;
   }
 
-  /** The request body as a JSON object, or 400. */
+  /** The request body as a JSON object (strict JSON in UTF-8, see {@link StrictJson}), or 400. */
   static JsonObject body(RoutingContext rc) {
-    Buffer buffer = rc.body().buffer();
-    if (buffer == null || buffer.length() == 0) {
-      throw new BadRequest("a JSON object body is required");
-    }
-    Object value;
-    try {
-      value = Json.decodeValue(buffer);
-    } catch (DecodeException e) {
-      throw new BadRequest("the body is not valid JSON: " + firstLine(e.getMessage()));
-    }
-    if (!(value instanceof JsonObject object)) {
-      throw new BadRequest("the body must be a JSON object");
-    }
-    return object;
+    return StrictJson.object(rc.body().buffer());
   }
 
   static Fields of(JsonObject json, List<FieldError> errors) {
@@ -151,34 +141,8 @@ final class Fields {
     if (missing(name, value, required)) {
       return null;
     }
-    Long whole = wholeNumber(value);
-    if (whole == null) {
-      fault(name, name + " must be a whole number");
-      return null;
-    }
-    if (whole < min || whole > max) {
-      fault(name, name + " must be between " + min + " and " + max);
-      return null;
-    }
-    return whole.intValue();
-  }
-
-  private static Long wholeNumber(Object value) {
-    if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
-      return ((Number) value).longValue();
-    }
-    if (value instanceof BigInteger big) {
-      return big.bitLength() < 64 ? big.longValue() : Long.MAX_VALUE;
-    }
-    if (value instanceof Double || value instanceof Float || value instanceof BigDecimal) {
-      BigDecimal decimal = new BigDecimal(value.toString());
-      try {
-        return decimal.stripTrailingZeros().scale() <= 0 ? decimal.longValueExact() : null;
-      } catch (ArithmeticException tooBig) {
-        return decimal.signum() > 0 ? Long.MAX_VALUE : Long.MIN_VALUE;
-      }
-    }
-    return null;
+    Long whole = wholeNumber(name, value, min, max, name + " must be between " + min + " and " + max);
+    return whole == null ? null : whole.intValue();
   }
 
   /** A required positive id (JSON integer). */
@@ -187,9 +151,37 @@ final class Fields {
     if (missing(name, value, true)) {
       return null;
     }
-    Long whole = wholeNumber(value);
-    if (whole == null || whole < 1) {
-      fault(name, name + " must be a positive whole number");
+    return wholeNumber(name, value, 1, Long.MAX_VALUE, name + " must be a positive whole number of at most " + Long.MAX_VALUE);
+  }
+
+  /**
+   * The value as a long within [min, max], or null with a fault. Numbers arrive exact (see
+   * {@link StrictJson}): a BigDecimal may be 1e400 or 1e-400, which are compared, never
+   * converted, so nothing is clamped or rounded into range.
+   */
+  private Long wholeNumber(String name, Object value, long min, long max, String outOfRange) {
+    long whole;
+    if (value instanceof Integer || value instanceof Long) {
+      whole = ((Number) value).longValue();
+    } else if (value instanceof Number number && !(value instanceof Float)) {
+      BigDecimal exact = number instanceof BigDecimal d ? d
+          : number instanceof BigInteger i ? new BigDecimal(i)
+          : new BigDecimal(number.toString());
+      if (exact.signum() != 0 && exact.stripTrailingZeros().scale() > 0) {
+        fault(name, name + " must be a whole number");
+        return null;
+      }
+      if (exact.compareTo(BigDecimal.valueOf(min)) < 0 || exact.compareTo(BigDecimal.valueOf(max)) > 0) {
+        fault(name, outOfRange);
+        return null;
+      }
+      whole = exact.longValue();
+    } else {
+      fault(name, name + " must be a whole number");
+      return null;
+    }
+    if (whole < min || whole > max) {
+      fault(name, outOfRange);
       return null;
     }
     return whole;
@@ -242,17 +234,55 @@ final class Fields {
     return value(name);
   }
 
+  /**
+   * Any JSON value that is to be stored as the client sent it (params, result), or null with a
+   * fault per part that could not be kept exactly (see {@link StorableJson}).
+   */
+  Object storableJson(String name) {
+    Object value = value(name);
+    if (value == null) {
+      return null;
+    }
+    int[] count = {0};
+    boolean clean = StorableJson.check(value, pointer(name), (at, message) -> {
+      errors.add(new FieldError(at, index, message));
+      return ++count[0] < StorableJson.MAX_FAULTS;
+    });
+    return clean ? value : null;
+  }
+
+  /** A JSON object to be stored as the client sent it (params). */
+  JsonObject storableObject(String name, boolean required) {
+    JsonObject object = object(name, required);
+    if (object == null) {
+      return null;
+    }
+    int before = errors.size();
+    storableJson(name);
+    return errors.size() == before ? object : null;
+  }
+
+  /**
+   * An RFC 3339 timestamp with an offset, in years 0001-9999 both as written and as an instant
+   * in UTC: PostgreSQL holds wider years, but they cannot be written back as RFC 3339.
+   */
   Instant timestamp(String name) {
     String s = string(name, false, 64);
     if (s == null) {
       return null;
     }
-    try {
-      return OffsetDateTime.parse(s).toInstant();
-    } catch (DateTimeParseException e) {
-      fault(name, name + " must be an RFC 3339 timestamp with an offset, such as 2026-01-31T12:00:00Z");
-      return null;
+    if (RFC_3339.matcher(s).matches() && !s.startsWith("0000")) {
+      try {
+        Instant instant = OffsetDateTime.parse(s.toUpperCase(Locale.ROOT)).toInstant();
+        if (!instant.isBefore(FIRST_INSTANT) && instant.isBefore(AFTER_LAST_INSTANT)) {
+          return instant;
+        }
+      } catch (DateTimeParseException e) {
+        // falls through to the fault
+      }
     }
+    fault(name, name + " must be an RFC 3339 timestamp with an offset in years 0001 to 9999, such as 2026-01-31T12:00:00Z");
+    return null;
   }
 
   UUID uuid(String name, boolean required) {
@@ -310,12 +340,4 @@ final class Fields {
     }
   }
 
-  private static String firstLine(String message) {
-    if (message == null) {
-      return "unreadable";
-    }
-    int newline = message.indexOf('\n');
-    String line = newline < 0 ? message : message.substring(0, newline);
-    return line.length() > 200 ? line.substring(0, 200) : line;
-  }
 }

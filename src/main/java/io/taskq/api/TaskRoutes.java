@@ -173,7 +173,7 @@ final class TaskRoutes {
     Integer typeVersion = f.integer("type_version", false, 1, 1_000_000);
     String title = f.string("title", false, 1000);
     String description = f.string("description", false, 100_000);
-    JsonObject params = f.object("params", false);
+    JsonObject params = f.storableObject("params", false);
     Integer priority = f.integer("priority", false, Integer.MIN_VALUE, Integer.MAX_VALUE);
     String externalId = f.optionalNonEmpty("external_id", 255);
     String milestoneId = f.optionalNonEmpty("milestone_id", 255);
@@ -268,7 +268,7 @@ final class TaskRoutes {
     long taskId = PathIds.taskId(rc);
     Fields body = Fields.of(Fields.body(rc), new ArrayList<>());
     UUID leaseId = body.uuid("lease_id", true);
-    Object result = body.any("result");
+    Object result = body.storableJson("result");
     body.rejectUnknown();
     body.throwIfInvalid();
     leaseAction(rc, () -> inProject(project, projectId -> tasks.complete(projectId, taskId, leaseId, result)));
@@ -294,7 +294,7 @@ final class TaskRoutes {
     long project = authorize(rc, Permission.TASKS_CLAIM);
     BatchItems<Completion> items = forEachItem(rc, "completions", (item, id) -> {
       UUID leaseId = item.uuid("lease_id", true);
-      Object result = item.any("result");
+      Object result = item.storableJson("result");
       return new Completion(project, id, leaseId, result);
     });
     Responses.reply(rc, inProject(project, p -> tasks.completeAll(items.runnable())), 200, items::results);

@@ -34,7 +34,7 @@ final class TaskTypeRoutes {
       body.fault("name", "name must start with a letter or digit and use only letters, digits and _ . : / -");
     }
     Integer version = body.integer("version", true, 1, 1_000_000);
-    JsonObject schema = body.object("param_schema", true);
+    JsonObject schema = body.storableObject("param_schema", true);
     Integer maxAttempts = body.integer("max_attempts", false, 1, 1000);
     Integer leaseSeconds = body.integer("lease_seconds", false, 1, 86_400);
     Optional<Optional<Integer>> maxConcurrency = body.has("max_concurrency")

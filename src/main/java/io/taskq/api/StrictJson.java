@@ -10,17 +10,14 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.io.JsonEOFException;
 import io.taskq.error.BadRequest;
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CoderResult;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -76,8 +73,6 @@ final class StrictJson {
           .build())
       .build();
 
-  private static final ThreadLocal<CharsetDecoder> UTF8 = ThreadLocal.withInitial(() -> StandardCharsets.UTF_8.newDecoder()
-      .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT));
 
   private StrictJson() {
   }
@@ -87,20 +82,35 @@ final class StrictJson {
     if (body == null || body.length() == 0) {
       throw new BadRequest("a JSON object body is required");
     }
-    Object value = read(body.getBytes());
+    Object value = read(body);
     if (!(value instanceof JsonObject object)) {
       throw new BadRequest("the body must be a JSON object");
     }
     return object;
   }
 
+  /**
+   * Any JSON value of a body, read from the buffer's own bytes where it has them: a 64 MiB bulk
+   * body is neither copied nor decoded into chars (that would add 192 MB to a 192 MB heap).
+   */
+  static Object read(Buffer body) {
+    ByteBuf buf = ((BufferInternal) body).getByteBuf();
+    if (buf.hasArray()) {
+      return read(buf.array(), buf.arrayOffset() + buf.readerIndex(), buf.readableBytes());
+    }
+    byte[] bytes = body.getBytes();
+    return read(bytes, 0, bytes.length);
+  }
+
   /** Any JSON value; {@code null} for the JSON literal null. */
   static Object read(byte[] bytes) {
-    CharBuffer decoded = utf8(bytes);
-    char[] text = decoded.array();
-    int length = decoded.position();
-    boolean escapes = hasSurrogateEscape(text, length);
-    try (JsonParser parser = FACTORY.createParser(text, 0, length)) {
+    return read(bytes, 0, bytes.length);
+  }
+
+  static Object read(byte[] bytes, int offset, int length) {
+    requireUtf8(bytes, offset, length);
+    boolean escapes = hasSurrogateEscape(bytes, offset, length);
+    try (JsonParser parser = FACTORY.createParser(bytes, offset, length)) {
       JsonToken first = parser.nextToken();
       if (first == null) {
         throw new BadRequest("the body is not valid JSON: it holds no value");
@@ -116,38 +126,84 @@ final class StrictJson {
       // Only numbers can reach Jackson's limits: depth, strings and keys are checked before it.
       throw malformed("a number is longer than " + MAX_NUMBER_CHARS + " characters", null, null);
     } catch (JsonParseException e) {
-      throw malformed(hint(text, length, e.getLocation()), e.getLocation(), e.getProcessor());
+      throw malformed(hint(bytes, offset, length, e.getLocation()), e.getLocation(), e.getProcessor());
     } catch (IOException | IllegalStateException e) {
       // IllegalStateException: the key canonicaliser refuses hash-flooding key sets.
       throw new BadRequest("the body is not valid JSON");
     }
   }
 
-  private static CharBuffer utf8(byte[] bytes) {
-    if (bytes.length >= 3 && (bytes[0] & 0xFF) == 0xEF && (bytes[1] & 0xFF) == 0xBB && (bytes[2] & 0xFF) == 0xBF) {
+  /**
+   * Refuses a BOM, UTF-16/32 and any byte sequence that is not well-formed UTF-8 (RFC 3629:
+   * no overlong forms such as C0 AF, no encoded surrogates, nothing above U+10FFFF), checked in
+   * place so that Jackson's byte parser then only ever sees valid UTF-8.
+   */
+  private static void requireUtf8(byte[] b, int offset, int length) {
+    if (length >= 3 && (b[offset] & 0xFF) == 0xEF && (b[offset + 1] & 0xFF) == 0xBB && (b[offset + 2] & 0xFF) == 0xBF) {
       throw new BadRequest("the body starts with a byte order mark; send UTF-8 JSON without one");
     }
-    if (bytes.length >= 2 && (bytes[0] == 0 || bytes[1] == 0 || (bytes[0] & 0xFE) == 0xFE)) {
+    if (length >= 2 && (b[offset] == 0 || b[offset + 1] == 0 || (b[offset] & 0xFE) == 0xFE)) {
       throw new BadRequest("the body must be UTF-8; it looks like UTF-16 or UTF-32");
     }
-    CharsetDecoder decoder = UTF8.get().reset();
-    ByteBuffer in = ByteBuffer.wrap(bytes);
-    // UTF-8 never decodes to more chars than it has bytes.
-    CharBuffer out = CharBuffer.allocate(bytes.length);
-    CoderResult result = decoder.decode(in, out, true);
-    if (!result.isError()) {
-      result = decoder.flush(out);
+    int bad = firstInvalidUtf8(b, offset, offset + length);
+    if (bad >= 0) {
+      throw new BadRequest("the body is not valid UTF-8 (at byte " + (bad - offset) + ")");
     }
-    if (result.isError()) {
-      throw new BadRequest("the body is not valid UTF-8 (at byte " + in.position() + ")");
-    }
-    return out;
   }
 
-  /** Whether any {@code \\uD800}-{@code \\uDFFF} escape occurs: raw surrogates never pass the decoder, so only escapes can leave one unpaired. */
-  private static boolean hasSurrogateEscape(char[] text, int length) {
-    for (int i = 0; i < length - 2; i++) {
-      if (text[i] == '\\' && text[i + 1] == 'u' && (text[i + 2] == 'd' || text[i + 2] == 'D')) {
+  /** The index of the first byte that does not start a well-formed UTF-8 sequence, or -1. */
+  static int firstInvalidUtf8(byte[] b, int from, int end) {
+    int i = from;
+    while (i < end) {
+      int c = b[i] & 0xFF;
+      if (c < 0x80) {
+        i++;
+        continue;
+      }
+      int need;
+      int min = 0x80;
+      int max = 0xBF;
+      if (c >= 0xC2 && c <= 0xDF) {
+        need = 1;
+      } else if (c >= 0xE0 && c <= 0xEF) {
+        need = 2;
+        if (c == 0xE0) {
+          min = 0xA0; // overlong
+        } else if (c == 0xED) {
+          max = 0x9F; // UTF-16 surrogates
+        }
+      } else if (c >= 0xF0 && c <= 0xF4) {
+        need = 3;
+        if (c == 0xF0) {
+          min = 0x90; // overlong
+        } else if (c == 0xF4) {
+          max = 0x8F; // beyond U+10FFFF
+        }
+      } else {
+        return i; // a continuation byte, C0/C1 (overlong) or F5-FF
+      }
+      if (i + need >= end) {
+        return i;
+      }
+      int second = b[i + 1] & 0xFF;
+      if (second < min || second > max) {
+        return i;
+      }
+      for (int k = 2; k <= need; k++) {
+        if ((b[i + k] & 0xC0) != 0x80) {
+          return i;
+        }
+      }
+      i += need + 1;
+    }
+    return -1;
+  }
+
+  /** Whether any {@code \\uD800}-{@code \\uDFFF} escape occurs: raw surrogates never pass the UTF-8 check, so only escapes can leave one unpaired. */
+  private static boolean hasSurrogateEscape(byte[] b, int offset, int length) {
+    int end = offset + length - 2;
+    for (int i = offset; i < end; i++) {
+      if (b[i] == '\\' && b[i + 1] == 'u' && (b[i + 2] == 'd' || b[i + 2] == 'D')) {
         return true;
       }
     }
@@ -365,11 +421,20 @@ final class StrictJson {
    * Our own words for the commonest non-JSON a lenient parser would have taken, judged from the
    * text around the fault (the parser reports where it stopped, at or just after the culprit).
    */
-  static String hint(char[] text, int length, JsonLocation location) {
-    int at = location == null ? -1 : (int) Math.min(location.getCharOffset(), length);
-    if (at < 0) {
+  static String hint(byte[] bytes, int offset, int length, JsonLocation location) {
+    long byteAt = location == null ? -1 : location.getByteOffset();
+    if (byteAt < 0) {
       return "unexpected input";
     }
+    // Only the text around the fault is needed: decode a window of it, not the whole body.
+    int from = (int) Math.max(0, byteAt - 256);
+    int to = (int) Math.min(length, byteAt + 256);
+    String window = new String(bytes, offset + from, to - from, StandardCharsets.UTF_8);
+    int at = new String(bytes, offset + from, (int) Math.min(byteAt, length) - from, StandardCharsets.UTF_8).length();
+    return hint(window.toCharArray(), window.length(), at);
+  }
+
+  static String hint(char[] text, int length, int at) {
     for (int i = Math.max(0, at - 1); i <= at && i < length; i++) {
       char c = text[i];
       if (c == '/' || c == '#') {

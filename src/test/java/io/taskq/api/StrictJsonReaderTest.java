@@ -113,6 +113,34 @@ class StrictJsonReaderTest {
     refused("{\"a\": 1}".getBytes(java.nio.charset.Charset.forName("UTF-32LE")));
   }
 
+  /** The in-place UTF-8 check says yes exactly when the JDK's reporting decoder does, on a million random short sequences. */
+  @Test
+  void utf8CheckAgreesWithTheJdkDecoder() throws Exception {
+    java.util.Random random = new java.util.Random(11);
+    java.nio.charset.CharsetDecoder jdk = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+        .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+    int valid = 0;
+    for (int n = 0; n < 1_000_000; n++) {
+      byte[] b = new byte[1 + random.nextInt(6)];
+      for (int i = 0; i < b.length; i++) {
+        // Mostly bytes around the interesting boundaries (lead bytes, continuation bytes).
+        b[i] = (byte) (random.nextBoolean() ? 0x80 + random.nextInt(0x80) : random.nextInt(256));
+      }
+      boolean jdkValid;
+      try {
+        jdk.reset().decode(java.nio.ByteBuffer.wrap(b));
+        jdkValid = true;
+      } catch (java.nio.charset.CharacterCodingException e) {
+        jdkValid = false;
+      }
+      boolean ours = StrictJson.firstInvalidUtf8(b, 0, b.length) < 0;
+      assertEquals(jdkValid, ours, () -> java.util.HexFormat.of().formatHex(b));
+      valid += ours ? 1 : 0;
+    }
+    assertTrue(valid > 1000, "the sample holds valid sequences too: " + valid);
+  }
+
   @Test
   void refusesUnpairedSurrogatesInStringsAndKeys() {
     for (String s : new String[] {"\"\\ud800\"", "\"x\\udc00\"", "\"\\ud800\\u0041\"", "\"\\ude00\\ud83d\"", "{\"\\udc01\": 1}",

@@ -88,7 +88,6 @@ class StrictJsonTest extends ServerTest {
       cases.put("/limit", p + "/tasks:claim|{\"worker_id\":\"w\",\"limit\":" + n + "}");
       cases.put("/wait_ms", p + "/tasks:claim|{\"worker_id\":\"w\",\"wait_ms\":" + n + "}");
       cases.put("/lease_seconds ", p + "/tasks/" + taskId + ":heartbeat|{\"lease_id\":\"" + leaseId + "\",\"lease_seconds\":" + n + "}");
-      cases.put("/completions/0/id", p + "/tasks:complete|{\"completions\":[{\"id\":" + n + ",\"lease_id\":\"" + leaseId + "\"}]}");
       cases.put("/project_id", "/api-keys|{\"name\":\"k\",\"permissions\":[\"tasks:read\"],\"project_id\":" + n + "}");
       cases.put("/rate_limit_per_minute", "/api-keys|{\"name\":\"k\",\"permissions\":[\"tasks:read\"],\"rate_limit_per_minute\":" + n + "}");
       cases.forEach((pointer, request) -> {
@@ -98,11 +97,17 @@ class StrictJsonTest extends ServerTest {
         assertEquals(422, response.status(), what);
         assertNames(response.problem(422), pointer.trim());
       });
+      // batch items are answered each in its slot: the unreadable id is an invalid item, named
+      JsonObject item = raw(p + "/tasks:complete", "{\"completions\":[{\"id\":" + n + ",\"lease_id\":\"" + leaseId
+          + "\"}]}").expect(200).json().getJsonArray("results").getJsonObject(0);
+      assertEquals("invalid", item.getString("outcome"), n + " -> " + item);
+      assertNames(item.getJsonObject("problem"), "/completions/0/id");
     }
     // ids of batch items beyond int64 are refused, not clamped onto task 9223372036854775807
     JsonObject failure = raw(p + "/tasks:fail", "{\"failures\":[{\"id\":18446744073709551616,\"lease_id\":\"" + leaseId
-        + "\",\"error\":\"e\"}]}").problem(422);
-    assertNames(failure, "/failures/0/id");
+        + "\",\"error\":\"e\"}]}").expect(200).json().getJsonArray("results").getJsonObject(0);
+    assertEquals("invalid", failure.getString("outcome"), failure.encode());
+    assertNames(failure.getJsonObject("problem"), "/failures/0/id");
     // "dedupe": true hashes params: a number that cannot be kept is refused before that, not a 500
     JsonObject dedupe = raw(p + "/tasks", "{\"type\":\"" + type + "\",\"dedupe\":true,\"params\":{\"x\":1e400}}").problem(422);
     assertNames(dedupe, "/params/x");

@@ -100,6 +100,8 @@ class HttpTimeoutTest extends ServerTest {
       connection.readTimeout(IDLE.dividedBy(3));
       assertFalse(connection.closedByServer(), "idle time counts from the answer, not from the request");
       assertEquals(200, connection.send("GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n").read().status());
+      connection.readTimeout(IDLE.plus(MARGIN));
+      assertTrue(connection.closedByServer(), "and the idle timeout still closes it once nothing is in progress");
     }
   }
 }

@@ -45,6 +45,9 @@ final class AllowedMethods {
           methods.add(key.toUpperCase(Locale.ROOT));
         }
       }
+      if (methods.isEmpty()) {
+        return; // a path item this reading does not understand (a $ref): the router decides alone
+      }
       if (methods.contains("GET")) {
         methods.add("HEAD");
       }

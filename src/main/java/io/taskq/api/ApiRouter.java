@@ -58,8 +58,6 @@ public final class ApiRouter {
     router.errorHandler(400, rc -> {
       if (rc.failure() instanceof TaskqException) {
         failures.handle(rc);
-      } else if (rc.request().authority() == null) {
-        Problems.write(rc, HttpProtocolError.malformed("a Host header is required"));
       } else {
         Problems.write(rc, HttpProtocolError.malformed(
             "the request path cannot be decoded: each '%' must be followed by two hexadecimal digits"));

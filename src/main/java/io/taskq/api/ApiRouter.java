@@ -1,5 +1,7 @@
 package io.taskq.api;
 
+import io.taskq.error.HttpProtocolError;
+import io.taskq.error.TaskqException;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -19,8 +21,10 @@ public final class ApiRouter {
   private ApiRouter() {
   }
 
-  public static Router create(Vertx vertx, Services services) {
+  public static Router create(Vertx vertx, Services services, HttpEdge edge) {
     Router router = Router.router(vertx);
+    // First: 501, 405 and HEAD apply to every path, public or not, before a body is read.
+    router.route().handler(new ProtocolRules(edge.allowed()));
     router.route().handler(new RequestHygiene());
     // The bulk route's larger limit must come first: the later, general BodyHandler skips a body already read.
     router.postWithRegex(TaskRoutes.TASKS + ":bulk").handler(BodyHandler.create(false).setMergeFormAttributes(false).setBodyLimit(BULK_BODY_LIMIT));
@@ -44,8 +48,22 @@ public final class ApiRouter {
     router.route().failureHandler(failures);
     router.errorHandler(404, rc -> Problems.write(rc, 404, "https://taskq.dev/problems/not-found", "Not found",
         "no resource at " + rc.request().method() + " " + rc.request().path(), null));
-    router.errorHandler(405, rc -> Problems.write(rc, 405, "https://taskq.dev/problems/method-not-allowed",
-        "Method not allowed", rc.request().method() + " is not allowed on " + rc.request().path(), null));
+    router.errorHandler(405, rc -> {
+      String allow = edge.allowed().allow(rc.request().path());
+      if (allow != null) {
+        rc.response().putHeader("Allow", allow);
+      }
+      Problems.write(rc, HttpProtocolError.methodNotAllowed(rc.request().method() + " is not allowed on " + rc.request().path()));
+    });
+    // A 400 raised while matching routes, before any handler: the target itself cannot be read.
+    router.errorHandler(400, rc -> {
+      if (rc.failure() instanceof TaskqException) {
+        failures.handle(rc);
+      } else {
+        Problems.write(rc, HttpProtocolError.malformed(
+            "the request path cannot be decoded: each '%' must be followed by two hexadecimal digits"));
+      }
+    });
     router.errorHandler(500, failures);
     return router;
   }

@@ -39,6 +39,13 @@ final class FailureHandler implements Handler<RoutingContext> {
       Problems.write(rc, status, "https://taskq.dev/problems/http-" + status, reason(status), reason(status), null);
       return;
     }
+    if (!rc.request().isEnded()) {
+      // The body broke off before its end (a reset, or chunked framing the decoder refused): the
+      // client's doing, not a fault to log. Vert.x closes the connection, usually before this is sent.
+      LOG.log(Level.FINE, "request body unreadable on " + rc.request().method() + " " + rc.request().path(), failure);
+      Problems.write(rc, new BadRequest("the request body could not be read to its end"));
+      return;
+    }
     LOG.log(Level.SEVERE, "unhandled failure on " + rc.request().method() + " " + rc.request().path(), failure);
     Problems.write(rc, 500, "https://taskq.dev/problems/internal", "Internal server error",
         "the server failed to answer this request; it has been logged", null);

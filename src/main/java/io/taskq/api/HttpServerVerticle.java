@@ -13,18 +13,29 @@ public final class HttpServerVerticle extends VerticleBase {
 
   private final Services services;
   private final int port;
+  private final HttpEdge edge;
   private HttpServer server;
 
-  /** @param port the port; a negative number shares one random port among all instances */
-  public HttpServerVerticle(Services services, int port) {
+  /**
+   * @param port the port; a negative number shares one random port among all instances
+   * @param edge what all instances of this process share (limits, the connection count)
+   */
+  public HttpServerVerticle(Services services, int port, HttpEdge edge) {
     this.services = services;
     this.port = port;
+    this.edge = edge;
   }
 
   @Override
   public Future<?> start() {
-    server = vertx.createHttpServer(new HttpServerOptions().setPort(port).setCompressionSupported(true));
-    return server.requestHandler(ApiRouter.create(vertx, services)).listen();
+    // HTTP/1.1 only: with cleartext HTTP/2 on (Vert.x's default) a connection is handed over only
+    // once its first bytes tell which protocol it speaks, so a silent connection escaped both the
+    // cap and the header timeout; the deadlines also assume one request at a time per connection.
+    server = vertx.createHttpServer(new HttpServerOptions().setPort(port).setCompressionSupported(true)
+        .setHttp2ClearTextEnabled(false)
+        .setMaxInitialLineLength(InvalidRequests.MAX_REQUEST_LINE)
+        .setMaxHeaderSize(InvalidRequests.MAX_HEADER_SIZE));
+    return new ConnectionGuard(vertx, edge).install(server, ApiRouter.create(vertx, services, edge)).listen();
   }
 
   /** Stops accepting, then lets in-flight requests finish (up to the grace period) before closing. */

@@ -3,6 +3,8 @@ package io.taskq.api;
 import io.taskq.error.FieldError;
 import io.taskq.error.TaskqException;
 import io.taskq.error.TooManyRequests;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -26,13 +28,44 @@ final class Problems {
       response.reset();
       return;
     }
+    JsonObject body = document(status, type, title, detail, rc.request() == null ? null : rc.request().path(), source);
+    if (source instanceof TooManyRequests tooMany) {
+      response.putHeader("Retry-After", Long.toString(tooMany.retryAfterSeconds()));
+    }
+    if (status == 401) {
+      response.putHeader("WWW-Authenticate", "Bearer realm=\"taskq\"");
+    }
+    Responses.send(rc, status, CONTENT_TYPE, Buffer.buffer(body.encode()));
+  }
+
+  /**
+   * For answers given outside the router (a head that could not be parsed, a body that never
+   * arrived): the same document, after which the connection closes, since what follows on it
+   * can no longer be framed or trusted.
+   */
+  static void writeAndClose(HttpServerRequest request, String instance, TaskqException e) {
+    HttpServerResponse response = request.response();
+    if (response.headWritten()) {
+      request.connection().close();
+      return;
+    }
+    Buffer body = Buffer.buffer(document(e.status(), e.type(), e.title(), e.detail(), instance, e).encode());
+    response.setStatusCode(e.status())
+        .putHeader("Content-Type", CONTENT_TYPE)
+        .putHeader("Connection", "close")
+        .end(body)
+        .onComplete(ar -> request.connection().close());
+  }
+
+  private static JsonObject document(int status, String type, String title, String detail, String instance,
+      TaskqException source) {
     JsonObject body = new JsonObject()
         .put("type", type)
         .put("title", title)
         .put("status", status)
         .put("detail", detail);
-    if (rc.request() != null) {
-      body.put("instance", rc.request().path());
+    if (instance != null) {
+      body.put("instance", instance);
     }
     if (source != null && !source.errors().isEmpty()) {
       JsonArray errors = new JsonArray();
@@ -48,12 +81,6 @@ final class Problems {
       }
       body.put("errors", errors);
     }
-    if (source instanceof TooManyRequests tooMany) {
-      response.putHeader("Retry-After", Long.toString(tooMany.retryAfterSeconds()));
-    }
-    if (status == 401) {
-      response.putHeader("WWW-Authenticate", "Bearer realm=\"taskq\"");
-    }
-    Responses.send(rc, status, CONTENT_TYPE, io.vertx.core.buffer.Buffer.buffer(body.encode()));
+    return body;
   }
 }

@@ -3,6 +3,7 @@ package io.taskq.app;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.taskq.api.Admission;
+import io.taskq.api.HttpEdge;
 import io.taskq.api.HttpServerVerticle;
 import io.taskq.api.Services;
 import io.taskq.auth.ApiKeyService;
@@ -142,7 +143,8 @@ public final class TaskqServer implements AutoCloseable {
       Admission bulkAdmission = new Admission(BULK_REQUESTS_AT_ONCE);
       meters.bulkWaiting(bulkAdmission::waiting);
 
-      Services services = new Services(projects, taskTypes, tasks, apiKeys, new DatabaseHealth(pool), registry, contract(),
+      Buffer contract = contract();
+      Services services = new Services(projects, taskTypes, tasks, apiKeys, new DatabaseHealth(pool), registry, contract,
           new PgIdempotencyStore(pool), config.idempotencyTtl(),
           new RateLimiter(new PgRateLimitStore(pool), Clock.systemUTC(), meters::rateLimited),
           new QueueControl(new PgQueuePauseStore(pool), signals), bulkAdmission);
@@ -151,10 +153,11 @@ public final class TaskqServer implements AutoCloseable {
       // A negative port makes every HTTP verticle instance share one random port (tests ask for port 0).
       int port = config.httpPort() == 0 ? -1 : config.httpPort();
       int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
+      HttpEdge edge = HttpEdge.create(config.http(), contract);
       HttpServerVerticle first = null;
       List<String> deployments = new ArrayList<>();
       for (int i = 0; i < instances; i++) {
-        HttpServerVerticle server = new HttpServerVerticle(services, port);
+        HttpServerVerticle server = new HttpServerVerticle(services, port, edge);
         deployments.add(await(vertx.deployVerticle(server)));
         first = first == null ? server : first;
       }

@@ -22,6 +22,7 @@ import java.util.Optional;
  * @param leaderLease how long a leader's lease lasts without renewal (handover time when it dies)
  * @param idempotencyTtl {@code TASKQ_IDEMPOTENCY_TTL}: how long a response to a POST with an Idempotency-Key is kept
  * @param keyCacheTtl how long an authenticated API key is trusted without a database look-up
+ * @param http read timeouts and the connection cap of the HTTP server ({@code TASKQ_HTTP_*})
  */
 public record TaskqConfig(
     Optional<String> databaseUrl,
@@ -35,7 +36,8 @@ public record TaskqConfig(
     Duration keepFailed,
     Duration leaderLease,
     Duration idempotencyTtl,
-    Duration keyCacheTtl) {
+    Duration keyCacheTtl,
+    HttpLimits http) {
 
   public static final int DEFAULT_HTTP_PORT = 8080;
   public static final Path DEFAULT_DATA_DIRECTORY = Path.of("taskq-data");
@@ -60,6 +62,9 @@ public record TaskqConfig(
       throw new IllegalArgumentException("TASKQ_ADMIN_KEY must be at least " + Secrets.MIN_LENGTH + " characters long, got "
           + adminKey.get().length() + "; use a long random value, such as the output of 'openssl rand -base64 32'");
     }
+    if (http == null) {
+      throw new IllegalArgumentException("the HTTP limits are required");
+    }
   }
 
   /**
@@ -83,47 +88,57 @@ public record TaskqConfig(
         duration(env, "TASKQ_RETENTION_FAILED", DEFAULT_KEEP_FAILED),
         DEFAULT_LEADER_LEASE,
         duration(env, "TASKQ_IDEMPOTENCY_TTL", DEFAULT_IDEMPOTENCY_TTL),
-        io.taskq.auth.ApiKeyService.CACHE_TTL);
+        io.taskq.auth.ApiKeyService.CACHE_TTL,
+        new HttpLimits(
+            duration(env, "TASKQ_HTTP_HEADER_TIMEOUT", HttpLimits.DEFAULT_HEADER_TIMEOUT),
+            duration(env, "TASKQ_HTTP_BODY_TIMEOUT", HttpLimits.DEFAULT_BODY_TIMEOUT),
+            duration(env, "TASKQ_HTTP_IDLE_TIMEOUT", HttpLimits.DEFAULT_IDLE_TIMEOUT),
+            intValue(env, "TASKQ_HTTP_MAX_CONNECTIONS", HttpLimits.DEFAULT_MAX_CONNECTIONS)));
   }
 
   public TaskqConfig withDatabaseUrl(String url) {
     return new TaskqConfig(Optional.of(url), dataDirectory, httpPort, poolSize, adminKey, sweepInterval, retry, keepCompleted,
-        keepFailed, leaderLease, idempotencyTtl, keyCacheTtl);
+        keepFailed, leaderLease, idempotencyTtl, keyCacheTtl, http);
   }
 
   public TaskqConfig withHttpPort(int port) {
     return new TaskqConfig(databaseUrl, dataDirectory, port, poolSize, adminKey, sweepInterval, retry, keepCompleted,
-        keepFailed, leaderLease, idempotencyTtl, keyCacheTtl);
+        keepFailed, leaderLease, idempotencyTtl, keyCacheTtl, http);
   }
 
   public TaskqConfig withAdminKey(String key) {
     return new TaskqConfig(databaseUrl, dataDirectory, httpPort, poolSize, Optional.of(key), sweepInterval, retry,
-        keepCompleted, keepFailed, leaderLease, idempotencyTtl, keyCacheTtl);
+        keepCompleted, keepFailed, leaderLease, idempotencyTtl, keyCacheTtl, http);
   }
 
   public TaskqConfig withSweepInterval(Duration interval) {
     return new TaskqConfig(databaseUrl, dataDirectory, httpPort, poolSize, adminKey, interval, retry, keepCompleted,
-        keepFailed, leaderLease, idempotencyTtl, keyCacheTtl);
+        keepFailed, leaderLease, idempotencyTtl, keyCacheTtl, http);
   }
 
   public TaskqConfig withRetry(RetryPolicy policy) {
     return new TaskqConfig(databaseUrl, dataDirectory, httpPort, poolSize, adminKey, sweepInterval, policy, keepCompleted,
-        keepFailed, leaderLease, idempotencyTtl, keyCacheTtl);
+        keepFailed, leaderLease, idempotencyTtl, keyCacheTtl, http);
   }
 
   public TaskqConfig withRetention(Duration completed, Duration failed) {
     return new TaskqConfig(databaseUrl, dataDirectory, httpPort, poolSize, adminKey, sweepInterval, retry, completed, failed,
-        leaderLease, idempotencyTtl, keyCacheTtl);
+        leaderLease, idempotencyTtl, keyCacheTtl, http);
   }
 
   public TaskqConfig withKeyCacheTtl(Duration ttl) {
     return new TaskqConfig(databaseUrl, dataDirectory, httpPort, poolSize, adminKey, sweepInterval, retry, keepCompleted,
-        keepFailed, leaderLease, idempotencyTtl, ttl);
+        keepFailed, leaderLease, idempotencyTtl, ttl, http);
   }
 
   public TaskqConfig withLeaderLease(Duration lease) {
     return new TaskqConfig(databaseUrl, dataDirectory, httpPort, poolSize, adminKey, sweepInterval, retry, keepCompleted,
-        keepFailed, lease, idempotencyTtl, keyCacheTtl);
+        keepFailed, lease, idempotencyTtl, keyCacheTtl, http);
+  }
+
+  public TaskqConfig withHttpLimits(HttpLimits limits) {
+    return new TaskqConfig(databaseUrl, dataDirectory, httpPort, poolSize, adminKey, sweepInterval, retry, keepCompleted,
+        keepFailed, leaderLease, idempotencyTtl, keyCacheTtl, limits);
   }
 
   private static Optional<String> nonBlank(String value) {

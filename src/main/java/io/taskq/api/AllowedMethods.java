@@ -1,0 +1,116 @@
+package io.taskq.api;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * Which methods each path of the API answers, read from the OpenAPI document (the list a 405's
+ * {@code Allow} header gives). HEAD is allowed wherever GET is. Matching is segment by segment,
+ * with no regular expressions, because it runs on every request.
+ */
+final class AllowedMethods {
+
+  /** The methods of RFC 9110; anything else is a method taskq does not implement (501). */
+  private static final Set<String> KNOWN = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE",
+      "PATCH");
+  private static final Set<String> OPERATIONS = Set.of("get", "put", "post", "delete", "options", "head", "patch", "trace");
+
+  private final List<PathTemplate> templates;
+
+  private AllowedMethods(List<PathTemplate> templates) {
+    this.templates = templates;
+  }
+
+  static boolean isKnown(HttpMethod method) {
+    return KNOWN.contains(method.name());
+  }
+
+  @SuppressWarnings("unchecked")
+  static AllowedMethods fromContract(Buffer yaml) {
+    Map<String, Object> document = new Yaml(new LoaderOptions()).load(yaml.toString());
+    Map<String, Object> paths = (Map<String, Object>) document.get("paths");
+    List<PathTemplate> templates = new ArrayList<>();
+    paths.forEach((path, item) -> {
+      Set<String> methods = new LinkedHashSet<>();
+      for (String key : ((Map<String, Object>) item).keySet()) {
+        if (OPERATIONS.contains(key)) {
+          methods.add(key.toUpperCase(Locale.ROOT));
+        }
+      }
+      if (methods.isEmpty()) {
+        return; // a path item this reading does not understand (a $ref): the router decides alone
+      }
+      if (methods.contains("GET")) {
+        methods.add("HEAD");
+      }
+      templates.add(new PathTemplate(path.substring(1).split("/", -1), String.join(", ", methods), methods));
+    });
+    return new AllowedMethods(List.copyOf(templates));
+  }
+
+  /** The {@code Allow} value for a path, or null when no documented path matches it. */
+  String allow(String path) {
+    PathTemplate template = match(path);
+    return template == null ? null : template.allow();
+  }
+
+  /** True when the path is documented but not for this method: a 405. */
+  boolean refuses(HttpMethod method, String path) {
+    PathTemplate template = match(path);
+    return template != null && !template.methods().contains(method.name());
+  }
+
+  private PathTemplate match(String path) {
+    if (path == null || path.isEmpty() || path.charAt(0) != '/') {
+      return null;
+    }
+    String[] segments = path.substring(1).split("/", -1);
+    for (PathTemplate template : templates) {
+      if (template.matches(segments)) {
+        return template;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * One documented path, split into segments; a segment may be a literal ({@code tasks:claim}),
+   * a parameter ({@code {taskId}}) or a parameter with an action ({@code {taskId}:cancel}).
+   */
+  private record PathTemplate(String[] segments, String allow, Set<String> methods) {
+
+    boolean matches(String[] actual) {
+      if (actual.length != segments.length) {
+        return false;
+      }
+      for (int i = 0; i < segments.length; i++) {
+        if (!segmentMatches(segments[i], actual[i])) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    /** A parameter fills a segment up to any ':' (ids never hold one), so {taskId} does not match "7:cancel". */
+    private static boolean segmentMatches(String template, String actual) {
+      if (template.isEmpty() || template.charAt(0) != '{') {
+        return template.equals(actual);
+      }
+      int close = template.indexOf('}');
+      String action = template.substring(close + 1);
+      if (!actual.endsWith(action)) {
+        return false;
+      }
+      int valueLength = actual.length() - action.length();
+      return valueLength > 0 && actual.lastIndexOf(':', valueLength - 1) < 0;
+    }
+  }
+}

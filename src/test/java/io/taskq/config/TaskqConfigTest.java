@@ -1,0 +1,46 @@
+package io.taskq.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class TaskqConfigTest {
+
+  @Test
+  void httpLimitsDefaultWhenUnset() {
+    HttpLimits http = TaskqConfig.fromEnvironment(Map.of()).http();
+    assertEquals(Duration.ofSeconds(10), http.headerTimeout());
+    assertEquals(Duration.ofSeconds(30), http.bodyTimeout());
+    assertEquals(Duration.ofSeconds(60), http.idleTimeout());
+    assertEquals(10_000, http.maxConnections());
+  }
+
+  @Test
+  void httpLimitsAreReadFromTheEnvironment() {
+    HttpLimits http = TaskqConfig.fromEnvironment(Map.of(
+        "TASKQ_HTTP_HEADER_TIMEOUT", "5s",
+        "TASKQ_HTTP_BODY_TIMEOUT", "2m",
+        "TASKQ_HTTP_IDLE_TIMEOUT", "PT90S",
+        "TASKQ_HTTP_MAX_CONNECTIONS", "500")).http();
+    assertEquals(new HttpLimits(Duration.ofSeconds(5), Duration.ofMinutes(2), Duration.ofSeconds(90), 500), http);
+  }
+
+  @Test
+  void nonsenseHttpLimitsStopTheStartNamingTheVariable() {
+    for (Map<String, String> env : new Map[] {
+        Map.of("TASKQ_HTTP_HEADER_TIMEOUT", "0s"),
+        Map.of("TASKQ_HTTP_BODY_TIMEOUT", "soon"),
+        Map.of("TASKQ_HTTP_IDLE_TIMEOUT", "-5s"),
+        Map.of("TASKQ_HTTP_MAX_CONNECTIONS", "0"),
+        Map.of("TASKQ_HTTP_MAX_CONNECTIONS", "many")}) {
+      String name = env.keySet().iterator().next();
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TaskqConfig.fromEnvironment(env),
+          env::toString);
+      assertTrue(e.getMessage().contains(name), e.getMessage());
+    }
+  }
+}

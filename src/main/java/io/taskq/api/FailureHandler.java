@@ -39,7 +39,7 @@ final class FailureHandler implements Handler<RoutingContext> {
       Problems.write(rc, status, "https://taskq.dev/problems/http-" + status, reason(status), reason(status), null);
       return;
     }
-    if (!rc.request().isEnded()) {
+    if (bodyBrokeOff(rc, failure)) {
       // The body broke off before its end (a reset, or chunked framing the decoder refused): the
       // client's doing, not a fault to log. Vert.x closes the connection, usually before this is sent.
       LOG.log(Level.FINE, "request body unreadable on " + rc.request().method() + " " + rc.request().path(), failure);
@@ -49,6 +49,17 @@ final class FailureHandler implements Handler<RoutingContext> {
     LOG.log(Level.SEVERE, "unhandled failure on " + rc.request().method() + " " + rc.request().path(), failure);
     Problems.write(rc, 500, "https://taskq.dev/problems/internal", "Internal server error",
         "the server failed to answer this request; it has been logged", null);
+  }
+
+  /**
+   * Whether the failure is the transport's, while the body was still arriving. Only I/O and
+   * decoder failures count: a bug of ours on a request whose body Vert.x never waited for (a POST
+   * without one) must stay a logged 500, not pass for the client's fault.
+   */
+  private static boolean bodyBrokeOff(RoutingContext rc, Throwable failure) {
+    return !rc.request().isEnded() && (failure instanceof java.io.IOException
+        || failure instanceof io.netty.handler.codec.DecoderException
+        || failure instanceof io.vertx.core.http.HttpClosedException);
   }
 
   static String reason(int status) {

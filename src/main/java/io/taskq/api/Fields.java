@@ -49,6 +49,26 @@ final class Fields {
     return StrictJson.object(rc.body().buffer());
   }
 
+  /**
+   * The body of an operation whose body is optional: an empty object when there is none. A body
+   * of the JSON literal {@code null} counts as none, because that is what generated clients
+   * send for an omitted optional body (openapi-generator's Java client does).
+   */
+  static JsonObject optionalBody(RoutingContext rc) {
+    io.vertx.core.buffer.Buffer buffer = rc.body().buffer();
+    if (buffer == null || buffer.length() == 0) {
+      return new JsonObject();
+    }
+    Object value = StrictJson.read(buffer);
+    if (value == null) {
+      return new JsonObject();
+    }
+    if (!(value instanceof JsonObject object)) {
+      throw new io.taskq.error.BadRequest("the body must be a JSON object");
+    }
+    return object;
+  }
+
   static Fields of(JsonObject json, List<FieldError> errors) {
     return new Fields(json, "", null, errors);
   }

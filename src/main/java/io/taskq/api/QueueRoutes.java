@@ -39,14 +39,10 @@ final class QueueRoutes {
   private void change(RoutingContext rc, BiFunction<Long, String, Future<PausedQueues>> action) {
     long project = PathIds.projectId(rc);
     Access.requireProject(rc, project, Permission.TASKS_WRITE);
-    String type = null;
-    if (rc.body().length() > 0) {
-      Fields body = Fields.of(Fields.body(rc), new ArrayList<>());
-      type = body.name("type", false, 200);
-      body.rejectUnknown();
-      body.throwIfInvalid();
-    }
-    String chosen = type;
+    Fields body = Fields.of(Fields.optionalBody(rc), new ArrayList<>());
+    String chosen = body.name("type", false, 200);
+    body.rejectUnknown();
+    body.throwIfInvalid();
     Responses.reply(rc, projects.requireExisting(project).compose(v -> action.apply(project, chosen)), 200,
         paused -> state(project, paused));
   }

@@ -361,13 +361,11 @@ final class TaskRoutes {
         Representations::task);
   }
 
-  /** Actions without parameters take no body, or an empty JSON object. */
+  /** Actions without parameters take no body, {@code null}, or an empty JSON object. */
   private static void emptyBodyOnly(RoutingContext rc) {
-    if (rc.body().length() > 0) {
-      Fields body = Fields.of(Fields.body(rc), new ArrayList<>());
-      body.rejectUnknown();
-      body.throwIfInvalid();
-    }
+    Fields body = Fields.of(Fields.optionalBody(rc), new ArrayList<>());
+    body.rejectUnknown();
+    body.throwIfInvalid();
   }
 
   /** A whole number in canonical ASCII decimal (no sign, no leading zero): one spelling per cursor. */

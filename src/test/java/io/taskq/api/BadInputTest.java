@@ -79,6 +79,24 @@ class BadInputTest extends ServerTest {
     assertEquals("application/problem+json", response.contentType());
   }
 
+  /** Generated clients send the literal null for an omitted optional body: it means no body, and anything but an object is still 400. */
+  @Test
+  void aNullBodyIsNoBodyWhereTheBodyIsOptional() {
+    long project = newProject();
+    String task = Long.toString(createTask(project, newType()).getLong("id"));
+    assertTrue(admin.postRaw("/projects/" + project + "/queue:pause", "null", "application/json").expect(200).json()
+        .getBoolean("paused"));
+    assertFalse(admin.postRaw("/projects/" + project + "/queue:resume", "null", "application/json").expect(200).json()
+        .getBoolean("paused"));
+    assertEquals("cancelled", admin.postRaw("/projects/" + project + "/tasks/" + task + ":cancel", "null", "application/json")
+        .expect(200).json().getString("status"));
+    assertEquals("pending", admin.postRaw("/projects/" + project + "/tasks/" + task + ":retry", "null", "application/json")
+        .expect(200).json().getString("status"));
+    admin.postRaw("/projects/" + project + "/queue:pause", "[]", "application/json").problem(400);
+    admin.postRaw("/projects/" + project + "/tasks/" + task + ":cancel", "1", "application/json").problem(400);
+    assertFalse(admin.get("/projects/" + project + "/queue").expect(200).json().getBoolean("paused"));
+  }
+
   private void assertNoTasks(long project) {
     assertEquals(0L, sql("SELECT count(*) FROM tasks WHERE project_id = $1", project).iterator().next().getLong(0));
   }

@@ -239,7 +239,7 @@ final class StrictJson {
           };
         case VALUE_NUMBER_FLOAT:
           checkNumberLength();
-          return decimal(parser.getDecimalValue(), parser.getTextCharacters()[parser.getTextOffset()] == '-');
+          return decimal(parser);
         case VALUE_TRUE:
           return Boolean.TRUE;
         case VALUE_FALSE:
@@ -330,13 +330,39 @@ final class StrictJson {
    * A number with a fraction or exponent, typed as described on the class. {@code negative}
    * says whether its text had a minus sign, which a BigDecimal zero forgets.
    */
+  private static Object decimal(JsonParser parser) throws IOException {
+    boolean negative = parser.getTextCharacters()[parser.getTextOffset()] == '-';
+    try {
+      return decimal(parser.getDecimalValue(), negative);
+    } catch (NumberFormatException exponentOverflow) {
+      return beyondExponentRange(parser.getText(), negative);
+    }
+  }
+
+  /**
+   * A number whose exponent a BigDecimal cannot hold ({@code 1e9999999999}): its exact value is
+   * of no use to anyone, only its kind. Zero is zero; otherwise a stand-in beyond a double's range
+   * (or below its smallest step) with the same sign, which integer fields and {@link StorableJson}
+   * then refuse naming the field, as they refuse {@code 1e400}.
+   */
+  static Object beyondExponentRange(String text, boolean negative) {
+    int e = Math.max(text.indexOf('e'), text.indexOf('E'));
+    String mantissa = e < 0 ? text : text.substring(0, e);
+    if (mantissa.chars().noneMatch(c -> c >= '1' && c <= '9')) {
+      return decimal(BigDecimal.ZERO, negative);
+    }
+    boolean tiny = e >= 0 && e + 1 < text.length() && text.charAt(e + 1) == '-';
+    BigDecimal standIn = tiny ? new BigDecimal("1e-400") : new BigDecimal("1e400");
+    return negative ? standIn.negate() : standIn;
+  }
+
   static Object decimal(BigDecimal value, boolean negative) {
     if (value.signum() == 0) {
       return negative ? -0.0d : (value.scale() > 0 ? (Object) 0.0d : (Object) 0);
     }
     if (value.scale() <= 0) {
       // jsonb keeps an exponent form with no fraction as an integer (1E+2 -> 100).
-      int digits = value.precision() - value.scale();
+      long digits = (long) value.precision() - value.scale(); // a long: 1e2147483647 overflows an int
       if (digits <= 18) {
         long whole = value.longValueExact();
         return whole == (int) whole ? (Object) (int) whole : (Object) whole;

@@ -180,6 +180,18 @@ class StrictJsonReaderTest {
     }
   }
 
+  /** Exponents beyond what a BigDecimal holds are read as numbers out of every range, never thrown as library errors. */
+  @Test
+  void exponentsBeyondABigDecimalAreNumbersOutOfRange() {
+    JsonArray a = (JsonArray) read("[1e9999999999, -1e9999999999, 1e-9999999999, 0e9999999999, 1e2147483647, -0e9999999999]");
+    assertEquals(new BigDecimal("1e400"), a.getValue(0));
+    assertEquals(new BigDecimal("-1e400"), a.getValue(1));
+    assertEquals(new BigDecimal("1e-400"), a.getValue(2));
+    assertEquals(0, a.getValue(3));
+    assertEquals(new BigDecimal("1e2147483647"), a.getValue(4));
+    assertEquals(Double.doubleToRawLongBits(-0.0), Double.doubleToRawLongBits((Double) a.getValue(5)));
+  }
+
   @Test
   void numbersAreReadExactlyNeverThroughADouble() {
     JsonArray a = (JsonArray) read("[1e400, -1e400, 1e19, 1E+2, 1.0, 1.50, -0.0, -0, 0.10000000000000001, 1e-400, 1.5e300, 1e999999999, 0e-20000]");

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
  */
 class StrictJsonTest extends ServerTest {
 
-  private static final String[] OUT_OF_RANGE = {"1e400", "-1e400", "1e19", "9223372036854775808", "-9223372036854775809", "1.5"};
+  private static final String[] OUT_OF_RANGE = {"1e400", "-1e400", "1e19", "9223372036854775808", "-9223372036854775809", "1.5",
+      "1e9999999999", "-1e9999999999", "1e-9999999999", "1e2147483647"};
 
   private long tasksIn(long project) {
     return sql("SELECT count(*) FROM tasks WHERE project_id = $1", project).iterator().next().getLong(0);

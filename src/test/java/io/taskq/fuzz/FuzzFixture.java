@@ -40,8 +40,14 @@ final class FuzzFixture {
       this.id = id;
     }
 
+    boolean unclaimable;
+
     List<FixtureTask> claimed() {
       return tasks.stream().filter(t -> t.status.equals("claimed") && t.leaseId != null).toList();
+    }
+
+    long count(String status) {
+      return tasks.stream().filter(t -> t.status.equals(status)).count();
     }
   }
 
@@ -49,6 +55,8 @@ final class FuzzFixture {
   private final String adminKey;
   private final String label;
   private final Map<String, FixtureProject> projects = new HashMap<>();
+  private final List<Map.Entry<String, Integer>> learnedTypes = new ArrayList<>();
+  private final Map<String, String> learnedSchemas = new HashMap<>();
   private String typeName;
   private long keyProject;
   private String readOnlyKey;
@@ -93,58 +101,93 @@ final class FuzzFixture {
   }
 
   /** The operation's own project, with tasks in every state; made on first use. */
-  FixtureProject project(String operation, boolean needsLeases) {
+  FixtureProject project(String operation, boolean needsTasks) {
     FixtureProject project = projects.get(operation);
     if (project == null) {
       long id = call("POST", "/projects", new JsonObject().put("name", "fuzz-" + operation + "-" + label), 201).getLong("id");
       project = new FixtureProject(id);
       projects.put(operation, project);
-      seed(project);
-    } else if (needsLeases && project.claimed().size() < 2) {
-      refresh(project);
+      replenish(project);
+    } else if (needsTasks) {
+      replenish(project);
     }
     return project;
   }
 
-  /** Tasks in every state: pending, claimed (with leases), completed, failed and cancelled. */
-  private void seed(FixtureProject project) {
+  /**
+   * Tops the project up to a task in every state: pending, claimed (two, with 24-hour leases),
+   * completed, failed and cancelled. Fuzz requests move tasks on (a retry, a completion), so
+   * operations on tasks keep finding every state.
+   */
+  private void replenish(FixtureProject project) {
+    if (project.unclaimable) {
+      return;
+    }
+    int claimed = Math.max(0, 2 - project.claimed().size());
+    int completed = project.count("completed") == 0 ? 1 : 0;
+    int failed = project.count("failed") == 0 ? 1 : 0;
+    int cancelled = project.count("cancelled") == 0 ? 1 : 0;
+    int pending = project.count("pending") == 0 ? 1 : 0;
+    int toClaim = claimed + completed + failed;
+    int total = toClaim + cancelled + pending;
+    if (total == 0) {
+      return;
+    }
     String base = "/projects/" + project.id;
     JsonArray items = new JsonArray();
-    for (int i = 0; i < 8; i++) {
-      items.add(new JsonObject().put("type", typeName).put("title", "fuzz fixture " + i));
+    for (int i = 0; i < total; i++) {
+      // Above any priority the fuzz gives its own tasks, so that the claim below takes these.
+      items.add(new JsonObject().put("type", typeName).put("title", "fuzz fixture " + i).put("priority", Integer.MAX_VALUE));
     }
     JsonObject bulk = call("POST", base + "/tasks:bulk", new JsonObject().put("tasks", items), 201);
+    List<FixtureTask> fresh = new ArrayList<>();
     for (Object t : bulk.getJsonArray("created")) {
-      project.tasks.add(new FixtureTask(((JsonObject) t).getLong("id"), "pending", null));
+      FixtureTask task = new FixtureTask(((JsonObject) t).getLong("id"), "pending", null);
+      project.tasks.add(task);
+      fresh.add(task);
     }
-    claim(project, 5);
-    List<FixtureTask> claimed = project.claimed();
-    FixtureTask completed = claimed.get(0);
-    call("POST", base + "/tasks/" + completed.id + ":complete", new JsonObject().put("lease_id", completed.leaseId), 200);
-    completed.status = "completed";
-    FixtureTask failed = claimed.get(1);
-    call("POST", base + "/tasks/" + failed.id + ":fail", new JsonObject().put("lease_id", failed.leaseId)
-        .put("error", "fixture").put("retryable", false), 200);
-    failed.status = "failed";
-    FixtureTask cancelled = project.tasks.stream().filter(t -> t.status.equals("pending")).findFirst().orElseThrow();
-    call("POST", base + "/tasks/" + cancelled.id + ":cancel", null, 200);
-    cancelled.status = "cancelled";
+    List<FixtureTask> taken = toClaim == 0 ? List.of() : claim(project, toClaim);
+    if (toClaim > 0 && taken.isEmpty()) {
+      project.unclaimable = true; // paused, or taken by the fuzz: stop trying
+      return;
+    }
+    for (int i = 0; i < completed && i < taken.size(); i++) {
+      FixtureTask task = taken.get(i);
+      call("POST", base + "/tasks/" + task.id + ":complete", new JsonObject().put("lease_id", task.leaseId), 200);
+      task.status = "completed";
+      task.leaseId = null;
+    }
+    for (int i = completed; i < completed + failed && i < taken.size(); i++) {
+      FixtureTask task = taken.get(i);
+      call("POST", base + "/tasks/" + task.id + ":fail", new JsonObject().put("lease_id", task.leaseId)
+          .put("error", "fixture").put("retryable", false), 200);
+      task.status = "failed";
+      task.leaseId = null;
+    }
+    for (int i = 0; i < cancelled; i++) {
+      fresh.stream().filter(t -> t.status.equals("pending")).findFirst().ifPresent(task -> {
+        call("POST", base + "/tasks/" + task.id + ":cancel", null, 200);
+        task.status = "cancelled";
+      });
+    }
   }
 
-  /** Claims more of the project's tasks when fewer than two leases are held. */
-  private void refresh(FixtureProject project) {
-    String base = "/projects/" + project.id;
-    if (project.claimed().size() < 2) {
-      JsonArray items = new JsonArray();
-      for (int i = 0; i < 4; i++) {
-        items.add(new JsonObject().put("type", typeName).put("title", "fuzz refill " + i).put("priority", 1_000_000));
+  private List<FixtureTask> claim(FixtureProject project, int limit) {
+    JsonObject claimed = call("POST", "/projects/" + project.id + "/tasks:claim", new JsonObject().put("worker_id", "fuzz-fixture")
+        .put("limit", limit).put("lease_seconds", 86_400), 200);
+    List<FixtureTask> taken = new ArrayList<>();
+    for (Object o : claimed.getJsonArray("tasks")) {
+      JsonObject t = (JsonObject) o;
+      FixtureTask task = project.tasks.stream().filter(x -> x.id == t.getLong("id")).findFirst().orElse(null);
+      if (task == null) {
+        task = new FixtureTask(t.getLong("id"), "claimed", null);
+        project.tasks.add(task);
       }
-      JsonObject bulk = call("POST", base + "/tasks:bulk", new JsonObject().put("tasks", items), 201);
-      for (Object t : bulk.getJsonArray("created")) {
-        project.tasks.add(new FixtureTask(((JsonObject) t).getLong("id"), "pending", null));
-      }
-      claim(project, 4);
+      task.status = "claimed";
+      task.leaseId = t.getString("lease_id");
+      taken.add(task);
     }
+    return taken;
   }
 
   /**
@@ -153,12 +196,14 @@ final class FuzzFixture {
    */
   void observe(String operation, Object json) {
     FixtureProject project = projects.get(operation);
-    if (project == null) {
-      return;
-    }
     if (json instanceof JsonObject o) {
+      if (o.getValue("name") instanceof String name && o.getValue("version") instanceof Number version
+          && o.containsKey("param_schema") && learnedTypes.size() < 1000 && !learnedTypes.contains(Map.entry(name, version.intValue()))) {
+        learnedTypes.add(Map.entry(name, version.intValue()));
+        learnedSchemas.put(name + " v" + version, String.valueOf(o.getValue("param_schema")));
+      }
       if (o.getValue("id") instanceof Number id && o.getValue("status") instanceof String status) {
-        project.tasks.stream().filter(t -> t.id == id.longValue()).findFirst().ifPresent(t -> {
+        (project == null ? List.<FixtureTask>of() : project.tasks).stream().filter(t -> t.id == id.longValue()).findFirst().ifPresent(t -> {
           t.status = status;
           if (!status.equals("claimed")) {
             t.leaseId = null;
@@ -173,28 +218,16 @@ final class FuzzFixture {
     }
   }
 
-  private void claim(FixtureProject project, int limit) {
-    JsonObject claimed = call("POST", "/projects/" + project.id + "/tasks:claim", new JsonObject().put("worker_id", "fuzz-fixture")
-        .put("limit", limit).put("lease_seconds", 86_400), 200);
-    for (Object o : claimed.getJsonArray("tasks")) {
-      JsonObject t = (JsonObject) o;
-      FixtureTask task = project.tasks.stream().filter(x -> x.id == t.getLong("id")).findFirst().orElse(null);
-      if (task == null) {
-        task = new FixtureTask(t.getLong("id"), "claimed", null);
-        project.tasks.add(task);
-      }
-      task.status = "claimed";
-      task.leaseId = t.getString("lease_id");
-    }
-  }
-
-  /** A task of the project for a path: a claimed one half of the time (its lease makes valid bodies work), else any. */
+  /** A task of the project for a path: a claimed one half of the time (its lease makes valid bodies work), else one of a random state. */
   FixtureTask task(FixtureProject project, Random rng) {
     List<FixtureTask> claimed = project.claimed();
     if (!claimed.isEmpty() && rng.nextBoolean()) {
       return claimed.get(rng.nextInt(claimed.size()));
     }
-    return project.tasks.get(rng.nextInt(project.tasks.size()));
+    List<String> states = project.tasks.stream().map(t -> t.status).distinct().sorted().toList();
+    String state = states.get(rng.nextInt(states.size()));
+    List<FixtureTask> inState = project.tasks.stream().filter(t -> t.status.equals(state)).toList();
+    return inState.get(rng.nextInt(inState.size()));
   }
 
   /** The id of a key the fuzz may revoke (it is used by nothing). */
@@ -213,12 +246,34 @@ final class FuzzFixture {
     };
   }
 
-  /** Real values for members whose validity depends on data: type names, task ids and their leases, projects. */
-  SchemaInputs.Hints hints(FixtureProject project, FixtureTask pathTask) {
+  /**
+   * Real values for members whose validity depends on data: type names, task ids and their
+   * leases, projects. A quarter of the time the type is one a fuzz request registered, so that
+   * what registration accepted is also used (a schema that registers but breaks every create).
+   */
+  SchemaInputs.Hints hints(FixtureProject project, FixtureTask pathTask, Random rng) {
     List<FixtureTask> claimed = project == null ? List.of() : project.claimed();
-    return (name, slot) -> switch (name) {
-      case "type", "types" -> typeName;
-      case "type_version" -> 1;
+    Map.Entry<String, Integer> type = learnedTypes.isEmpty() || rng == null || rng.nextInt(4) != 0 ? Map.entry(typeName, 1)
+        : learnedTypes.get(rng.nextInt(learnedTypes.size()));
+    String note = type.getKey().equals(typeName) ? null : "type " + type.getKey() + " v" + type.getValue()
+        + " registered by the fuzz with param_schema " + learnedSchemas.get(type.getKey() + " v" + type.getValue());
+    return new SchemaInputs.Hints() {
+      @Override
+      public Object value(String name, int slot) {
+        return hint(name, slot, type, pathTask, claimed);
+      }
+
+      @Override
+      public String note() {
+        return note;
+      }
+    };
+  }
+
+  private Object hint(String name, int slot, Map.Entry<String, Integer> type, FixtureTask pathTask, List<FixtureTask> claimed) {
+    return switch (name) {
+      case "type", "types" -> type.getKey();
+      case "type_version" -> type.getValue();
       case "project_id" -> keyProject;
       case "param_schema" -> new LinkedHashMap<>(Map.of("type", "object"));
       case "worker_id" -> "fuzz-worker";

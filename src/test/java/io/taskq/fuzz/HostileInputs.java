@@ -80,6 +80,17 @@ final class HostileInputs {
       "00000000000000000000000000000000", "{00000000-0000-0000-0000-000000000000}", "00000000-0000-0000-0000-0000000000000",
       "urn:uuid:00000000-0000-0000-0000-000000000000", "");
 
+  /** JSON Schemas that compile to something that breaks when used (recursion, remote or missing references). */
+  static final List<Value> SCHEMA_TRAPS = List.of(
+      new Value("schema {\"$ref\": \"#\"}", Map.of("$ref", "#")),
+      new Value("recursive $defs", Map.of("$defs", Map.of("a", Map.of("$ref", "#/$defs/a")), "$ref", "#/$defs/a")),
+      new Value("remote $ref", Map.of("$ref", "http://fuzz.invalid/schema.json")),
+      new Value("file $ref", Map.of("$ref", "file:///etc/passwd")),
+      new Value("missing $ref", Map.of("$ref", "#/$defs/missing")),
+      new Value("$ref under properties to the root", Map.of("type", "object", "properties", Map.of("a", Map.of("$ref", "#")))),
+      new Value("catastrophic pattern", Map.of("type", "object", "properties", Map.of("s", Map.of("type", "string", "pattern", "^(a+)+$")))),
+      new Value("$schema of an unknown draft", Map.of("$schema", "http://fuzz.invalid/draft/99", "type", "object")));
+
   /** Path ids that name nothing, or name a real id in a form that is not canonical. {@code %s} is a real id. */
   static final List<String> HOSTILE_NUMERIC_IDS = List.of("0", "-1", "-%s", "+%s", "%%2B%s", "0%s", "00%s", "%s.0", "%se0",
       "0x%s", "9223372036854775807", "9223372036854775808", "99999999999999999999999", "%%00", "%s%%00", "%%20%s", "%s%%20",
@@ -127,7 +138,7 @@ final class HostileInputs {
       new Value("bad escape %ZZ", "%ZZ"), new Value("truncated escape %", "%"), new Value("truncated escape %4", "%4"));
 
   /** Whole bodies that are not strict JSON: each must be 400. {@code valid} is a valid body, as text. */
-  static List<Body> notStrictJson(String valid, boolean emptyObjectAllowed) {
+  static List<Body> notStrictJson(String valid) {
     List<Body> out = new ArrayList<>();
     String inner = valid.substring(1, valid.length() - 1);
     String firstMember = inner.isEmpty() ? "\"a\":1" : inner;

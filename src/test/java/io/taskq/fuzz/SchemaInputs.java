@@ -28,6 +28,11 @@ final class SchemaInputs {
   interface Hints {
     /** A value for member {@code name} of the item at {@code slot} (0 outside arrays), or null for none. */
     Object value(String name, int slot);
+
+    /** What is unusual about these hints (a type the fuzz itself registered), or null. */
+    default String note() {
+      return null;
+    }
   }
 
   /** A place in a body (object keys and array indexes) and the schema that governs it there. */

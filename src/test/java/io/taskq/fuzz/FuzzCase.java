@@ -17,6 +17,8 @@ record FuzzCase(String operation, String inputClass, String label, String method
     VALID,
     /** Only the invariants (no 5xx, problems on 4xx, no internals, nothing half-written). */
     ANY,
+    /** A fault inside one item of a batch whose answer has a slot per item: that slot refuses it, the request does not fail. */
+    REJECT_ITEM,
     /** Exactly one of {@code allowed} (used where the issue fixes the status, e.g. 405 or HEAD like GET). */
     EXACT
   }

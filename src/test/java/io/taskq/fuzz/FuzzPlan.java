@@ -127,7 +127,7 @@ final class FuzzPlan {
               : bytes.length > MIB || v.label().contains("maxItems")
               ? Set.of(413, 422) : Set.of(422);
           return caseOf(ctx, "schema", node.pointer() + ": " + v.label() + (fault == null ? " (valid)" : " (" + fault + ")"),
-              ctx.path(), bytes, JSON, fault == null ? VALID : REJECT, allowed);
+              ctx.path(), bytes, JSON, fault == null ? VALID : itemOrWhole(op, node), allowed);
         });
       }
       Set<String> types = SchemaVerdict.types(node.schema());
@@ -146,7 +146,7 @@ final class FuzzPlan {
 
   private void stringCases(Operation op, SchemaInputs.Node node, Map<String, List<Maker>> byClass) {
     for (HostileInputs.Value v : HostileInputs.NUL_STRINGS) {
-      add(byClass, "NUL in a string", ctx -> at(ctx, node, v.label(), v.value(), REJECT, Set.of(422)));
+      add(byClass, "NUL in a string", ctx -> at(ctx, node, v.label(), v.value(), itemOrWhole(op, node), Set.of(422)));
     }
     for (HostileInputs.Value v : HostileInputs.SURROGATE_STRINGS) {
       add(byClass, "lone surrogate", ctx -> at(ctx, node, v.label(), v.value(), REJECT, Set.of(400)));
@@ -167,18 +167,18 @@ final class FuzzPlan {
     }
     if (SchemaVerdict.types(node.schema()).contains("string") && "date-time".equals(node.schema().get("format"))) {
       for (String s : HostileInputs.YEARS_POSTGRES_CANNOT_HOLD) {
-        add(byClass, "date PostgreSQL cannot hold", ctx -> at(ctx, node, s, s, REJECT, Set.of(422)));
+        add(byClass, "date PostgreSQL cannot hold", ctx -> at(ctx, node, s, s, itemOrWhole(op, node), Set.of(422)));
       }
     }
   }
 
   private void numberCases(Operation op, SchemaInputs.Node node, Map<String, List<Maker>> byClass) {
     for (String n : HostileInputs.NON_FINITE) {
-      add(byClass, "non-finite number", ctx -> at(ctx, node, n, JsonText.Raw.text(n), REJECT, Set.of(422)));
+      add(byClass, "non-finite number", ctx -> at(ctx, node, n, JsonText.Raw.text(n), itemOrWhole(op, node), Set.of(422)));
     }
     if (SchemaVerdict.types(node.schema()).contains("integer")) {
       for (String n : HostileInputs.BEYOND_INT64) {
-        add(byClass, "integer beyond int64", ctx -> at(ctx, node, n, JsonText.Raw.text(n), REJECT, Set.of(422)));
+        add(byClass, "integer beyond int64", ctx -> at(ctx, node, n, JsonText.Raw.text(n), itemOrWhole(op, node), Set.of(422)));
       }
     }
     for (String n : HostileInputs.NOT_JSON_NUMBERS) {
@@ -194,12 +194,12 @@ final class FuzzPlan {
     String inside = "inside a free-form member";
     for (String n : HostileInputs.NON_FINITE) {
       add(byClass, "non-finite number", ctx -> at(ctx, node, "{\"n\": " + n + "} " + inside, member("n", JsonText.Raw.text(n)),
-          REJECT, Set.of(422)));
+          itemOrWhole(op, node), Set.of(422)));
       add(byClass, "non-finite number", ctx -> at(ctx, node, "[" + n + "] nested " + inside,
-          member("a", List.of(1, JsonText.Raw.text(n))), REJECT, Set.of(422)));
+          member("a", List.of(1, JsonText.Raw.text(n))), itemOrWhole(op, node), Set.of(422)));
     }
     if (node.schema().get("type") == null) {
-      add(byClass, "non-finite number", ctx -> at(ctx, node, "bare 1e400 as the value", JsonText.Raw.text("1e400"), REJECT, Set.of(422)));
+      add(byClass, "non-finite number", ctx -> at(ctx, node, "bare 1e400 as the value", JsonText.Raw.text("1e400"), itemOrWhole(op, node), Set.of(422)));
     }
     for (String n : HostileInputs.BEYOND_INT64) {
       // A double holds these exactly (or they are plain integers a JSON store keeps): valid.
@@ -211,10 +211,10 @@ final class FuzzPlan {
           REJECT, Set.of(400)));
     }
     for (HostileInputs.Value v : HostileInputs.NUL_STRINGS) {
-      add(byClass, "NUL in a string", ctx -> at(ctx, node, v.label() + " in a value " + inside, member("s", v.value()), REJECT,
+      add(byClass, "NUL in a string", ctx -> at(ctx, node, v.label() + " in a value " + inside, member("s", v.value()), itemOrWhole(op, node),
           Set.of(422)));
     }
-    add(byClass, "NUL in a string", ctx -> at(ctx, node, "U+0000 in a key " + inside, member("k\u0000", 1), REJECT, Set.of(422)));
+    add(byClass, "NUL in a string", ctx -> at(ctx, node, "U+0000 in a key " + inside, member("k\u0000", 1), itemOrWhole(op, node), Set.of(422)));
     for (HostileInputs.Value v : HostileInputs.SURROGATE_STRINGS) {
       add(byClass, "lone surrogate", ctx -> at(ctx, node, v.label() + " " + inside, member("s", v.value()), REJECT, Set.of(400)));
     }
@@ -504,6 +504,11 @@ final class FuzzPlan {
   }
 
   // ---- helpers
+
+  /** How a readable fault at this node is refused: in its own slot when it is inside an item of such a batch, else by the request. */
+  private static Expect itemOrWhole(Operation op, SchemaInputs.Node node) {
+    return op.invalidItemsAnsweredAlone() && node.path().stream().anyMatch(t -> t instanceof Integer) ? Expect.REJECT_ITEM : REJECT;
+  }
 
   /** The operation's valid request (its template body, if it has one) at another URI. */
   private static FuzzCase withBody(Operation op, Context ctx, String inputClass, String label, String uri, Expect expect,

@@ -26,7 +26,7 @@ final class OpenApiDocument {
 
   /** One operation: everything the fuzz needs to address it and to build its inputs. */
   record Operation(String id, String method, String path, List<Parameter> pathParameters, List<Parameter> queryParameters,
-      Map<String, Object> bodySchema, boolean bodyRequired, boolean authenticated) {
+      Map<String, Object> bodySchema, boolean bodyRequired, boolean authenticated, boolean invalidItemsAnsweredAlone) {
 
     boolean hasBody() {
       return bodySchema != null;
@@ -79,10 +79,45 @@ final class OpenApiDocument {
         Object security = operation.containsKey("security") ? operation.get("security") : null;
         boolean authenticated = security == null ? securedByDefault : !list(security).isEmpty();
         String id = (String) operation.getOrDefault("operationId", key.toUpperCase() + " " + path);
-        operations.add(new Operation(id, key.toUpperCase(), path, inPath, inQuery, bodySchema, bodyRequired, authenticated));
+        boolean alone = false;
+        for (Map.Entry<String, Object> response : map(operation.get("responses")).entrySet()) {
+          if (response.getKey().startsWith("2")) {
+            alone |= outcomeInvalid(resolve(map(response.getValue())), 0);
+          }
+        }
+        operations.add(new Operation(id, key.toUpperCase(), path, inPath, inQuery, bodySchema, bodyRequired, authenticated, alone));
       });
       methodsByPath.put(path, methods);
     });
+  }
+
+  /**
+   * Whether a response names an item {@code outcome} of {@code invalid}: then the operation
+   * answers a faulty item in its own slot, and the other items go on.
+   */
+  private boolean outcomeInvalid(Object node, int depth) {
+    if (depth > 40) {
+      return false;
+    }
+    if (node instanceof Map<?, ?> m) {
+      Map<String, Object> resolved = resolve(map(m));
+      Object outcome = map(resolved.get("properties")).get("outcome");
+      if (outcome != null && list(resolve(map(outcome)).get("enum")).contains("invalid")) {
+        return true;
+      }
+      for (Object value : resolved.values()) {
+        if (outcomeInvalid(value, depth + 1)) {
+          return true;
+        }
+      }
+    } else if (node instanceof List<?> l) {
+      for (Object value : l) {
+        if (outcomeInvalid(value, depth + 1)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   static OpenApiDocument load(Path file) {

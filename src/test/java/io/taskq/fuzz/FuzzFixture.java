@@ -51,6 +51,8 @@ final class FuzzFixture {
     }
   }
 
+  static final String REGISTERED_BY_THE_FUZZ = "registered by the fuzz";
+
   private final FuzzClient client;
   private final String adminKey;
   private final String label;
@@ -256,7 +258,7 @@ final class FuzzFixture {
     Map.Entry<String, Integer> type = learnedTypes.isEmpty() || rng == null || rng.nextInt(4) != 0 ? Map.entry(typeName, 1)
         : learnedTypes.get(rng.nextInt(learnedTypes.size()));
     String note = type.getKey().equals(typeName) ? null : "type " + type.getKey() + " v" + type.getValue()
-        + " registered by the fuzz with param_schema " + learnedSchemas.get(type.getKey() + " v" + type.getValue());
+        + " " + REGISTERED_BY_THE_FUZZ + " with param_schema " + learnedSchemas.get(type.getKey() + " v" + type.getValue());
     return new SchemaInputs.Hints() {
       @Override
       public Object value(String name, int slot) {

@@ -54,10 +54,10 @@ final class SchemaVerdict {
       members.entries().forEach(e -> lastWins.put(e.getKey(), e.getValue()));
       value = lastWins;
     }
-    return fault(schema, value, pointer, true);
+    return faultOfResolved(schema, value, pointer);
   }
 
-  private String fault(Map<String, Object> schema, Object value, String pointer, boolean resolved) {
+  private String faultOfResolved(Map<String, Object> schema, Object value, String pointer) {
     String kind = kind(value);
     if (kind == null) {
       return pointer + ": a value the document cannot judge";

@@ -163,11 +163,11 @@ class GeneratedClientTest extends ServerTest {
     Task task = tasks.createTask(project, new TaskInput().type(type));
     assertNotEquals(0, tasks.listTaskLogs(project, task.getId(), null, null).getItems().size(), "creation is logged");
     assertEquals(1, tasks.cancelTasks(project, new CancelManyInput()).getCancelled());
-    // An empty QueueInput, not null: for an omitted optional body the generated client sends the
-    // JSON literal null, which the server refuses as a body that is not an object.
     assertEquals(List.of(type), tasks.pauseQueue(project, new QueueInput().type(type)).getPausedTypes());
-    assertTrue(tasks.pauseQueue(project, new QueueInput()).getPaused());
-    assertFalse(tasks.resumeQueue(project, new QueueInput()).getPaused());
+    // An omitted optional body: the generated client sends the JSON literal null, which means no body.
+    assertTrue(tasks.pauseQueue(project, null).getPaused());
+    assertFalse(tasks.resumeQueue(project, null).getPaused());
+    assertEquals(TaskStatus.PENDING, tasks.retryTask(project, task.getId(), null).getStatus());
   }
 
   private static ClaimedTask byExternalId(List<ClaimedTask> tasks, String externalId) {

@@ -163,9 +163,11 @@ final class HostileInputs {
     return out;
   }
 
+  static final String NULL_BODY = "null body";
+
   /** Bodies that are JSON but not an object. */
   static List<Body> notAnObject() {
-    return List.of(body("null body", "null"), body("array body", "[]"), body("array of the object", "[{}]"),
+    return List.of(body(NULL_BODY, "null"), body("array body", "[]"), body("array of the object", "[{}]"),
         body("number body", "1"), body("string body", "\"fuzz\""), body("true body", "true"));
   }
 

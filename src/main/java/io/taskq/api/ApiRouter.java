@@ -21,9 +21,11 @@ public final class ApiRouter {
 
   public static Router create(Vertx vertx, Services services) {
     Router router = Router.router(vertx);
+    router.route().handler(services.overload());
     // The bulk route's larger limit must come first: the later, general BodyHandler skips a body already read.
     router.postWithRegex(TaskRoutes.TASKS + ":bulk").handler(BodyHandler.create(false).setBodyLimit(BULK_BODY_LIMIT));
     router.route().handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
+    router.postWithRegex(TaskRoutes.TASKS + ":claim").handler(services.overload()::releaseLongPoll);
 
     router.get("/health/live").handler(rc -> Responses.json(rc, 200, new JsonObject().put("status", "UP")));
     router.get("/health/ready").handler(rc -> ready(vertx, services, rc));

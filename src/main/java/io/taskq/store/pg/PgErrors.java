@@ -55,6 +55,7 @@ final class PgErrors {
       }
     }
     if (failure instanceof IOException || failure instanceof TimeoutException
+        || failure instanceof io.vertx.core.http.ConnectionPoolTooBusyException // the pool's bounded wait queue is full
         || failure.getClass().getName().startsWith("io.vertx.core.net")
         || failure.getClass().getSimpleName().contains("ClosedConnection")) {
       return new Unavailable("the database is unreachable");

@@ -91,14 +91,18 @@ class InstanceKillTest {
     fleet.startWorkers(WORKERS);
     var creation = fleet.create(steady, lapsing, 0, TASKS, 500, 10, 4);
 
-    TaskqProcess victim = processes.get(1);
     Waits.until(() -> finished(project), n -> n >= TASKS * 2 / 5, RUN_DEADLINE, Duration.ofMillis(250));
+    // The leader, when it can be told: its death also stops the lease sweep until another takes over.
+    String leader = leaderHolder();
+    TaskqProcess victim = processes.stream().filter(p -> leader != null && p.logged(leader)).findFirst()
+        .orElse(processes.get(1));
+    boolean killedLeader = leader != null && victim.logged(leader);
     long finishedAtKill = finished(project);
     long rssBeforeKill = victim.residentMb();
     victim.kill();
     long killedAt = System.nanoTime();
     System.out.println("InstanceKillTest: killed " + victim.name() + " (pid " + victim.pid() + ", " + rssBeforeKill
-        + " MB resident) with " + finishedAtKill + " of " + TASKS + " tasks finished");
+        + " MB resident" + (killedLeader ? ", the leader" : "") + ") with " + finishedAtKill + " of " + TASKS + " tasks finished");
 
     Waits.until(() -> finished(project), n -> n >= TASKS, RUN_DEADLINE, Duration.ofMillis(500));
     double afterKillSeconds = (System.nanoTime() - killedAt) / 1e9;
@@ -135,7 +139,7 @@ class InstanceKillTest {
         .put("tasks checked", TASKS)
         .put("log entries checked", check.logEntries())
         .put("requests sent", fleet.requests.get())
-        .put("faults injected", "1 SIGKILL, " + fleet.scriptedFailures.get() + " scripted fails, "
+.put("faults injected", "1 SIGKILL" + (killedLeader ? " (of the leader)" : "") + ", " + fleet.scriptedFailures.get() + " scripted fails, "
             + fleet.abandoned.get() + " abandoned leases")
         .put("requests without answer (failed over)", fleet.unanswered.get())
         .put("409 stale lease", fleet.conflicts.get())
@@ -165,6 +169,16 @@ class InstanceKillTest {
 
   private static String first(java.util.Collection<String> items) {
     return items.stream().limit(5).toList().toString();
+  }
+
+  private String leaderHolder() {
+    try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.jdbcProperties());
+        PreparedStatement s = c.prepareStatement("SELECT holder FROM leader_leases WHERE expires_at > now()");
+        ResultSet r = s.executeQuery()) {
+      return r.next() ? r.getString(1) : null;
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private long finished(long project) {

@@ -50,13 +50,19 @@ class OverloadTest {
    */
   static final double ACCEPTED_P99_BOUND_MS = 20_000;
   static final long RESIDENT_BOUND_MB = 400;
+  /**
+   * The instance's limit; {@code -Dtaskq.reliability.maxInFlight=100000} measures taskq without
+   * shedding for comparison (the test then fails on "some requests were shed", after printing).
+   */
+  static final int LIMIT = Integer.getInteger("taskq.reliability.maxInFlight", TaskqConfig.DEFAULT_MAX_REQUESTS_IN_FLIGHT);
 
   @Test
   @Timeout(value = 4, unit = TimeUnit.MINUTES)
   void fiveHundredClientsAreShedWithRetryAfterWhileAcceptedRequestsStayFastAndMemoryBounded() throws Exception {
     DatabaseTarget db = TestDatabase.fresh("overload");
     Vertx vertx = Vertx.vertx();
-    try (TaskqProcess taskq = TaskqProcess.start("overload", db, Map.of())) {
+    try (TaskqProcess taskq = TaskqProcess.start("overload", db,
+        Map.of("TASKQ_MAX_REQUESTS_IN_FLIGHT", Integer.toString(LIMIT)))) {
       taskq.awaitReady(Duration.ofSeconds(120));
       Http setup = new Http(vertx, taskq.port(), 1, CLIENT_TIMEOUT_MS);
       long project = setup.post("/projects", new JsonObject().put("name", "overload-" + UUID.randomUUID())).await()
@@ -82,7 +88,7 @@ class OverloadTest {
       long answered = load.accepted.count() + load.shed.get();
       new Figures("OverloadTest")
           .put("clients", CLIENTS)
-          .put("limit in flight", TaskqConfig.DEFAULT_MAX_REQUESTS_IN_FLIGHT)
+          .put("limit in flight", LIMIT)
           .put("load s", seconds)
           .put("requests sent", load.sent.get())
           .put("accepted", load.accepted.count())

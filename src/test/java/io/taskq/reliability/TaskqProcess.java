@@ -55,7 +55,7 @@ final class TaskqProcess implements AutoCloseable {
     env.put("TASKQ_HTTP_PORT", Integer.toString(port));
     env.put("TASKQ_ADMIN_KEY", TestServer.ADMIN_KEY);
     env.putAll(extraEnv);
-    builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
     return new TaskqProcess(name, builder.start(), port, log);
   }
 
@@ -93,6 +93,15 @@ final class TaskqProcess implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return -1;
+    }
+  }
+
+  /** Whether the process's output so far contains {@code text} (its log is kept whole). */
+  boolean logged(String text) {
+    try {
+      return Files.readString(log).contains(text);
+    } catch (IOException e) {
+      return false;
     }
   }
 

@@ -56,7 +56,10 @@ final class TaskqProcess implements AutoCloseable {
     env.put("TASKQ_ADMIN_KEY", TestServer.ADMIN_KEY);
     env.putAll(extraEnv);
     builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
-    return new TaskqProcess(name, builder.start(), port, log);
+    Process process = builder.start();
+    // Should the test JVM stop without its @AfterAll (interrupted run), no taskq outlives it.
+    Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "kill-" + name));
+    return new TaskqProcess(name, process, port, log);
   }
 
   /** The test JVM's classpath, absolute, without empty entries (an empty entry means the working directory). */

@@ -16,9 +16,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Admission control: at most {@code max} requests of one instance are worked on at once; the
  * next is answered 503 with Retry-After at once, before its body is read or its key looked up.
- * Without it, 500 clients queued inside the connection pool (10,000 waiters, 10 s each) until
- * their own timeouts fired, and the heap grew with every waiting body: refusing early is the
- * cheapest answer an overloaded instance can give, and the client learns when to come back.
+ * Without it, every request that arrives is taken in and waits for a connection (up to 10,000
+ * waiters, up to 10 s each) holding its body: latency and heap follow the clients, not the
+ * instance's capacity. Refusing early is the cheapest answer an overloaded instance can give,
+ * and the client learns when to come back.
  *
  * <p>A long-polling claim ({@code "wait_ms" > 0}) gives its place back once its body is read:
  * while it waits for work it costs a timer, not a connection, and its retries are coalesced

@@ -23,12 +23,15 @@ public final class ApiRouter {
 
   public static Router create(Vertx vertx, Services services, HttpEdge edge) {
     Router router = Router.router(vertx);
-    // First: 501, 405 and HEAD apply to every path, public or not, before a body is read.
+    // First: shed what this instance has no room for, before anything is read or looked up.
+    router.route().handler(services.overload());
+    // Then 501, 405 and HEAD, which apply to every path, public or not, before a body is read.
     router.route().handler(new ProtocolRules(edge.allowed()));
     router.route().handler(new RequestHygiene());
     // The bulk route's larger limit must come first: the later, general BodyHandler skips a body already read.
     router.postWithRegex(TaskRoutes.TASKS + ":bulk").handler(BodyHandler.create(false).setMergeFormAttributes(false).setBodyLimit(BULK_BODY_LIMIT));
     router.route().handler(BodyHandler.create(false).setMergeFormAttributes(false).setBodyLimit(BODY_LIMIT));
+    router.postWithRegex(TaskRoutes.TASKS + ":claim").handler(services.overload()::releaseLongPoll);
 
     router.get("/health/live").handler(QueryParameters.none()).handler(rc -> Responses.json(rc, 200, new JsonObject().put("status", "UP")));
     router.get("/health/ready").handler(QueryParameters.none()).handler(rc -> ready(vertx, services, rc));

@@ -15,6 +15,12 @@ final class Problems {
 
   static final String CONTENT_TYPE = "application/problem+json";
 
+  /**
+   * Every 503 says when to come back: an overloaded instance sheds for about that long, and a
+   * database restart takes about that long to be noticed by a fresh connection.
+   */
+  static final long UNAVAILABLE_RETRY_AFTER_SECONDS = 1;
+
   private Problems() {
   }
 
@@ -31,6 +37,8 @@ final class Problems {
     JsonObject body = document(status, type, title, detail, rc.request() == null ? null : rc.request().path(), source);
     if (source instanceof TooManyRequests tooMany) {
       response.putHeader("Retry-After", Long.toString(tooMany.retryAfterSeconds()));
+    } else if (status == 503) {
+      response.putHeader("Retry-After", Long.toString(UNAVAILABLE_RETRY_AFTER_SECONDS));
     }
     if (status == 401) {
       response.putHeader("WWW-Authenticate", "Bearer realm=\"taskq\"");

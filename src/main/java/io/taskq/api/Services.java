@@ -25,5 +25,6 @@ public record Services(
     Duration idempotencyTtl,
     RateLimiter rateLimiter,
     QueueControl queues,
-    Admission bulkAdmission) {
+    Admission bulkAdmission,
+    Overload overload) {
 }

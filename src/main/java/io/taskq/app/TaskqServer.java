@@ -5,6 +5,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.taskq.api.Admission;
 import io.taskq.api.HttpEdge;
 import io.taskq.api.HttpServerVerticle;
+import io.taskq.api.Overload;
 import io.taskq.api.Services;
 import io.taskq.auth.ApiKeyService;
 import io.taskq.auth.RateLimiter;
@@ -130,8 +131,10 @@ public final class TaskqServer implements AutoCloseable {
         .withMetrics(new MicrometerMetricsFactory(registry))
         .build();
     try {
-      Pool pool = Pools.create(vertx, target, config.poolSize());
+      Pool pool = Pools.create(vertx, target, config.poolSize(), config.maxRequestsInFlight());
       Meters meters = new Meters(registry);
+      Overload overload = new Overload(config.maxRequestsInFlight(), meters::shed);
+      meters.requestsInFlight(overload::inFlight);
       ProjectService projects = new ProjectService(new PgProjectStore(pool));
       TaskTypeService taskTypes = new TaskTypeService(new PgTaskTypeStore(pool), new ParamSchemas(vertx.fileSystem()), Clock.systemUTC());
       PgClaimableSignals signals = await(PgClaimableSignals.start(vertx, target.connectOptions(), pool));
@@ -147,7 +150,7 @@ public final class TaskqServer implements AutoCloseable {
       Services services = new Services(projects, taskTypes, tasks, apiKeys, new DatabaseHealth(pool), registry, contract,
           new PgIdempotencyStore(pool), config.idempotencyTtl(),
           new RateLimiter(new PgRateLimitStore(pool), Clock.systemUTC(), meters::rateLimited),
-          new QueueControl(new PgQueuePauseStore(pool), signals), bulkAdmission);
+          new QueueControl(new PgQueuePauseStore(pool), signals), bulkAdmission, overload);
 
       Optional<String> generated = await(apiKeys.bootstrapAdmin(config.adminKey()));
       // A negative port makes every HTTP verticle instance share one random port (tests ask for port 0).

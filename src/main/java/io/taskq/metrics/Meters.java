@@ -29,6 +29,8 @@ public final class Meters {
   public static final String OLDEST_CLAIMABLE = "taskq.oldest.claimable.task.age";
   public static final String LONG_POLL_WAKEUPS = "taskq.long.poll.wakeups";
   public static final String BULK_WAITING = "taskq.bulk.requests.waiting";
+  public static final String SHED = "taskq.shed.requests";
+  public static final String IN_FLIGHT = "taskq.requests.in.flight";
 
   private final MeterRegistry registry;
 
@@ -95,6 +97,18 @@ public final class Meters {
   /** Publishes how many bulk requests wait for their turn on this instance. */
   public void bulkWaiting(Supplier<Number> waiting) {
     Gauge.builder(BULK_WAITING, waiting).description("bulk requests waiting for their turn on this instance")
+        .register(registry);
+  }
+
+  /** A request refused with 503 because the instance had its limit of requests in flight. */
+  public void shed() {
+    Counter.builder(SHED).description("requests refused with 503 because the instance was at its limit of requests in flight")
+        .register(registry).increment();
+  }
+
+  /** Publishes how many requests hold a place in the instance's admission limit. */
+  public void requestsInFlight(Supplier<Number> inFlight) {
+    Gauge.builder(IN_FLIGHT, inFlight).description("requests this instance is working on (long-polls waiting for work excluded)")
         .register(registry);
   }
 

@@ -51,6 +51,8 @@ final class PgErrors {
       return translate(pg);
     }
     if (failure instanceof IOException || failure instanceof TimeoutException
+        || failure instanceof io.vertx.core.http.ConnectionPoolTooBusyException // the pool's bounded wait queue is full
+        || isClosedConnection(failure)
         || failure.getClass().getName().startsWith("io.vertx.core.net")
         || failure.getClass().getSimpleName().contains("ClosedConnection")) {
       return new Unavailable("the database is unreachable");
@@ -93,5 +95,14 @@ final class PgErrors {
 
   private static Invalid refused(String message) {
     return new Invalid(message, List.of());
+  }
+
+  /**
+   * A statement sent on a connection the server has just closed (PostgreSQL stopped or
+   * restarted): the SQL client says so only in a plain VertxException's message.
+   */
+  private static boolean isClosedConnection(Throwable failure) {
+    return failure instanceof io.vertx.core.VertxException && failure.getMessage() != null
+        && failure.getMessage().startsWith("Connection is not active");
   }
 }

@@ -49,7 +49,7 @@ class TaskServiceIsolationTest {
     TestDatabase.execute(db, "INSERT INTO task_types (name, version, param_schema) VALUES ('" + TYPE + "', 1, '{}')");
     vertx = Vertx.vertx();
     pool = Pools.create(vertx, db, 8);
-    TaskTypeService types = new TaskTypeService(new PgTaskTypeStore(pool), new ParamSchemas(vertx.fileSystem()), Clock.systemUTC());
+    TaskTypeService types = new TaskTypeService(vertx, new PgTaskTypeStore(pool), new ParamSchemas(vertx.fileSystem()), Clock.systemUTC());
     tasks = new TaskService(new PgTaskStore(pool), types, new Meters(new SimpleMeterRegistry()), RetryPolicy.DEFAULT,
         new InMemoryClaimableSignals(), new ClaimWaiters(vertx, () -> { }));
   }

@@ -1,6 +1,7 @@
 package io.taskq.api;
 
 import io.taskq.error.HttpProtocolError;
+import io.taskq.error.NotFound;
 import io.taskq.error.TaskqException;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -46,8 +47,7 @@ public final class ApiRouter {
 
     FailureHandler failures = new FailureHandler();
     router.route().failureHandler(failures);
-    router.errorHandler(404, rc -> Problems.write(rc, 404, "https://taskq.dev/problems/not-found", "Not found",
-        "no resource at " + rc.request().method() + " " + rc.request().path(), null));
+    router.errorHandler(404, rc -> Problems.write(rc, new NotFound("no resource at " + rc.request().method() + " " + rc.request().path())));
     router.errorHandler(405, rc -> {
       String allow = edge.allowed().allow(rc.request().path());
       if (allow != null) {

@@ -1,6 +1,8 @@
 package io.taskq.api;
 
 import io.taskq.error.BadRequest;
+import io.taskq.error.HttpProtocolError;
+import io.taskq.error.InternalFault;
 import io.taskq.error.PayloadTooLarge;
 import io.taskq.error.TaskqException;
 import io.vertx.core.Handler;
@@ -36,7 +38,7 @@ final class FailureHandler implements Handler<RoutingContext> {
       return;
     }
     if (status >= 400 && status < 500) {
-      Problems.write(rc, status, "https://taskq.dev/problems/http-" + status, reason(status), reason(status), null);
+      Problems.write(rc, HttpProtocolError.clientError(status, reason(status)));
       return;
     }
     if (bodyBrokeOff(rc, failure)) {
@@ -47,8 +49,7 @@ final class FailureHandler implements Handler<RoutingContext> {
       return;
     }
     LOG.log(Level.SEVERE, "unhandled failure on " + rc.request().method() + " " + rc.request().path(), failure);
-    Problems.write(rc, 500, "https://taskq.dev/problems/internal", "Internal server error",
-        "the server failed to answer this request; it has been logged", null);
+    Problems.write(rc, new InternalFault());
   }
 
   /**

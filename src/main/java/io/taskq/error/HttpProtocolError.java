@@ -16,6 +16,11 @@ public final class HttpProtocolError extends TaskqException {
     return new HttpProtocolError(400, "bad-request", "Bad request", detail);
   }
 
+  /** A client error Vert.x raised with a bare status, named after its status. */
+  public static HttpProtocolError clientError(int status, String title) {
+    return new HttpProtocolError(status, "http-" + status, title, title);
+  }
+
   public static HttpProtocolError methodNotAllowed(String detail) {
     return new HttpProtocolError(405, "method-not-allowed", "Method not allowed", detail);
   }

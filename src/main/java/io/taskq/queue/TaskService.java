@@ -393,28 +393,19 @@ public final class TaskService {
     if (items.isEmpty()) {
       return Future.succeededFuture(List.of());
     }
-    return statement.run(items).transform(ar -> {
-      if (ar.succeeded()) {
-        List<ItemOutcome> outcomes = new ArrayList<>(items.size());
-        for (int i = 0; i < items.size(); i++) {
-          outcomes.add(outcome.apply(items.get(i), ar.result().get(i)));
+    return new Isolation<>(statement, TaskStore::refusedForContent).run(items).compose(each -> {
+      List<ItemOutcome> outcomes = new ArrayList<>(items.size());
+      for (int i = 0; i < items.size(); i++) {
+        AsyncResult<Transition> result = each.get(i);
+        if (result.succeeded()) {
+          outcomes.add(outcome.apply(items.get(i), result.result()));
+        } else if (result.cause() instanceof Invalid refusal) {
+          outcomes.add(refused.apply(items.get(i), refusal));
+        } else {
+          return Future.failedFuture(result.cause());
         }
-        return Future.succeededFuture(outcomes);
       }
-      return new Isolation<>(statement, TaskStore::refusedForContent).afterFailure(items, ar.cause()).compose(each -> {
-        List<ItemOutcome> outcomes = new ArrayList<>(items.size());
-        for (int i = 0; i < items.size(); i++) {
-          AsyncResult<Transition> result = each.get(i);
-          if (result.succeeded()) {
-            outcomes.add(outcome.apply(items.get(i), result.result()));
-          } else if (result.cause() instanceof Invalid refusal) {
-            outcomes.add(refused.apply(items.get(i), refusal));
-          } else {
-            return Future.failedFuture(result.cause());
-          }
-        }
-        return Future.succeededFuture(outcomes);
-      });
+      return Future.succeededFuture(outcomes);
     });
   }
 

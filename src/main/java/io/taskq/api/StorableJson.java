@@ -1,5 +1,6 @@
 package io.taskq.api;
 
+import io.taskq.error.JsonPointers;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
@@ -83,7 +84,7 @@ final class StorableJson {
       for (int i = 0; i < depth; i++) {
         at.append('/');
         if (keys[i] != null) {
-          at.append(escape(keys[i]));
+          at.append(JsonPointers.escape(keys[i]));
         } else {
           at.append(indexes[i]);
         }
@@ -150,9 +151,5 @@ final class StorableJson {
       return Walk.CLEAN;
     }
     return faults.add(trail.pointer(), fault) ? Walk.FAULTY : Walk.STOP;
-  }
-
-  static String escape(String key) {
-    return key.indexOf('~') < 0 && key.indexOf('/') < 0 ? key : key.replace("~", "~0").replace("/", "~1");
   }
 }

@@ -1,5 +1,6 @@
 package io.taskq.api;
 
+import io.taskq.error.BadRequest;
 import io.taskq.error.HttpProtocolError;
 import io.taskq.error.NotFound;
 import io.taskq.error.TaskqException;
@@ -60,7 +61,7 @@ public final class ApiRouter {
       if (rc.failure() instanceof TaskqException) {
         failures.handle(rc);
       } else {
-        Problems.write(rc, HttpProtocolError.malformed(
+        Problems.write(rc, new BadRequest(
             "the request path cannot be decoded: each '%' must be followed by two hexadecimal digits"));
       }
     });

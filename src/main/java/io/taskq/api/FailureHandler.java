@@ -6,7 +6,6 @@ import io.taskq.error.InternalFault;
 import io.taskq.error.PayloadTooLarge;
 import io.taskq.error.TaskqException;
 import io.vertx.core.Handler;
-import io.vertx.core.json.DecodeException;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import java.util.logging.Level;
@@ -26,10 +25,6 @@ final class FailureHandler implements Handler<RoutingContext> {
     Throwable failure = rc.failure();
     if (failure instanceof TaskqException e) {
       Problems.write(rc, e);
-      return;
-    }
-    if (failure instanceof DecodeException) {
-      Problems.write(rc, new BadRequest("the body is not valid JSON"));
       return;
     }
     int status = failure instanceof HttpException http ? http.getStatusCode() : rc.statusCode();

@@ -78,10 +78,6 @@ final class Fields {
     return new Fields(item, pointer, itemIndex, errors);
   }
 
-  List<FieldError> errors() {
-    return errors;
-  }
-
   String pointer(String name) {
     return base + "/" + JsonPointers.escape(name);
   }

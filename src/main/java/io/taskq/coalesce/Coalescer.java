@@ -45,7 +45,6 @@ public final class Coalescer<I, O> {
 
   private final Object lock = new Object();
   private final ArrayDeque<Pending<I, O>> waiting = new ArrayDeque<>();
-  private final BatchOperation<I, O> operation;
   private final Isolation<I, O> isolation;
   private final int maxInFlight;
   private final int maxWeight;
@@ -63,7 +62,6 @@ public final class Coalescer<I, O> {
    */
   public Coalescer(BatchOperation<I, O> operation, int maxInFlight, int maxWeight, ToIntFunction<I> weight,
       Function<I, Object> identity, Predicate<Throwable> refusedForContent) {
-    this.operation = operation;
     this.isolation = new Isolation<>(operation, refusedForContent);
     this.maxInFlight = maxInFlight;
     this.maxWeight = maxWeight;

@@ -51,7 +51,7 @@ final class AllowedMethods {
       if (methods.contains("GET")) {
         methods.add("HEAD");
       }
-      templates.add(new PathTemplate(path.substring(1).split("/", -1), String.join(", ", methods), methods));
+      templates.add(PathTemplate.of(path, String.join(", ", methods), methods));
     });
     return new AllowedMethods(List.copyOf(templates));
   }
@@ -68,13 +68,13 @@ final class AllowedMethods {
     return template != null && !template.methods().contains(method.name());
   }
 
+  /** Walks the path in place, without splitting it: this runs on every request, before routing. */
   private PathTemplate match(String path) {
     if (path == null || path.isEmpty() || path.charAt(0) != '/') {
       return null;
     }
-    String[] segments = path.substring(1).split("/", -1);
     for (PathTemplate template : templates) {
-      if (template.matches(segments)) {
+      if (template.matches(path)) {
         return template;
       }
     }
@@ -82,35 +82,60 @@ final class AllowedMethods {
   }
 
   /**
-   * One documented path, split into segments; a segment may be a literal ({@code tasks:claim}),
+   * One documented path, parsed into segments once at load: each a literal ({@code tasks:claim}),
    * a parameter ({@code {taskId}}) or a parameter with an action ({@code {taskId}:cancel}).
    */
-  private record PathTemplate(String[] segments, String allow, Set<String> methods) {
+  private record PathTemplate(Segment[] segments, String allow, Set<String> methods) {
 
-    boolean matches(String[] actual) {
-      if (actual.length != segments.length) {
-        return false;
+    static PathTemplate of(String path, String allow, Set<String> methods) {
+      String[] parts = path.substring(1).split("/", -1);
+      Segment[] segments = new Segment[parts.length];
+      for (int i = 0; i < parts.length; i++) {
+        segments[i] = Segment.of(parts[i]);
       }
+      return new PathTemplate(segments, allow, methods);
+    }
+
+    /** {@code path} starts with '/'. */
+    boolean matches(String path) {
+      int start = 1;
       for (int i = 0; i < segments.length; i++) {
-        if (!segmentMatches(segments[i], actual[i])) {
+        int slash = path.indexOf('/', start);
+        boolean last = i == segments.length - 1;
+        if (last != (slash < 0)) {
           return false;
         }
+        int end = last ? path.length() : slash;
+        if (!segments[i].matches(path, start, end)) {
+          return false;
+        }
+        start = end + 1;
       }
       return true;
     }
+  }
+
+  /** A literal segment ({@code parameter} false), or a parameter followed by {@code text} (an action or nothing). */
+  private record Segment(boolean parameter, String text) {
+
+    static Segment of(String template) {
+      if (template.isEmpty() || template.charAt(0) != '{') {
+        return new Segment(false, template);
+      }
+      return new Segment(true, template.substring(template.indexOf('}') + 1));
+    }
 
     /** A parameter fills a segment up to any ':' (ids never hold one), so {taskId} does not match "7:cancel". */
-    private static boolean segmentMatches(String template, String actual) {
-      if (template.isEmpty() || template.charAt(0) != '{') {
-        return template.equals(actual);
+    boolean matches(String path, int start, int end) {
+      if (!parameter) {
+        return end - start == text.length() && path.regionMatches(start, text, 0, text.length());
       }
-      int close = template.indexOf('}');
-      String action = template.substring(close + 1);
-      if (!actual.endsWith(action)) {
+      int valueEnd = end - text.length();
+      if (valueEnd <= start || !path.regionMatches(valueEnd, text, 0, text.length())) {
         return false;
       }
-      int valueLength = actual.length() - action.length();
-      return valueLength > 0 && actual.lastIndexOf(':', valueLength - 1) < 0;
+      int colon = path.indexOf(':', start);
+      return colon < 0 || colon >= valueEnd;
     }
   }
 }

@@ -1,6 +1,7 @@
 package io.taskq.api;
 
-import io.taskq.error.HttpProtocolError;
+import io.taskq.error.BadRequest;
+import io.taskq.error.NotFound;
 import io.taskq.error.TaskqException;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -9,6 +10,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.time.Duration;
+import java.util.logging.Logger;
 
 /** The whole HTTP surface: public probes and documents first, then everything behind an API key. */
 public final class ApiRouter {
@@ -17,6 +19,7 @@ public final class ApiRouter {
   static final long BODY_LIMIT = 1024 * 1024;
   static final long BULK_BODY_LIMIT = 64L * 1024 * 1024;
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(2);
+  private static final Logger LOG = Logger.getLogger(ApiRouter.class.getName());
 
   private ApiRouter() {
   }
@@ -49,21 +52,20 @@ public final class ApiRouter {
 
     FailureHandler failures = new FailureHandler();
     router.route().failureHandler(failures);
-    router.errorHandler(404, rc -> Problems.write(rc, 404, "https://taskq.dev/problems/not-found", "Not found",
-        "no resource at " + rc.request().method() + " " + rc.request().path(), null));
+    router.errorHandler(404, rc -> Problems.write(rc, new NotFound("no resource at " + rc.request().method() + " " + rc.request().path())));
+    // ProtocolRules answers every documented path's 405 (with Allow) before routing, so the
+    // router's own 405 means a route the contract does not describe: our fault, logged, and
+    // answered as the contract sees that path, without a resource and without a guessed Allow.
     router.errorHandler(405, rc -> {
-      String allow = edge.allowed().allow(rc.request().path());
-      if (allow != null) {
-        rc.response().putHeader("Allow", allow);
-      }
-      Problems.write(rc, HttpProtocolError.methodNotAllowed(rc.request().method() + " is not allowed on " + rc.request().path()));
+      LOG.severe("route without a contract entry: " + rc.request().method() + " " + rc.request().path());
+      Problems.write(rc, new NotFound("no resource at " + rc.request().method() + " " + rc.request().path()));
     });
     // A 400 raised while matching routes, before any handler: the target itself cannot be read.
     router.errorHandler(400, rc -> {
       if (rc.failure() instanceof TaskqException) {
         failures.handle(rc);
       } else {
-        Problems.write(rc, HttpProtocolError.malformed(
+        Problems.write(rc, new BadRequest(
             "the request path cannot be decoded: each '%' must be followed by two hexadecimal digits"));
       }
     });

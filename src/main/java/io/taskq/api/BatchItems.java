@@ -2,7 +2,6 @@ package io.taskq.api;
 
 import io.taskq.error.FieldError;
 import io.taskq.error.Invalid;
-import io.taskq.error.TaskqException;
 import io.taskq.queue.ItemOutcome;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -96,15 +95,15 @@ final class BatchItems<T> {
         List<FieldError> errors = faults.get(i);
         String detail = errors.size() == 1 ? errors.get(0).message() : errors.size() + " fields are invalid";
         results.add(result.put("outcome", "invalid").putNull("status")
-            .put("problem", problem(new Invalid(detail, errors))));
+            .put("problem", Problems.document(new Invalid(detail, errors))));
         continue;
       }
       ItemOutcome outcome = outcomes.get(next++);
       result.put("outcome", outcome.kind().wireName())
           .put("status", outcome.task().map(t -> t.status().wireName()).orElse(null));
       switch (outcome.kind()) {
-        case LEASE_CONFLICT, NOT_FOUND -> result.put("problem", problem(outcome.problem(outcome.taskId())));
-        case INVALID -> result.put("problem", problem(placed(outcome.refusal().orElseThrow(), i)));
+        case LEASE_CONFLICT, NOT_FOUND -> result.put("problem", Problems.document(outcome.problem(outcome.taskId())));
+        case INVALID -> result.put("problem", Problems.document(placed(outcome.refusal().orElseThrow(), i)));
         case COMPLETED, FAILED -> {
         }
       }
@@ -124,23 +123,5 @@ final class BatchItems<T> {
       errors.add(FieldError.atItem(index, base, refusal.detail()));
     }
     return new Invalid(refusal.detail(), errors);
-  }
-
-  /** An item's problem, as a problem document would say it. */
-  private static JsonObject problem(TaskqException problem) {
-    JsonObject json = new JsonObject().put("type", problem.type()).put("title", problem.title())
-        .put("status", problem.status()).put("detail", problem.detail());
-    if (!problem.errors().isEmpty()) {
-      JsonArray errors = new JsonArray();
-      for (FieldError e : problem.errors()) {
-        JsonObject error = new JsonObject().put("pointer", e.pointer());
-        if (e.index() != null) {
-          error.put("index", e.index());
-        }
-        errors.add(error.put("message", e.message()));
-      }
-      json.put("errors", errors);
-    }
-    return json;
   }
 }

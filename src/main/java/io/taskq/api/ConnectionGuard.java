@@ -101,6 +101,12 @@ final class ConnectionGuard {
     void reading(HttpServerRequest request) {
       current = request;
       within(limits.bodyTimeout());
+      // The response has one end-handler slot, and vertx-web's RoutingContext.addEndHandler takes
+      // it on first use (5.0.10 sets response().endHandler then), which would silently drop this
+      // one. Why that is safe: no route of taskq calls addEndHandler today, and if one ever does,
+      // this is only the early start of the idle deadline: expired() finds the ended response
+      // when the body deadline fires and starts the idle deadline then, at most one body timeout
+      // late; the connection is never held for good.
       request.response().endHandler(v -> answered(request));
     }
 

@@ -1,10 +1,11 @@
 package io.taskq.api;
 
 import io.taskq.error.BadRequest;
+import io.taskq.error.HttpProtocolError;
+import io.taskq.error.InternalFault;
 import io.taskq.error.PayloadTooLarge;
 import io.taskq.error.TaskqException;
 import io.vertx.core.Handler;
-import io.vertx.core.json.DecodeException;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import java.util.logging.Level;
@@ -26,17 +27,13 @@ final class FailureHandler implements Handler<RoutingContext> {
       Problems.write(rc, e);
       return;
     }
-    if (failure instanceof DecodeException) {
-      Problems.write(rc, new BadRequest("the body is not valid JSON"));
-      return;
-    }
     int status = failure instanceof HttpException http ? http.getStatusCode() : rc.statusCode();
     if (status == 413) {
       Problems.write(rc, new PayloadTooLarge("the body is larger than this endpoint accepts"));
       return;
     }
     if (status >= 400 && status < 500) {
-      Problems.write(rc, status, "https://taskq.dev/problems/http-" + status, reason(status), reason(status), null);
+      Problems.write(rc, HttpProtocolError.clientError(status, reason(status)));
       return;
     }
     if (bodyBrokeOff(rc, failure)) {
@@ -47,8 +44,7 @@ final class FailureHandler implements Handler<RoutingContext> {
       return;
     }
     LOG.log(Level.SEVERE, "unhandled failure on " + rc.request().method() + " " + rc.request().path(), failure);
-    Problems.write(rc, 500, "https://taskq.dev/problems/internal", "Internal server error",
-        "the server failed to answer this request; it has been logged", null);
+    Problems.write(rc, new InternalFault());
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.taskq.api;
 
+import io.taskq.error.JsonPointers;
 import io.taskq.error.FieldError;
 import io.taskq.error.Invalid;
 import io.vertx.core.json.JsonArray;
@@ -77,12 +78,8 @@ final class Fields {
     return new Fields(item, pointer, itemIndex, errors);
   }
 
-  List<FieldError> errors() {
-    return errors;
-  }
-
   String pointer(String name) {
-    return base + "/" + name.replace("~", "~0").replace("/", "~1");
+    return base + "/" + JsonPointers.escape(name);
   }
 
   void fault(String name, String message) {

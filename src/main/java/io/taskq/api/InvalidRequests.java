@@ -2,7 +2,9 @@ package io.taskq.api;
 
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.taskq.error.BadRequest;
 import io.taskq.error.HttpProtocolError;
+import io.taskq.error.TaskqException;
 import io.vertx.core.http.HttpServerRequest;
 
 /**
@@ -21,13 +23,13 @@ final class InvalidRequests {
 
   static void answer(HttpServerRequest request) {
     Throwable cause = request.decoderResult().cause();
-    HttpProtocolError error;
+    TaskqException error;
     if (cause instanceof TooLongHttpLineException) {
       error = HttpProtocolError.uriTooLong("the request line is longer than " + MAX_REQUEST_LINE + " bytes");
     } else if (cause instanceof TooLongHttpHeaderException) {
       error = HttpProtocolError.headersTooLarge("the request's header fields are larger than " + MAX_HEADER_SIZE + " bytes");
     } else {
-      error = HttpProtocolError.malformed("the request line or a header field is malformed");
+      error = new BadRequest("the request line or a header field is malformed");
     }
     Problems.writeAndClose(request, null, error);
   }

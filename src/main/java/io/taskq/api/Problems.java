@@ -28,7 +28,7 @@ final class Problems {
     write(rc, e.status(), e.type(), e.title(), e.detail(), e);
   }
 
-  static void write(RoutingContext rc, int status, String type, String title, String detail, TaskqException source) {
+  private static void write(RoutingContext rc, int status, String type, String title, String detail, TaskqException source) {
     HttpServerResponse response = rc.response();
     if (response.headWritten()) {
       response.reset();
@@ -63,6 +63,11 @@ final class Problems {
         .putHeader("Connection", "close")
         .end(body)
         .onComplete(ar -> request.connection().close());
+  }
+
+  /** The document of {@code e} without {@code instance}: a batch item's problem inside a response. */
+  static JsonObject document(TaskqException e) {
+    return document(e.status(), e.type(), e.title(), e.detail(), null, e);
   }
 
   private static JsonObject document(int status, String type, String title, String detail, String instance,

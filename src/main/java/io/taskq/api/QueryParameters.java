@@ -19,6 +19,8 @@ import java.util.Set;
 final class QueryParameters {
 
   private static final String KEY = "taskq.query";
+  /** Most requests carry no query: they share this, and allocate nothing. */
+  private static final QueryParameters EMPTY = new QueryParameters(Map.of(), Set.of());
 
   private final Map<String, String> values;
   private final Set<String> repeated;
@@ -37,6 +39,11 @@ final class QueryParameters {
   static Handler<RoutingContext> only(String... names) {
     Set<String> accepted = Set.of(names);
     return rc -> {
+      String raw = rc.request().query();
+      if (raw == null || raw.isEmpty()) {
+        rc.next();
+        return;
+      }
       QueryParameters query = of(rc);
       List<String> unknown = query.values.keySet().stream().filter(name -> !accepted.contains(name)).toList();
       if (!unknown.isEmpty()) {
@@ -76,11 +83,11 @@ final class QueryParameters {
    * U+0000, which no filter can match and PostgreSQL cannot take.
    */
   static QueryParameters parse(String raw) {
+    if (raw == null || raw.isEmpty()) {
+      return EMPTY;
+    }
     Map<String, String> values = new LinkedHashMap<>();
     Set<String> repeated = new LinkedHashSet<>();
-    if (raw == null || raw.isEmpty()) {
-      return new QueryParameters(values, repeated);
-    }
     for (String pair : raw.split("&", -1)) {
       if (pair.isEmpty()) {
         continue;

@@ -1,9 +1,11 @@
 package io.taskq.api;
 
+import io.taskq.error.JsonPointers;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -44,23 +46,66 @@ final class StorableJson {
 
   /** Checks {@code value}, reporting each fault under {@code pointer}; answers whether it is storable. */
   static boolean check(Object value, String pointer, Faults faults) {
-    return walk(value, pointer, faults) == Walk.CLEAN;
+    return walk(value, new Trail(pointer), faults) == Walk.CLEAN;
   }
 
   private enum Walk { CLEAN, FAULTY, STOP }
 
-  private static Walk walk(Object value, String pointer, Faults faults) {
+  /**
+   * The way down to the value being checked. A 1 MiB result holds tens of thousands of values,
+   * nearly always clean: their pointers are written out only for a fault, never on the way.
+   */
+  private static final class Trail {
+    private final String base;
+    private String[] keys = new String[16];
+    private int[] indexes = new int[16];
+    private int depth;
+
+    Trail(String base) {
+      this.base = base;
+    }
+
+    void enter(String key, int index) {
+      if (depth == keys.length) {
+        keys = Arrays.copyOf(keys, depth * 2);
+        indexes = Arrays.copyOf(indexes, depth * 2);
+      }
+      keys[depth] = key;
+      indexes[depth] = index;
+      depth++;
+    }
+
+    void leave() {
+      keys[--depth] = null;
+    }
+
+    String pointer() {
+      StringBuilder at = new StringBuilder(base);
+      for (int i = 0; i < depth; i++) {
+        at.append('/');
+        if (keys[i] != null) {
+          at.append(JsonPointers.escape(keys[i]));
+        } else {
+          at.append(indexes[i]);
+        }
+      }
+      return at.toString();
+    }
+  }
+
+  private static Walk walk(Object value, Trail trail, Faults faults) {
     if (value instanceof JsonObject object) {
       Walk result = Walk.CLEAN;
       for (Map.Entry<String, Object> entry : object.getMap().entrySet()) {
-        String at = pointer + "/" + escape(entry.getKey());
+        trail.enter(entry.getKey(), -1);
         if (entry.getKey().indexOf('\u0000') >= 0) {
           result = Walk.FAULTY;
-          if (!faults.add(at, "keys must not contain U+0000 (it cannot be stored)")) {
+          if (!faults.add(trail.pointer(), "keys must not contain U+0000 (it cannot be stored)")) {
             return Walk.STOP;
           }
         }
-        Walk inner = walk(entry.getValue(), at, faults);
+        Walk inner = walk(entry.getValue(), trail, faults);
+        trail.leave();
         if (inner == Walk.STOP) {
           return Walk.STOP;
         }
@@ -74,7 +119,9 @@ final class StorableJson {
       Walk result = Walk.CLEAN;
       List<Object> list = array.getList();
       for (int i = 0; i < list.size(); i++) {
-        Walk inner = walk(list.get(i), pointer + "/" + i, faults);
+        trail.enter(null, i);
+        Walk inner = walk(list.get(i), trail, faults);
+        trail.leave();
         if (inner == Walk.STOP) {
           return Walk.STOP;
         }
@@ -103,10 +150,6 @@ final class StorableJson {
     if (fault == null) {
       return Walk.CLEAN;
     }
-    return faults.add(pointer, fault) ? Walk.FAULTY : Walk.STOP;
-  }
-
-  static String escape(String key) {
-    return key.indexOf('~') < 0 && key.indexOf('/') < 0 ? key : key.replace("~", "~0").replace("/", "~1");
+    return faults.add(trail.pointer(), fault) ? Walk.FAULTY : Walk.STOP;
   }
 }

@@ -145,58 +145,10 @@ final class StrictJson {
     if (length >= 2 && (b[offset] == 0 || b[offset + 1] == 0 || (b[offset] & 0xFE) == 0xFE)) {
       throw new BadRequest("the body must be UTF-8; it looks like UTF-16 or UTF-32");
     }
-    int bad = firstInvalidUtf8(b, offset, offset + length);
+    int bad = Utf8.firstInvalid(b, offset, offset + length);
     if (bad >= 0) {
       throw new BadRequest("the body is not valid UTF-8 (at byte " + (bad - offset) + ")");
     }
-  }
-
-  /** The index of the first byte that does not start a well-formed UTF-8 sequence, or -1. */
-  static int firstInvalidUtf8(byte[] b, int from, int end) {
-    int i = from;
-    while (i < end) {
-      int c = b[i] & 0xFF;
-      if (c < 0x80) {
-        i++;
-        continue;
-      }
-      int need;
-      int min = 0x80;
-      int max = 0xBF;
-      if (c >= 0xC2 && c <= 0xDF) {
-        need = 1;
-      } else if (c >= 0xE0 && c <= 0xEF) {
-        need = 2;
-        if (c == 0xE0) {
-          min = 0xA0; // overlong
-        } else if (c == 0xED) {
-          max = 0x9F; // UTF-16 surrogates
-        }
-      } else if (c >= 0xF0 && c <= 0xF4) {
-        need = 3;
-        if (c == 0xF0) {
-          min = 0x90; // overlong
-        } else if (c == 0xF4) {
-          max = 0x8F; // beyond U+10FFFF
-        }
-      } else {
-        return i; // a continuation byte, C0/C1 (overlong) or F5-FF
-      }
-      if (i + need >= end) {
-        return i;
-      }
-      int second = b[i + 1] & 0xFF;
-      if (second < min || second > max) {
-        return i;
-      }
-      for (int k = 2; k <= need; k++) {
-        if ((b[i + k] & 0xC0) != 0x80) {
-          return i;
-        }
-      }
-      i += need + 1;
-    }
-    return -1;
   }
 
   /** Whether any {@code \\uD800}-{@code \\uDFFF} escape occurs: raw surrogates never pass the UTF-8 check, so only escapes can leave one unpaired. */

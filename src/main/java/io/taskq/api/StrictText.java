@@ -1,9 +1,5 @@
 package io.taskq.api;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
@@ -54,7 +50,7 @@ final class StrictText {
         bytes[n++] = (byte) c;
       }
     }
-    return utf8(bytes, n).orElseThrow(() -> new Unreadable("is not valid UTF-8"));
+    return Utf8.decode(bytes, n).orElseThrow(() -> new Unreadable("is not valid UTF-8"));
   }
 
   /** A header value's bytes (ISO-8859-1 chars as Netty hands them over) read as UTF-8, or empty. */
@@ -70,19 +66,7 @@ final class StrictText {
       }
       bytes[i] = (byte) c;
     }
-    return utf8(bytes, bytes.length);
-  }
-
-  private static Optional<String> utf8(byte[] bytes, int length) {
-    try {
-      // The JDK's decoder refuses overlong forms, encoded surrogates and code points past U+10FFFF.
-      return Optional.of(StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes, 0, length)).toString());
-    } catch (CharacterCodingException e) {
-      return Optional.empty();
-    }
+    return Utf8.decode(bytes, bytes.length);
   }
 
   private static boolean isAscii(String s) {

@@ -136,7 +136,7 @@ public final class TaskqServer implements AutoCloseable {
       Overload overload = new Overload(config.maxRequestsInFlight(), meters::shed);
       meters.requestsInFlight(overload::inFlight);
       ProjectService projects = new ProjectService(new PgProjectStore(pool));
-      TaskTypeService taskTypes = new TaskTypeService(new PgTaskTypeStore(pool), new ParamSchemas(vertx.fileSystem()), Clock.systemUTC());
+      TaskTypeService taskTypes = new TaskTypeService(vertx, new PgTaskTypeStore(pool), new ParamSchemas(vertx.fileSystem()), Clock.systemUTC());
       PgClaimableSignals signals = await(PgClaimableSignals.start(vertx, target.connectOptions(), pool));
       ClaimWaiters waiters = new ClaimWaiters(vertx, meters::longPollWakeup);
       signals.listen(waiters::signal);

@@ -45,7 +45,6 @@ public final class Coalescer<I, O> {
 
   private final Object lock = new Object();
   private final ArrayDeque<Pending<I, O>> waiting = new ArrayDeque<>();
-  private final BatchOperation<I, O> operation;
   private final Isolation<I, O> isolation;
   private final int maxInFlight;
   private final int maxWeight;
@@ -63,7 +62,6 @@ public final class Coalescer<I, O> {
    */
   public Coalescer(BatchOperation<I, O> operation, int maxInFlight, int maxWeight, ToIntFunction<I> weight,
       Function<I, Object> identity, Predicate<Throwable> refusedForContent) {
-    this.operation = operation;
     this.isolation = new Isolation<>(operation, refusedForContent);
     this.maxInFlight = maxInFlight;
     this.maxWeight = maxWeight;
@@ -125,25 +123,12 @@ public final class Coalescer<I, O> {
   private void run(List<Pending<I, O>> batch) {
     List<I> items = new ArrayList<>(batch.size());
     batch.forEach(p -> items.add(p.item()));
-    Future<List<O>> outcome;
-    try {
-      outcome = operation.run(items);
-    } catch (RuntimeException e) {
-      outcome = Future.failedFuture(e);
-    }
-    outcome.onComplete(ar -> {
-      if (ar.succeeded()) {
-        finish(batch, i -> deliver(batch.get(i), ar.result().get(i), null));
-      } else if (isolation.splits(items, ar.cause())) {
-        // The split batch keeps its place in flight until every part has answered.
-        isolation.afterFailure(items, ar.cause()).onComplete(each -> finish(batch, i -> {
-          AsyncResult<O> own = each.succeeded() ? each.result().get(i) : Future.failedFuture(each.cause());
-          deliver(batch.get(i), own.result(), own.cause());
-        }));
-      } else {
-        finish(batch, i -> deliver(batch.get(i), null, ar.cause()));
-      }
-    });
+    // One statement on the happy path; a batch refused for its items' content keeps its place in
+    // flight while its parts run, until every part has answered.
+    isolation.run(items).onComplete(each -> finish(batch, i -> {
+      AsyncResult<O> own = each.succeeded() ? each.result().get(i) : Future.failedFuture(each.cause());
+      deliver(batch.get(i), own.result(), own.cause());
+    }));
   }
 
   private void finish(List<Pending<I, O>> batch, IntConsumer answer) {

@@ -36,7 +36,7 @@ public final class Isolation<I, O> {
   }
 
   /** Whether a failed batch of more than one item is split rather than failed whole. */
-  public boolean splits(List<I> items, Throwable failure) {
+  private boolean splits(List<I> items, Throwable failure) {
     return items.size() > 1 && refusedForContent != null && refusedForContent.test(failure);
   }
 
@@ -48,7 +48,7 @@ public final class Isolation<I, O> {
   }
 
   /** One result per item of a batch that failed as a whole with {@code failure}. Never fails. */
-  public Future<List<AsyncResult<O>>> afterFailure(List<I> items, Throwable failure) {
+  private Future<List<AsyncResult<O>>> afterFailure(List<I> items, Throwable failure) {
     if (!splits(items, failure)) {
       List<AsyncResult<O>> failed = new ArrayList<>(items.size());
       items.forEach(i -> failed.add(Future.failedFuture(failure)));

@@ -12,8 +12,9 @@ public final class HttpProtocolError extends TaskqException {
     super(status, type, title, detail, List.of());
   }
 
-  public static HttpProtocolError malformed(String detail) {
-    return new HttpProtocolError(400, "bad-request", "Bad request", detail);
+  /** A client error Vert.x raised with a bare status, named after its status. */
+  public static HttpProtocolError clientError(int status, String title) {
+    return new HttpProtocolError(status, "http-" + status, title, title);
   }
 
   public static HttpProtocolError methodNotAllowed(String detail) {

@@ -1,5 +1,6 @@
 package io.taskq.queue;
 
+import io.taskq.error.JsonPointers;
 import io.taskq.error.FieldError;
 import io.taskq.error.Invalid;
 import io.vertx.core.file.FileSystem;
@@ -120,7 +121,7 @@ public final class ParamSchemas {
       return current;
     }
     for (String token : pointer.substring(1).split("/", -1)) {
-      String name = token.replace("~1", "/").replace("~0", "~");
+      String name = JsonPointers.unescape(token);
       if (current instanceof JsonObject object) {
         current = object.getValue(name);
       } else if (current instanceof JsonArray array) {
@@ -145,7 +146,7 @@ public final class ParamSchemas {
       if (schema.getValue("patternProperties") instanceof JsonObject patterns) {
         for (String regex : patterns.fieldNames()) {
           if (!compiles(regex)) {
-            faults.add(FieldError.at(pointer + node.pointer + "/patternProperties/" + SchemaGraph.escape(regex),
+            faults.add(FieldError.at(pointer + node.pointer + "/patternProperties/" + JsonPointers.escape(regex),
                 "is not a valid regular expression"));
           }
         }

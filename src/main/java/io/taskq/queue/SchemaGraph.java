@@ -1,5 +1,6 @@
 package io.taskq.queue;
 
+import io.taskq.error.JsonPointers;
 import io.taskq.error.FieldError;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -139,7 +140,7 @@ final class SchemaGraph {
       }
       for (String keyword : schema.fieldNames()) {
         Object value = schema.getValue(keyword);
-        String at = node.pointer + "/" + escape(keyword);
+        String at = node.pointer + "/" + JsonPointers.escape(keyword);
         switch (keyword) {
           case "$ref" -> reference(node, at, value, pending);
           case "$dynamicRef" -> dynamicReference(node, at, value);
@@ -178,7 +179,7 @@ final class SchemaGraph {
 
   private void eachName(List<Edge> edges, String at, JsonObject map) {
     for (String name : map.fieldNames()) {
-      edge(edges, at + "/" + escape(name), at + "/" + escape(name));
+      edge(edges, at + "/" + JsonPointers.escape(name), at + "/" + JsonPointers.escape(name));
     }
   }
 
@@ -251,7 +252,7 @@ final class SchemaGraph {
     Object current = document;
     StringBuilder pointer = new StringBuilder();
     for (String token : decoded.isEmpty() ? new String[0] : decoded.substring(1).split("/", -1)) {
-      String name = token.replace("~1", "/").replace("~0", "~");
+      String name = JsonPointers.unescape(token);
       if (current instanceof JsonObject object && object.containsKey(name)) {
         current = object.getValue(name);
       } else if (current instanceof JsonArray array && token.matches("0|[1-9][0-9]{0,8}") && Integer.parseInt(token) < array.size()) {
@@ -259,7 +260,7 @@ final class SchemaGraph {
       } else {
         return null;
       }
-      pointer.append('/').append(escape(name));
+      pointer.append('/').append(JsonPointers.escape(name));
     }
     String key = pointer.toString();
     if (nodes.containsKey(key)) {
@@ -289,7 +290,7 @@ final class SchemaGraph {
       noteIdentifiers(node, schema);
       for (String keyword : schema.fieldNames()) {
         Object value = schema.getValue(keyword);
-        String at = node.pointer + "/" + escape(keyword);
+        String at = node.pointer + "/" + JsonPointers.escape(keyword);
         if (IN_PLACE_ONE.contains(keyword) || NESTED_ONE.contains(keyword)
             || (keyword.equals("items") && !(value instanceof JsonArray))) {
           add(at, value, walk);
@@ -301,7 +302,7 @@ final class SchemaGraph {
         } else if ((IN_PLACE_MAP.contains(keyword) || NESTED_MAP.contains(keyword) || DEFINITIONS.contains(keyword))
             && value instanceof JsonObject map) {
           for (String name : map.fieldNames()) {
-            add(at + "/" + escape(name), map.getValue(name), walk);
+            add(at + "/" + JsonPointers.escape(name), map.getValue(name), walk);
           }
         }
       }
@@ -310,9 +311,5 @@ final class SchemaGraph {
 
   void fault(String pointer, String message) {
     faults.add(FieldError.at(errorPointer + pointer, message));
-  }
-
-  static String escape(String token) {
-    return token.replace("~", "~0").replace("/", "~1");
   }
 }

@@ -28,6 +28,8 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /** The task life cycle: create, claim, heartbeat, complete, fail, cancel, retry. */
 public final class TaskService {
@@ -36,7 +38,14 @@ public final class TaskService {
   static final int CHANGES_IN_FLIGHT = 4;
   /** Items of one group-committed statement. */
   static final int MAX_BATCH = 1000;
-  private static final String NUL_REFUSED = "a string to be stored holds U+0000 (NUL), which cannot be stored";
+  private static final Logger LOG = Logger.getLogger(TaskService.class.getName());
+  /**
+   * Where a refused value lies, when it is cheap to say: a completion's and a failure's one
+   * free-form value. Below the HTTP edge (which names the exact pointer) nothing walks values
+   * to find it: an item's own 422 is what isolation owes it.
+   */
+  private static final String RESULT = "/result";
+  private static final String ERROR = "/error";
 
   private final TaskStore store;
   private final TaskTypeService types;
@@ -73,7 +82,6 @@ public final class TaskService {
         return Future.failedFuture(new Invalid(errors.get(0).message(), errors));
       }
       return creates.create(projectId, task)
-          .recover(failure -> Future.failedFuture(pointed(failure, NulPointers.first(task))))
           .onSuccess(insertion -> {
             if (insertion.created()) {
               meters.created(projectId, task.type(), 1);
@@ -191,34 +199,27 @@ public final class TaskService {
 
   /**
    * The answer to a bulk request the database refused (all or nothing, so nothing was written):
-   * which items it refuses, each with its index and, for a NUL, the pointer of the string. A NUL
-   * is found here, without the database; any other refusal by the store's search.
+   * which items it refuses, each with its index, found by the store's search.
    */
   private Future<Throwable> refusedItems(long projectId, List<NewTask> distinct, List<Integer> itemOf, int total, Invalid refusal) {
-    List<FieldError> errors = new ArrayList<>();
-    for (int d = 0; d < distinct.size(); d++) {
-      String nul = NulPointers.first(distinct.get(d));
-      if (nul != null) {
-        int item = itemOf.get(d);
-        errors.add(FieldError.atItem(item, "/tasks/" + item + nul, NUL_REFUSED));
-      }
-    }
-    if (!errors.isEmpty()) {
-      return Future.succeededFuture(invalidItems(errors, total));
-    }
     return store.findRefusedInsertions(projectId, distinct).<Throwable>map(refused -> {
+      List<FieldError> errors = new ArrayList<>();
       refused.forEach((d, why) -> errors.add(FieldError.atItem(itemOf.get(d), "/tasks/" + itemOf.get(d), why.detail())));
       return errors.isEmpty() ? refusal : invalidItems(errors, total);
-    }).otherwise(searchFailed -> refusal);
+    }).otherwise(searchFailed -> {
+      LOG.log(Level.WARNING, "the search for the refused items of a bulk create failed; the refusal is answered without indexes",
+          searchFailed);
+      return refusal;
+    });
   }
 
-  /** A refusal of one request's content, pointing at the value when it is known ({@code pointer} null: unknown). */
+  /** A refusal of one request's content, pointing at the value it names. */
   private static Throwable pointed(Throwable failure, String pointer) {
     return failure instanceof Invalid refusal ? pointed(refusal, pointer) : failure;
   }
 
   private static Invalid pointed(Invalid refusal, String pointer) {
-    if (pointer == null || !refusal.errors().isEmpty()) {
+    if (!refusal.errors().isEmpty()) {
       return refusal;
     }
     return new Invalid(refusal.detail(), List.of(FieldError.at(pointer, refusal.detail())));
@@ -348,7 +349,7 @@ public final class TaskService {
   public Future<Task> complete(long projectId, long taskId, UUID leaseId, Object result) {
     Completion completion = new Completion(projectId, taskId, leaseId, result);
     return recheckIfRaced(completions.submit(completion), leaseId, () -> completions.submit(completion))
-        .recover(failure -> Future.failedFuture(pointed(failure, refusedAt(completion))))
+        .recover(failure -> Future.failedFuture(pointed(failure, RESULT)))
         .map(transition -> {
           ItemOutcome outcome = completionOutcome(taskId, leaseId, transition);
           return outcome.task().filter(t -> outcome.kind() == ItemOutcome.Kind.COMPLETED)
@@ -359,7 +360,7 @@ public final class TaskService {
   public Future<Task> fail(long projectId, long taskId, UUID leaseId, String error, boolean retryable) {
     AttemptFailure failure = new AttemptFailure(projectId, taskId, leaseId, error, retryable);
     return recheckIfRaced(failures.submit(failure), leaseId, () -> failures.submit(failure))
-        .recover(refused -> Future.failedFuture(pointed(refused, refusedAt(failure))))
+        .recover(refused -> Future.failedFuture(pointed(refused, ERROR)))
         .map(transition -> {
           ItemOutcome outcome = failureOutcome(taskId, transition);
           return outcome.task().filter(t -> outcome.kind() == ItemOutcome.Kind.FAILED)
@@ -375,12 +376,12 @@ public final class TaskService {
    */
   public Future<List<ItemOutcome>> completeAll(List<Completion> items) {
     return batch(items, store::completeAllIfLeaseHeld, (c, t) -> completionOutcome(c.taskId(), c.leaseId(), t),
-        (c, refusal) -> ItemOutcome.invalid(c.taskId(), pointed(refusal, refusedAt(c))));
+        (c, refusal) -> ItemOutcome.invalid(c.taskId(), pointed(refusal, RESULT)));
   }
 
   public Future<List<ItemOutcome>> failAll(List<AttemptFailure> items) {
     return batch(items, this::failAllIfLeaseHeld, (f, t) -> failureOutcome(f.taskId(), t),
-        (f, refusal) -> ItemOutcome.invalid(f.taskId(), pointed(refusal, refusedAt(f))));
+        (f, refusal) -> ItemOutcome.invalid(f.taskId(), pointed(refusal, ERROR)));
   }
 
   private Future<List<Transition>> failAllIfLeaseHeld(List<AttemptFailure> items) {
@@ -393,39 +394,20 @@ public final class TaskService {
     if (items.isEmpty()) {
       return Future.succeededFuture(List.of());
     }
-    return statement.run(items).transform(ar -> {
-      if (ar.succeeded()) {
-        List<ItemOutcome> outcomes = new ArrayList<>(items.size());
-        for (int i = 0; i < items.size(); i++) {
-          outcomes.add(outcome.apply(items.get(i), ar.result().get(i)));
+    return new Isolation<>(statement, TaskStore::refusedForContent).run(items).compose(each -> {
+      List<ItemOutcome> outcomes = new ArrayList<>(items.size());
+      for (int i = 0; i < items.size(); i++) {
+        AsyncResult<Transition> result = each.get(i);
+        if (result.succeeded()) {
+          outcomes.add(outcome.apply(items.get(i), result.result()));
+        } else if (result.cause() instanceof Invalid refusal) {
+          outcomes.add(refused.apply(items.get(i), refusal));
+        } else {
+          return Future.failedFuture(result.cause());
         }
-        return Future.succeededFuture(outcomes);
       }
-      return new Isolation<>(statement, TaskStore::refusedForContent).afterFailure(items, ar.cause()).compose(each -> {
-        List<ItemOutcome> outcomes = new ArrayList<>(items.size());
-        for (int i = 0; i < items.size(); i++) {
-          AsyncResult<Transition> result = each.get(i);
-          if (result.succeeded()) {
-            outcomes.add(outcome.apply(items.get(i), result.result()));
-          } else if (result.cause() instanceof Invalid refusal) {
-            outcomes.add(refused.apply(items.get(i), refusal));
-          } else {
-            return Future.failedFuture(result.cause());
-          }
-        }
-        return Future.succeededFuture(outcomes);
-      });
+      return Future.succeededFuture(outcomes);
     });
-  }
-
-  /** Where, in a completion, a refused value lies: its result is the one value a client writes freely. */
-  private static String refusedAt(Completion c) {
-    String nul = NulPointers.first(c.result(), "/result");
-    return nul != null ? nul : "/result";
-  }
-
-  private static String refusedAt(AttemptFailure f) {
-    return "/error";
   }
 
   private ItemOutcome completionOutcome(long taskId, UUID leaseId, Transition transition) {

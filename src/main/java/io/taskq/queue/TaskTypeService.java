@@ -5,6 +5,7 @@ import io.taskq.error.TaskqException;
 import io.taskq.store.TaskTypeStore;
 import io.taskq.store.TaskTypeStore.Registration;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,6 +21,8 @@ import java.util.logging.Logger;
  * Registers task types and resolves a task's type for creation. A (name, version) never
  * changes once registered, so its compiled schema is cached for good; which version is the
  * newest can change on another instance, so that answer is cached for a short while only.
+ * Compiling a schema takes up to several hundred milliseconds for the largest ones (20,000
+ * values), so it runs on a worker thread, never on an event loop.
  */
 public final class TaskTypeService {
 
@@ -37,15 +40,28 @@ public final class TaskTypeService {
   private record Newest(ResolvedType resolved, Instant fetchedAt) {
   }
 
+  /** {@link ParamSchemas#compile(JsonObject, String, String)}; a seam so tests can see where it runs. */
+  @FunctionalInterface
+  interface SchemaCompiler {
+    ParamValidator compile(JsonObject schema, String pointer, String label);
+  }
+
+  private final Vertx vertx;
   private final TaskTypeStore store;
-  private final ParamSchemas schemas;
+  private final SchemaCompiler compiler;
   private final Clock clock;
-  private final Map<String, ResolvedType> byNameAndVersion = new ConcurrentHashMap<>();
+  /** A future per type version, so that concurrent first creates share one compile. */
+  private final Map<String, Future<ResolvedType>> byNameAndVersion = new ConcurrentHashMap<>();
   private final Map<String, Newest> newestByName = new ConcurrentHashMap<>();
 
-  public TaskTypeService(TaskTypeStore store, ParamSchemas schemas, Clock clock) {
+  public TaskTypeService(Vertx vertx, TaskTypeStore store, ParamSchemas schemas, Clock clock) {
+    this(vertx, store, schemas::compile, clock);
+  }
+
+  TaskTypeService(Vertx vertx, TaskTypeStore store, SchemaCompiler compiler, Clock clock) {
+    this.vertx = vertx;
     this.store = store;
-    this.schemas = schemas;
+    this.compiler = compiler;
     this.clock = clock;
   }
 
@@ -57,35 +73,41 @@ public final class TaskTypeService {
    */
   public Future<Registration> register(String name, int version, JsonObject paramSchema, Integer maxAttempts, Integer leaseSeconds,
       Optional<Optional<Integer>> maxConcurrency) {
-    ParamValidator validator = schemas.compile(paramSchema, "/param_schema", label(name, version));
     int attempts = maxAttempts == null ? DEFAULT_MAX_ATTEMPTS : maxAttempts;
     int lease = leaseSeconds == null ? DEFAULT_LEASE_SECONDS : leaseSeconds;
-    return store.insertIfAbsent(name, version, paramSchema, attempts, lease).compose(registration -> {
-      TaskType stored = registration.type();
-      if (!registration.created()) {
-        if (!stored.paramSchema().equals(paramSchema)) {
-          return Future.failedFuture(new Conflict("task-type-conflict",
-              "task type " + name + " version " + version + " is already registered with a different param_schema;"
-                  + " register a new version instead"));
-        }
-        if ((maxAttempts != null && maxAttempts != stored.maxAttempts())
-            || (leaseSeconds != null && leaseSeconds != stored.leaseSeconds())) {
-          return Future.failedFuture(new Conflict("task-type-conflict",
-              "task type " + name + " version " + version + " is already registered with different max_attempts"
-                  + " or lease_seconds; register a new version instead"));
-        }
+    // Unordered: compiles of different registrations need not wait for each other.
+    return vertx.executeBlocking(() -> compiler.compile(paramSchema, "/param_schema", label(name, version)), false)
+        .compose(validator -> store.insertIfAbsent(name, version, paramSchema, attempts, lease)
+            .compose(registration -> stored(registration, validator, paramSchema, maxAttempts, leaseSeconds, maxConcurrency)));
+  }
+
+  private Future<Registration> stored(Registration registration, ParamValidator validator, JsonObject paramSchema,
+      Integer maxAttempts, Integer leaseSeconds, Optional<Optional<Integer>> maxConcurrency) {
+    String name = registration.type().name();
+    int version = registration.type().version();
+    TaskType stored = registration.type();
+    if (!registration.created()) {
+      if (!stored.paramSchema().equals(paramSchema)) {
+        return Future.failedFuture(new Conflict("task-type-conflict",
+            "task type " + name + " version " + version + " is already registered with a different param_schema;"
+                + " register a new version instead"));
       }
-      ResolvedType resolved = new ResolvedType(stored, validator);
-      byNameAndVersion.putIfAbsent(key(name, version), resolved);
-      newestByName.remove(name);
-      if (maxConcurrency.isEmpty()) {
-        return Future.succeededFuture(registration);
+      if ((maxAttempts != null && maxAttempts != stored.maxAttempts())
+          || (leaseSeconds != null && leaseSeconds != stored.leaseSeconds())) {
+        return Future.failedFuture(new Conflict("task-type-conflict",
+            "task type " + name + " version " + version + " is already registered with different max_attempts"
+                + " or lease_seconds; register a new version instead"));
       }
-      // max_concurrency is an operational setting of the name, not part of the definition: it may change.
-      return store.setMaxConcurrency(name, maxConcurrency.get().orElse(null))
-          .compose(v -> store.find(name, version))
-          .map(found -> new Registration(found.orElseThrow(), registration.created()));
-    });
+    }
+    byNameAndVersion.putIfAbsent(key(name, version), Future.succeededFuture(new ResolvedType(stored, validator)));
+    newestByName.remove(name);
+    if (maxConcurrency.isEmpty()) {
+      return Future.succeededFuture(registration);
+    }
+    // max_concurrency is an operational setting of the name, not part of the definition: it may change.
+    return store.setMaxConcurrency(name, maxConcurrency.get().orElse(null))
+        .compose(v -> store.find(name, version))
+        .map(found -> new Registration(found.orElseThrow(), registration.created()));
   }
 
   public Future<List<TaskType>> list() {
@@ -95,25 +117,38 @@ public final class TaskTypeService {
   /** The type a task names: that version, or the newest active one; empty when there is none. */
   public Future<Optional<ResolvedType>> find(String name, Integer version) {
     if (version != null) {
-      ResolvedType cached = byNameAndVersion.get(key(name, version));
+      Future<ResolvedType> cached = byNameAndVersion.get(key(name, version));
       if (cached != null) {
-        return Future.succeededFuture(Optional.of(cached));
+        return cached.map(Optional::of);
       }
-      return store.find(name, version).map(found -> found.map(this::remember));
+      return store.find(name, version).compose(found -> found.isEmpty()
+          ? Future.succeededFuture(Optional.empty())
+          : remember(found.get()).map(Optional::of));
     }
     Newest newest = newestByName.get(name);
     if (newest != null && newest.fetchedAt().plus(NEWEST_VERSION_TTL).isAfter(clock.instant())) {
       return Future.succeededFuture(Optional.of(newest.resolved()));
     }
-    return store.findNewestActive(name).map(found -> found.map(type -> {
-      ResolvedType resolved = remember(type);
-      newestByName.put(name, new Newest(resolved, clock.instant()));
-      return resolved;
-    }));
+    return store.findNewestActive(name).compose(found -> {
+      if (found.isEmpty()) {
+        return Future.succeededFuture(Optional.empty());
+      }
+      return remember(found.get()).map(resolved -> {
+        newestByName.put(name, new Newest(resolved, clock.instant()));
+        return Optional.of(resolved);
+      });
+    });
   }
 
-  private ResolvedType remember(TaskType type) {
-    return byNameAndVersion.computeIfAbsent(key(type.name(), type.version()), k -> new ResolvedType(type, compileStored(type)));
+  /** The compiled type; the first caller starts the compile and every concurrent caller shares its future. */
+  private Future<ResolvedType> remember(TaskType type) {
+    String key = key(type.name(), type.version());
+    return byNameAndVersion.computeIfAbsent(key, k -> {
+      Future<ResolvedType> compiled = vertx.executeBlocking(() -> new ResolvedType(type, compileStored(type)), false);
+      // compileStored answers every fault with an unusable validator; anything else (an Error) is retried next time.
+      compiled.onFailure(e -> byNameAndVersion.remove(key, compiled));
+      return compiled;
+    });
   }
 
   /**
@@ -123,7 +158,7 @@ public final class TaskTypeService {
   private ParamValidator compileStored(TaskType type) {
     String label = label(type.name(), type.version());
     try {
-      return schemas.compile(type.paramSchema(), "/param_schema", label);
+      return compiler.compile(type.paramSchema(), "/param_schema", label);
     } catch (TaskqException e) {
       LOG.warning("the stored param_schema of " + label + " cannot be used (" + e.detail() + "); creates of it are refused");
       return ParamValidator.unusable(label);

@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * One client's bad data never fails another client's request, in any coalesced path: requests
@@ -54,8 +56,43 @@ class IsolationTest extends ServerTest {
     return sql(query, args).iterator().next().getLong(0);
   }
 
-  @Test
-  void poisonedCompletesOfOneProjectFailAloneWhileConcurrentCompletesOfAnotherSucceed() {
+  /**
+   * The lease-holder changes that coalesce across projects: each with its valid body, its
+   * poisoned one, and how its applied rows look. A NUL in {@code error} is stopped at the edge
+   * like one in {@code result} (it never reaches a statement: TaskServiceIsolationTest sends one
+   * below the edge), so this race shows the edge's answer stays the poisoned request's own.
+   */
+  enum Change {
+    COMPLETE("complete", "status = 'completed' AND result ? 'n'", "completed") {
+      @Override
+      JsonObject body(Object value) {
+        return new JsonObject().put("result", new JsonObject().put(value instanceof Integer ? "n" : "s", value));
+      }
+    },
+    FAIL("fail", "status = 'pending' AND error_message LIKE 'e%'", "failed") {
+      @Override
+      JsonObject body(Object value) {
+        return new JsonObject().put("error", value instanceof Integer i ? "e" + i : value);
+      }
+    };
+
+    final String action;
+    final String applied;
+    final String logEvent;
+
+    Change(String action, String applied, String logEvent) {
+      this.action = action;
+      this.applied = applied;
+      this.logEvent = logEvent;
+    }
+
+    /** The body for a valid change ({@code value} an Integer) or a poisoned one (a String holding NUL). */
+    abstract JsonObject body(Object value);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Change.class)
+  void poisonedChangesOfOneProjectFailAloneWhileConcurrentChangesOfAnotherSucceed(Change change) {
     Scene s = scene();
     List<JsonObject> victims = claimedTasks(s.projectB(), s.type(), VALID);
     List<JsonObject> poisoned = claimedTasks(s.projectA(), s.type(), POISONED);
@@ -64,62 +101,25 @@ class IsolationTest extends ServerTest {
     List<Future<Api.Response>> bad = new ArrayList<>();
     for (int i = 0; i < VALID; i++) {
       JsonObject t = victims.get(i);
-      valid.add(s.victimB().postAsync("/projects/" + s.projectB() + "/tasks/" + t.getLong("id") + ":complete",
-          new JsonObject().put("lease_id", t.getString("lease_id")).put("result", new JsonObject().put("n", i))));
+      valid.add(s.victimB().postAsync("/projects/" + s.projectB() + "/tasks/" + t.getLong("id") + ":" + change.action,
+          change.body(i).put("lease_id", t.getString("lease_id"))));
       if (i % (VALID / POISONED) == 0) {
         JsonObject p = poisoned.get(bad.size());
-        bad.add(s.attacker().postAsync("/projects/" + s.projectA() + "/tasks/" + p.getLong("id") + ":complete",
-            new JsonObject().put("lease_id", p.getString("lease_id")).put("result", new JsonObject().put("s", "bad\u0000"))));
+        bad.add(s.attacker().postAsync("/projects/" + s.projectA() + "/tasks/" + p.getLong("id") + ":" + change.action,
+            change.body("bad\u0000").put("lease_id", p.getString("lease_id"))));
       }
     }
     Future.join(valid).eventually(() -> Future.join(bad)).await();
 
     for (int i = 0; i < VALID; i++) {
-      assertEquals(200, valid.get(i).result().status(), "valid complete " + i + ": " + valid.get(i).result().body());
+      assertEquals(200, valid.get(i).result().status(), "valid " + change.action + " " + i + ": " + valid.get(i).result().body());
     }
-    for (Future<Api.Response> refused : bad) {
-      refused.result().problem(422);
-    }
-    assertEquals(VALID, count("SELECT count(*) FROM tasks WHERE project_id = $1 AND status = 'completed' AND result ? 'n'",
-        s.projectB()));
+    bad.forEach(r -> r.result().problem(422));
+    assertEquals(VALID, count("SELECT count(*) FROM tasks WHERE project_id = $1 AND " + change.applied, s.projectB()));
     assertEquals(POISONED, count("SELECT count(*) FROM tasks WHERE project_id = $1 AND status = 'claimed'", s.projectA()));
     assertEquals(0, count("""
         SELECT count(*) FROM task_logs l JOIN tasks t ON t.id = l.task_id
-         WHERE t.project_id = $1 AND l.event = 'completed'""", s.projectA()));
-  }
-
-  /**
-   * Fails coalesce across projects like completes. A NUL in {@code error} is stopped at the edge
-   * (it never reaches a statement: TaskServiceIsolationTest sends one below the edge), so this
-   * race shows the edge's answer stays the poisoned request's own.
-   */
-  @Test
-  void poisonedFailsOfOneProjectFailAloneWhileConcurrentFailsOfAnotherSucceed() {
-    Scene s = scene();
-    List<JsonObject> victims = claimedTasks(s.projectB(), s.type(), VALID);
-    List<JsonObject> poisoned = claimedTasks(s.projectA(), s.type(), POISONED);
-
-    List<Future<Api.Response>> valid = new ArrayList<>();
-    List<Future<Api.Response>> bad = new ArrayList<>();
-    for (int i = 0; i < VALID; i++) {
-      JsonObject t = victims.get(i);
-      valid.add(s.victimB().postAsync("/projects/" + s.projectB() + "/tasks/" + t.getLong("id") + ":fail",
-          new JsonObject().put("lease_id", t.getString("lease_id")).put("error", "e" + i)));
-      if (i % (VALID / POISONED) == 0) {
-        JsonObject p = poisoned.get(bad.size());
-        bad.add(s.attacker().postAsync("/projects/" + s.projectA() + "/tasks/" + p.getLong("id") + ":fail",
-            new JsonObject().put("lease_id", p.getString("lease_id")).put("error", "bad\u0000")));
-      }
-    }
-    Future.join(valid).eventually(() -> Future.join(bad)).await();
-
-    for (int i = 0; i < VALID; i++) {
-      assertEquals(200, valid.get(i).result().status(), "valid fail " + i + ": " + valid.get(i).result().body());
-    }
-    bad.forEach(r -> r.result().problem(422));
-    assertEquals(VALID, count("SELECT count(*) FROM tasks WHERE project_id = $1 AND status = 'pending' AND error_message LIKE 'e%'",
-        s.projectB()));
-    assertEquals(POISONED, count("SELECT count(*) FROM tasks WHERE project_id = $1 AND status = 'claimed'", s.projectA()));
+         WHERE t.project_id = $1 AND l.event = $2""", s.projectA(), change.logEvent));
   }
 
   /**

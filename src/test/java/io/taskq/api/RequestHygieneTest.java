@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.taskq.support.Contract;
-import io.taskq.support.RawHttp;
+import io.taskq.support.RawConnection;
 import io.taskq.support.ServerTest;
 import io.taskq.support.TestServer;
 import io.vertx.core.json.JsonObject;
@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Test;
  */
 class RequestHygieneTest extends ServerTest {
 
-  private RawHttp raw() {
-    return new RawHttp(server.port(), TestServer.ADMIN_KEY);
+  private RawConnection.OneShot raw() {
+    return new RawConnection.OneShot(server.port(), TestServer.ADMIN_KEY);
   }
 
   // Finding 7: a body is JSON or it is refused.
@@ -141,7 +141,7 @@ class RequestHygieneTest extends ServerTest {
       JsonObject problem = raw().send("POST", path, Map.of("Content-Type", "application/json", "Idempotency-Key", bad), body)
           .problem(400);
       assertTrue(problem.getString("detail").contains("Idempotency-Key"), problem.encode());
-      problem = new RawHttp(server.port(), TestServer.ADMIN_KEY + bad)
+      problem = new RawConnection.OneShot(server.port(), TestServer.ADMIN_KEY + bad)
           .send("POST", path, Map.of("Content-Type", "application/json"), body).problem(400);
       assertTrue(problem.getString("detail").contains("Authorization"), problem.encode());
     }
@@ -184,7 +184,7 @@ class RequestHygieneTest extends ServerTest {
   void everyDocumentedOperationRefusesAnUndeclaredParameter() {
     for (Operation op : Contract.get().openApi().operations()) {
       String path = op.getOpenAPIPath().replace("}/:", "}:").replaceAll("\\{[^}]+}", "1");
-      RawHttp.Response response = raw().send(op.getHttpMethod().name(), path + "?no_such_parameter=1", Map.of(), null);
+      RawConnection.Response response = raw().send(op.getHttpMethod().name(), path + "?no_such_parameter=1", Map.of(), null);
       String detail = response.problem(400).getString("detail");
       assertTrue(detail.contains("no_such_parameter"), op.getOperationId() + ": " + detail);
     }
@@ -269,7 +269,7 @@ class RequestHygieneTest extends ServerTest {
     UUID parsed = UUID.fromString(id);
     raw().send("DELETE", "/api-keys/" + Long.toHexString(parsed.getMostSignificantBits() >>> 32) + "-0-0-0-0", Map.of(), null)
         .problem(404);
-    new RawHttp(server.port(), issued.getString("secret")).get("/projects").expect(200);
+    new RawConnection.OneShot(server.port(), issued.getString("secret")).get("/projects").expect(200);
     // Any case of a whole UUID still names the key.
     raw().send("DELETE", "/api-keys/" + id.toUpperCase(java.util.Locale.ROOT), Map.of(), null).expect(204);
   }

@@ -134,7 +134,7 @@ class StrictJsonReaderTest {
       } catch (java.nio.charset.CharacterCodingException e) {
         jdkValid = false;
       }
-      boolean ours = StrictJson.firstInvalidUtf8(b, 0, b.length) < 0;
+      boolean ours = Utf8.firstInvalid(b, 0, b.length) < 0;
       assertEquals(jdkValid, ours, () -> java.util.HexFormat.of().formatHex(b));
       valid += ours ? 1 : 0;
     }

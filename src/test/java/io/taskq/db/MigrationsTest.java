@@ -1,6 +1,7 @@
 package io.taskq.db;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.taskq.support.TestDatabase;
 import java.nio.file.Files;
@@ -8,6 +9,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
@@ -92,6 +94,20 @@ class MigrationsTest {
     assertEquals(List.of("t"), lines(db, stamped));
     run(db, "UPDATE tasks SET updated_at = timestamptz '2000-01-01'"); // a statement that stamps it itself
     assertEquals(List.of("f"), lines(db, stamped));
+  }
+
+  @Test
+  void pausesOfJunkTypesWrittenBeforeTheCheckAreDeletedAndCannotBeWrittenAgain() throws Exception {
+    DatabaseTarget db = TestDatabase.absent("pause_types");
+    DatabaseCreator.ensureExists(db);
+    Migrations.update(db);
+    Migrations.rollback(db, 1); // back to before 018: the pauses an older taskq could write
+    run(db, "INSERT INTO projects (id, name) VALUES (1, 'p')",
+        "INSERT INTO queue_pauses (project_id, type) VALUES (1, '*'), (1, 'email.send'), (1, ' '), (1, '%'), (1, ''), (1, '-x')");
+    Migrations.update(db);
+    assertEquals(List.of("*", "email.send"), lines(db, "SELECT type FROM queue_pauses ORDER BY type"));
+    SQLException refused = assertThrows(SQLException.class, () -> run(db, "INSERT INTO queue_pauses (project_id, type) VALUES (1, '%')"));
+    assertEquals("23514", refused.getSQLState());
   }
 
   private static void run(DatabaseTarget db, String... statements) throws Exception {

@@ -49,7 +49,7 @@ class TaskServiceIsolationTest {
     TestDatabase.execute(db, "INSERT INTO task_types (name, version, param_schema) VALUES ('" + TYPE + "', 1, '{}')");
     vertx = Vertx.vertx();
     pool = Pools.create(vertx, db, 8);
-    TaskTypeService types = new TaskTypeService(new PgTaskTypeStore(pool), new ParamSchemas(vertx.fileSystem()), Clock.systemUTC());
+    TaskTypeService types = new TaskTypeService(vertx, new PgTaskTypeStore(pool), new ParamSchemas(vertx.fileSystem()), Clock.systemUTC());
     tasks = new TaskService(new PgTaskStore(pool), types, new Meters(new SimpleMeterRegistry()), RetryPolicy.DEFAULT,
         new InMemoryClaimableSignals(), new ClaimWaiters(vertx, () -> { }));
   }
@@ -99,7 +99,7 @@ class TaskServiceIsolationTest {
     for (int i = 0; i < held.size(); i++) {
       if (i == 17) {
         Invalid refusal = assertInstanceOf(Invalid.class, answers.get(i).cause());
-        assertEquals("/result/s", refusal.errors().get(0).pointer());
+        assertEquals("/result", refusal.errors().get(0).pointer());
       } else {
         assertTrue(answers.get(i).succeeded(), "complete " + i + ": " + answers.get(i).cause());
       }
@@ -153,7 +153,7 @@ class TaskServiceIsolationTest {
   }
 
   @Test
-  void aPoisonedCreateSharingTheStatementFailsAloneWithThePointerOfItsNul() {
+  void aPoisonedCreateSharingTheStatementFailsAloneWithItsOwnRefusal() {
     long project = newProject();
     List<Future<Insertion>> answers = new ArrayList<>();
     for (int i = 0; i < 30; i++) {
@@ -165,7 +165,7 @@ class TaskServiceIsolationTest {
     for (int i = 0; i < answers.size(); i++) {
       assertEquals(i == 21, answers.get(i).failed(), "create " + i + ": " + answers.get(i).cause());
     }
-    assertEquals("/params/deep/k\u0000", ((Invalid) answers.get(21).cause()).errors().get(0).pointer());
+    assertTrue(assertInstanceOf(Invalid.class, answers.get(21).cause()).detail().contains("U+0000"));
     assertEquals(29, count("SELECT count(*) FROM tasks WHERE project_id = $1", project));
   }
 
@@ -191,7 +191,7 @@ class TaskServiceIsolationTest {
   }
 
   @Test
-  void aRefusedBulkNamesTheIndexAndPointerOfItsFaultyItemAndStoresNothing() {
+  void aRefusedBulkNamesTheIndexOfItsFaultyItemAndStoresNothing() {
     long project = newProject();
     List<TaskDraft> drafts = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
@@ -201,7 +201,7 @@ class TaskServiceIsolationTest {
     Throwable failure = assertFails(tasks.createAll(project, drafts, DuplicateStrategy.NONE));
 
     Invalid refusal = assertInstanceOf(Invalid.class, failure);
-    assertEquals(List.of(FieldError.atItem(7, "/tasks/7/params/a/b", refusal.errors().get(0).message())), refusal.errors());
+    assertEquals(List.of(FieldError.atItem(7, "/tasks/7", refusal.errors().get(0).message())), refusal.errors());
     assertTrue(refusal.errors().get(0).message().contains("U+0000"));
     assertEquals(0, count("SELECT count(*) FROM tasks WHERE project_id = $1", project));
   }

@@ -1,5 +1,8 @@
 package io.taskq.support;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,6 +41,85 @@ public final class RawConnection implements AutoCloseable {
   public record Response(int status, Map<String, String> headers, String body, boolean closedAfter) {
     public String header(String name) {
       return headers.get(name.toLowerCase(Locale.ROOT));
+    }
+
+    public JsonObject json() {
+      return new JsonObject(body);
+    }
+
+    /** Asserts a problem document of this status, and returns it. */
+    public JsonObject problem(int expected) {
+      assertEquals(expected, status, () -> "unexpected status; body: " + body);
+      String type = header("content-type");
+      assertEquals("application/problem+json", type == null ? null : type.split(";")[0].trim(),
+          () -> "problems are application/problem+json; body: " + body);
+      JsonObject problem = json();
+      assertEquals(expected, problem.getInteger("status"));
+      return problem;
+    }
+
+    public Response expect(int expected) {
+      assertEquals(expected, status, () -> "unexpected status; body: " + body);
+      return this;
+    }
+  }
+
+  /**
+   * One request per connection, byte for byte as written: a request target, header values and a
+   * body reach the server exactly as given (HTTP clients re-encode paths and refuse bytes that
+   * are not text, which is what hostile-input tests must send).
+   */
+  public static final class OneShot {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    private final int port;
+    private final String key;
+
+    /** {@code key}: the API key sent as a bearer token, or null for none. */
+    public OneShot(int port, String key) {
+      this.port = port;
+      this.key = key;
+    }
+
+    public Response get(String target) {
+      return send("GET", target, Map.of(), null);
+    }
+
+    /** A POST of these bytes with this Content-Type (none when null). */
+    public Response post(String target, String contentType, byte[] body) {
+      return send("POST", target, contentType == null ? Map.of() : Map.of("Content-Type", contentType), body);
+    }
+
+    public Response post(String target, String contentType, String body) {
+      return post(target, contentType, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Sends one request and reads its answer. Header values are written as ISO-8859-1, so a char
+     * of 0x80-0xFF is that raw byte on the wire; a null body sends no body and no Content-Length.
+     */
+    public Response send(String method, String target, Map<String, String> headers, byte[] body) {
+      Map<String, String> all = new LinkedHashMap<>();
+      all.put("Host", "localhost:" + port);
+      if (key != null) {
+        all.put("Authorization", "Bearer " + key);
+      }
+      all.putAll(headers);
+      if (body != null) {
+        all.put("Content-Length", Integer.toString(body.length));
+      }
+      all.put("Connection", "close");
+      StringBuilder head = new StringBuilder(method).append(' ').append(target).append(" HTTP/1.1\r\n");
+      all.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+      head.append("\r\n");
+      try (RawConnection connection = new RawConnection(port, TIMEOUT)) {
+        connection.send(head.toString());
+        if (body != null) {
+          connection.send(body);
+        }
+        return connection.read();
+      }
     }
   }
 

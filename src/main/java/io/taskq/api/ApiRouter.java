@@ -34,7 +34,6 @@ public final class ApiRouter {
     // The bulk route's larger limit must come first: the later, general BodyHandler skips a body already read.
     router.postWithRegex(TaskRoutes.TASKS + ":bulk").handler(BodyHandler.create(false).setMergeFormAttributes(false).setBodyLimit(BULK_BODY_LIMIT));
     router.route().handler(BodyHandler.create(false).setMergeFormAttributes(false).setBodyLimit(BODY_LIMIT));
-    router.postWithRegex(TaskRoutes.TASKS + ":claim").handler(services.overload()::releaseLongPoll);
 
     router.get("/health/live").handler(QueryParameters.none()).handler(rc -> Responses.json(rc, 200, new JsonObject().put("status", "UP")));
     router.get("/health/ready").handler(QueryParameters.none()).handler(rc -> ready(vertx, services, rc));

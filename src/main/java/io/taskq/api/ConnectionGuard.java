@@ -101,13 +101,11 @@ final class ConnectionGuard {
     void reading(HttpServerRequest request) {
       current = request;
       within(limits.bodyTimeout());
-      // The response has one end-handler slot, and vertx-web's RoutingContext.addEndHandler takes
-      // it on first use (5.0.10 sets response().endHandler then), which would silently drop this
-      // one. Why that is safe: no route of taskq calls addEndHandler today, and if one ever does,
-      // this is only the early start of the idle deadline: expired() finds the ended response
-      // when the body deadline fires and starts the idle deadline then, at most one body timeout
-      // late; the connection is never held for good.
-      request.response().endHandler(v -> answered(request));
+      // The body-end slot, not the end slot: vertx-web's RoutingContext.addEndHandler takes the
+      // response's one end-handler slot (Overload uses it to give back a request's place), which
+      // would silently drop this one and start the idle deadline up to a body timeout late. A
+      // connection that closes before the answer is handled by its close handler instead.
+      request.response().bodyEndHandler(v -> answered(request));
     }
 
     private void answered(HttpServerRequest request) {

@@ -1,14 +1,9 @@
 package io.taskq.api;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import io.taskq.error.Unavailable;
 import io.vertx.core.Handler;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
-import java.io.IOException;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -21,7 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * instance's capacity. Refusing early is the cheapest answer an overloaded instance can give,
  * and the client learns when to come back.
  *
- * <p>A long-polling claim ({@code "wait_ms" > 0}) gives its place back once its body is read:
+ * <p>A long-polling claim ({@code "wait_ms" > 0}) gives its place back once the route has read it:
  * while it waits for work it costs a timer, not a connection, and its retries are coalesced
  * into one claim statement per queue. Probes, metrics and the contract are never shed: they
  * touch no database (or, for readiness, one ping) and are how an operator sees the overload.
@@ -35,7 +30,6 @@ public final class Overload implements Handler<RoutingContext> {
 
   private static final String PLACE = "taskq.overload.place";
   private static final Set<String> NEVER_SHED = Set.of("/health/live", "/health/ready", "/metrics", "/openapi.yaml");
-  private static final JsonFactory JSON = new JsonFactory();
 
   private final int max;
   private final Runnable onShed;
@@ -74,54 +68,38 @@ public final class Overload implements Handler<RoutingContext> {
           + " requests in flight; retry after " + RETRY_AFTER_SECONDS + " s"));
       return;
     }
-    AtomicBoolean held = new AtomicBoolean(true);
-    rc.put(PLACE, held);
+    Place place = new Place(inFlight);
+    rc.put(PLACE, place);
     // Called once the answer is sent, or when the connection closes first: a client that hangs
     // up cannot keep its place.
-    rc.addEndHandler(ar -> release(held));
+    rc.addEndHandler(ar -> place.release());
     rc.next();
-  }
-
-  /** For the claim route, after its body is read: a long-poll waits without holding a place. */
-  public void releaseLongPoll(RoutingContext rc) {
-    AtomicBoolean held = rc.get(PLACE);
-    if (held != null && waitsForWork(rc.body().buffer())) {
-      release(held);
-    }
-    rc.next();
-  }
-
-  private void release(AtomicBoolean held) {
-    if (held.compareAndSet(true, false)) {
-      inFlight.decrementAndGet();
-    }
   }
 
   /**
-   * Whether a claim body asks to wait ({@code "wait_ms"} above 0 at its top level). A streaming
-   * look, stopping at the field: about a microsecond for a claim body. An unreadable body does
-   * not wait; the claim itself answers it with 400.
+   * For a claim that is about to wait for work (its {@code wait_ms} read by the route): while it
+   * waits it costs a timer, not a database connection, so it gives its place back.
    */
-  static boolean waitsForWork(Buffer body) {
-    if (body == null || body.length() == 0) {
-      return false;
+  static void leaveWhileWaiting(RoutingContext rc) {
+    Place place = rc.get(PLACE);
+    if (place != null) {
+      place.release();
     }
-    try (JsonParser parser = JSON.createParser(body.getBytes())) {
-      if (parser.nextToken() != JsonToken.START_OBJECT) {
-        return false;
+  }
+
+  /** A request's place, given back once: by its end, or earlier by a long-poll that starts waiting. */
+  private static final class Place {
+    private final AtomicInteger inFlight;
+    private final AtomicBoolean held = new AtomicBoolean(true);
+
+    Place(AtomicInteger inFlight) {
+      this.inFlight = inFlight;
+    }
+
+    void release() {
+      if (held.compareAndSet(true, false)) {
+        inFlight.decrementAndGet();
       }
-      for (JsonToken token = parser.nextToken(); token == JsonToken.FIELD_NAME; token = parser.nextToken()) {
-        String name = parser.currentName();
-        JsonToken value = parser.nextToken();
-        if ("wait_ms".equals(name)) {
-          return value == JsonToken.VALUE_NUMBER_INT && parser.getNumberType() == JsonParser.NumberType.INT
-              && parser.getIntValue() > 0;
-        }
-        parser.skipChildren();
-      }
-      return false;
-    } catch (IOException e) {
-      return false;
     }
   }
 }

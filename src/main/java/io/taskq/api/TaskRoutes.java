@@ -247,6 +247,9 @@ final class TaskRoutes {
     body.rejectUnknown();
     body.throwIfInvalid();
     Duration wait = Duration.ofMillis(waitMs == null ? 0 : waitMs);
+    if (!wait.isZero()) {
+      Overload.leaveWhileWaiting(rc);
+    }
     Responses.reply(rc, inProject(project, projectId -> tasks.claim(projectId, workerId, types == null ? List.of() : types,
             limit == null ? 1 : limit, leaseSeconds, wait)),
         200, claimed -> new JsonObject().put("tasks", Representations.list(claimed, Representations::claimedTask)));

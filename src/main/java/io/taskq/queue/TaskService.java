@@ -10,6 +10,7 @@ import io.taskq.error.NotFound;
 import io.taskq.metrics.Meters;
 import io.taskq.queue.BulkOutcome.Skipped;
 import io.taskq.queue.TaskTypeService.ResolvedType;
+import io.taskq.schema.ParamSchemas;
 import io.taskq.store.TaskStore;
 import io.taskq.store.TaskStore.BulkInsertion;
 import io.taskq.store.TaskStore.Insertion;

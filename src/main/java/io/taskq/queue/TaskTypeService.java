@@ -2,6 +2,8 @@ package io.taskq.queue;
 
 import io.taskq.error.Conflict;
 import io.taskq.error.TaskqException;
+import io.taskq.schema.ParamSchemas;
+import io.taskq.schema.ParamValidator;
 import io.taskq.store.TaskTypeStore;
 import io.taskq.store.TaskTypeStore.Registration;
 import io.vertx.core.Future;

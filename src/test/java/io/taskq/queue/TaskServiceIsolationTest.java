@@ -12,6 +12,7 @@ import io.taskq.error.FieldError;
 import io.taskq.error.Invalid;
 import io.taskq.metrics.Meters;
 import io.taskq.notify.InMemoryClaimableSignals;
+import io.taskq.schema.ParamSchemas;
 import io.taskq.store.TaskStore.Insertion;
 import io.taskq.store.pg.PgTaskStore;
 import io.taskq.store.pg.PgTaskTypeStore;

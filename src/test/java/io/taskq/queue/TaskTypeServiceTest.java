@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 
 import io.taskq.db.DatabaseTarget;
 import io.taskq.db.Pools;
+import io.taskq.schema.ParamSchemas;
 import io.taskq.store.pg.PgTaskTypeStore;
 import io.taskq.support.TestDatabase;
 import io.vertx.core.Context;

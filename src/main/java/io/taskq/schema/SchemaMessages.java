@@ -1,4 +1,4 @@
-package io.taskq.queue;
+package io.taskq.schema;
 
 import io.taskq.error.FieldError;
 import io.vertx.json.schema.OutputUnit;

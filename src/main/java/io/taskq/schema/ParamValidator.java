@@ -1,4 +1,4 @@
-package io.taskq.queue;
+package io.taskq.schema;
 
 import io.taskq.error.FieldError;
 import io.vertx.core.json.JsonArray;
@@ -37,7 +37,7 @@ public final class ParamValidator {
   }
 
   /** A schema that cannot be used: every check is a fault. */
-  static ParamValidator unusable(String label) {
+  public static ParamValidator unusable(String label) {
     return new ParamValidator(null, 0, label);
   }
 

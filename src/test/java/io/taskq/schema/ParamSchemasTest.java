@@ -1,4 +1,4 @@
-package io.taskq.queue;
+package io.taskq.schema;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,8 +1,8 @@
-package io.taskq.queue;
+package io.taskq.schema;
 
 import io.taskq.error.FieldError;
-import io.taskq.queue.SchemaGraph.Edge;
-import io.taskq.queue.SchemaGraph.Node;
+import io.taskq.schema.SchemaGraph.Edge;
+import io.taskq.schema.SchemaGraph.Node;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package io.taskq.queue;
+package io.taskq.schema;
 
 import io.taskq.error.JsonPointers;
 import io.taskq.error.FieldError;

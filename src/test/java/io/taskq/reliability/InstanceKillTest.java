@@ -91,20 +91,20 @@ class InstanceKillTest {
     fleet.startWorkers(WORKERS);
     var creation = fleet.create(steady, lapsing, 0, TASKS, 500, 10, 4);
 
-    Waits.until(() -> finished(project), n -> n >= TASKS * 2 / 5, RUN_DEADLINE, Duration.ofMillis(250));
+    Waits.until(() -> Ledger.finishedTasks(db, project), n -> n >= TASKS * 2 / 5, RUN_DEADLINE, Duration.ofMillis(250));
     // The leader, when it can be told: its death also stops the lease sweep until another takes over.
     String leader = leaderHolder();
     TaskqProcess victim = processes.stream().filter(p -> leader != null && p.logged(leader)).findFirst()
         .orElse(processes.get(1));
     boolean killedLeader = leader != null && victim.logged(leader);
-    long finishedAtKill = finished(project);
+    long finishedAtKill = Ledger.finishedTasks(db, project);
     long rssBeforeKill = victim.residentMb();
     victim.kill();
     long killedAt = System.nanoTime();
     System.out.println("InstanceKillTest: killed " + victim.name() + " (pid " + victim.pid() + ", " + rssBeforeKill
         + " MB resident" + (killedLeader ? ", the leader" : "") + ") with " + finishedAtKill + " of " + TASKS + " tasks finished");
 
-    Waits.until(() -> finished(project), n -> n >= TASKS, RUN_DEADLINE, Duration.ofMillis(500));
+    Waits.until(() -> Ledger.finishedTasks(db, project), n -> n >= TASKS, RUN_DEADLINE, Duration.ofMillis(500));
     double afterKillSeconds = (System.nanoTime() - killedAt) / 1e9;
     creation.await(60, TimeUnit.SECONDS);
     fleet.stop().await(60, TimeUnit.SECONDS);
@@ -176,20 +176,6 @@ class InstanceKillTest {
         PreparedStatement s = c.prepareStatement("SELECT holder FROM leader_leases WHERE expires_at > now()");
         ResultSet r = s.executeQuery()) {
       return r.next() ? r.getString(1) : null;
-    } catch (java.sql.SQLException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private long finished(long project) {
-    try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.jdbcProperties());
-        PreparedStatement s = c.prepareStatement(
-            "SELECT count(*) FROM tasks WHERE project_id = ? AND status IN ('completed', 'failed')")) {
-      s.setLong(1, project);
-      try (ResultSet r = s.executeQuery()) {
-        r.next();
-        return r.getLong(1);
-      }
     } catch (java.sql.SQLException e) {
       throw new IllegalStateException(e);
     }

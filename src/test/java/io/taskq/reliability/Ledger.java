@@ -137,4 +137,19 @@ final class Ledger {
     }
     return new Check(byExternalId, lost, duplicated, invalid, entries);
   }
+
+  /** Tasks of the project that have reached an end state, counted straight from the database. */
+  static long finishedTasks(DatabaseTarget db, long project) {
+    try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.jdbcProperties());
+        PreparedStatement s = c.prepareStatement(
+            "SELECT count(*) FROM tasks WHERE project_id = ? AND status IN ('completed', 'failed')")) {
+      s.setLong(1, project);
+      try (ResultSet r = s.executeQuery()) {
+        r.next();
+        return r.getLong(1);
+      }
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
 }

@@ -8,10 +8,6 @@ import io.taskq.support.Poll;
 import io.taskq.support.TestServer;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,7 +56,7 @@ class PostgresRestartTest {
       Fleet fleet = new Fleet(server.vertx(), List.of(http), project, SEED, ledger);
       fleet.startWorkers(WORKERS);
       Future<Void> creation = fleet.create(steady, lapsing, 0, TASKS, 250, 4, 2);
-      Waits.until(() -> finished(db, project), n -> n >= TASKS / 5, Duration.ofMinutes(3), Duration.ofMillis(250));
+      Waits.until(() -> Ledger.finishedTasks(db, project), n -> n >= TASKS / 5, Duration.ofMinutes(3), Duration.ofMillis(250));
 
       long unavailableBefore = fleet.unavailable.get();
       long stopAt = System.nanoTime();
@@ -94,7 +90,7 @@ class PostgresRestartTest {
       pg.startAgain();
       Poll.until(() -> http.get("/health/ready").await().status(), s -> s == 200, Duration.ofSeconds(60));
       double recoverySeconds = (System.nanoTime() - restartAt) / 1e9;
-      Waits.until(() -> finished(db, project), n -> n >= TASKS, Duration.ofMinutes(3), Duration.ofMillis(250));
+      Waits.until(() -> Ledger.finishedTasks(db, project), n -> n >= TASKS, Duration.ofMinutes(3), Duration.ofMillis(250));
       creation.await(60, TimeUnit.SECONDS);
       fleet.stop().await(60, TimeUnit.SECONDS);
 
@@ -147,20 +143,6 @@ class PostgresRestartTest {
       assertTrue(check.lost().isEmpty(), () -> "lost: " + check.lost().stream().limit(5).toList());
       assertTrue(check.duplicated().isEmpty(), () -> "duplicated: " + check.duplicated().stream().limit(5).toList());
       assertEquals(0, wrongEnd, () -> "not as scripted: " + wrong);
-    }
-  }
-
-  private static long finished(DatabaseTarget db, long project) {
-    try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.jdbcProperties());
-        PreparedStatement s = c.prepareStatement(
-            "SELECT count(*) FROM tasks WHERE project_id = ? AND status IN ('completed', 'failed')")) {
-      s.setLong(1, project);
-      try (ResultSet r = s.executeQuery()) {
-        r.next();
-        return r.getLong(1);
-      }
-    } catch (java.sql.SQLException e) {
-      throw new IllegalStateException(e);
     }
   }
 }

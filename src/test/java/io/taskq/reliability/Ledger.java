@@ -42,6 +42,31 @@ final class Ledger {
   /** What the check found; {@code lost} and {@code duplicated} list each finding. */
   record Check(Map<String, Stored> byExternalId, List<String> lost, List<String> duplicated, List<String> invalidLogs,
       int logEntries) {
+
+    /**
+     * Every task n-0 .. n-(tasks-1) that did not end as its script says: missing, in the other
+     * end state, or completed before the attempt its script completes on. One line per task.
+     */
+    List<String> wrongEndStates(long seed, int tasks) {
+      List<String> wrong = new ArrayList<>();
+      for (int n = 0; n < tasks; n++) {
+        TaskScript script = TaskScript.of(seed, n);
+        Stored stored = byExternalId.get("n-" + n);
+        String expected = script.completes() ? "completed" : "failed";
+        String why = null;
+        if (stored == null) {
+          why = "missing";
+        } else if (!stored.status().equals(expected)) {
+          why = stored.status() + " after " + stored.attempts() + " attempts (" + stored.error() + ")";
+        } else if (script.completes() && stored.attempts() < script.firstCompletingAttempt()) {
+          why = "completed on attempt " + stored.attempts();
+        }
+        if (why != null) {
+          wrong.add("task n-" + n + " " + script + " should be " + expected + ": " + why);
+        }
+      }
+      return wrong;
+    }
   }
 
   Check check(DatabaseTarget db, long projectId) throws SQLException {

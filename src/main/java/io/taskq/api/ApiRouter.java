@@ -45,7 +45,8 @@ public final class ApiRouter {
     router.route().handler(new IdempotencyHandler(services.idempotency(), services.idempotencyTtl()));
     new ProjectRoutes(services.projects()).mount(router);
     new TaskTypeRoutes(services.taskTypes()).mount(router);
-    new TaskRoutes(services.tasks(), services.projects(), services.bulkAdmission()).mount(router);
+    new TaskRoutes(services.tasks(), services.graphs(), services.projects(), services.bulkAdmission()).mount(router);
+    new DependencyRoutes(services.dependencies(), services.projects()).mount(router);
     new ApiKeyRoutes(services.apiKeys(), services.projects()).mount(router);
     new QueueRoutes(services.queues(), services.projects()).mount(router);
 

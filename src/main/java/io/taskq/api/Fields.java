@@ -78,6 +78,16 @@ final class Fields {
     return new Fields(item, pointer, itemIndex, errors);
   }
 
+  /** An object nested in this one at {@code pointer} (below {@link #pointer}), faulting with this one's item index. */
+  Fields nested(JsonObject object, String pointer) {
+    return new Fields(object, pointer, index, errors);
+  }
+
+  /** Records a fault at a pointer below this object's own (an element of an array member). */
+  void faultAt(String pointer, String message) {
+    errors.add(new FieldError(pointer, index, message));
+  }
+
   String pointer(String name) {
     return base + "/" + JsonPointers.escape(name);
   }

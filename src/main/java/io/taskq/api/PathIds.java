@@ -28,6 +28,11 @@ final class PathIds {
     return positive(rc.pathParam("taskId"), "task");
   }
 
+  /** Another id of the path, {@code what} naming it in a 404. */
+  static long id(RoutingContext rc, String name, String what) {
+    return positive(rc.pathParam(name), what);
+  }
+
   static UUID uuid(RoutingContext rc, String name, String what) {
     String raw = rc.pathParam(name);
     if (raw == null || !UUID_TEXT.matcher(raw).matches()) {

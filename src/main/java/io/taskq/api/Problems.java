@@ -1,6 +1,7 @@
 package io.taskq.api;
 
 import io.taskq.error.FieldError;
+import io.taskq.error.Invalid;
 import io.taskq.error.TaskqException;
 import io.taskq.error.TooManyRequests;
 import io.vertx.core.buffer.Buffer;
@@ -8,6 +9,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import io.vertx.ext.web.RoutingContext;
 
 /** The one writer of {@code application/problem+json} (RFC 9457). */
@@ -93,6 +95,9 @@ final class Problems {
         errors.add(item.put("message", error.message()));
       }
       body.put("errors", errors);
+    }
+    if (source instanceof Invalid invalid && !invalid.cycle().isEmpty()) {
+      body.put("cycle", new JsonArray(List.copyOf(invalid.cycle())));
     }
     return body;
   }

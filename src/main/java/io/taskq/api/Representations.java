@@ -45,7 +45,8 @@ final class Representations {
         .put("result", t.result())
         .put("error_message", t.errorMessage())
         .put("created_at", time(t.createdAt()))
-        .put("updated_at", time(t.updatedAt()));
+        .put("updated_at", time(t.updatedAt()))
+        .put("unmet_prerequisites", t.unmetPrerequisites());
   }
 
   /** A task as its new holder sees it, with the lease that proves the holding. */

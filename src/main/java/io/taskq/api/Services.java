@@ -9,6 +9,8 @@ import io.taskq.queue.QueueControl;
 import io.taskq.queue.TaskService;
 import io.taskq.queue.TaskTypeService;
 import io.taskq.store.IdempotencyStore;
+import io.taskq.workflow.DependencyService;
+import io.taskq.workflow.GraphService;
 import io.vertx.core.buffer.Buffer;
 import java.time.Duration;
 
@@ -17,6 +19,8 @@ public record Services(
     ProjectService projects,
     TaskTypeService taskTypes,
     TaskService tasks,
+    GraphService graphs,
+    DependencyService dependencies,
     ApiKeyService apiKeys,
     DatabaseHealth database,
     PrometheusMeterRegistry registry,

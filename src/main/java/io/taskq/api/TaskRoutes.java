@@ -8,6 +8,7 @@ import io.taskq.error.PayloadTooLarge;
 import io.taskq.queue.Completion;
 import io.taskq.queue.AttemptFailure;
 import io.taskq.queue.DuplicateStrategy;
+import io.taskq.queue.Prerequisite;
 import io.taskq.queue.ProjectService;
 import io.taskq.queue.Task;
 import io.taskq.queue.TaskDraft;
@@ -15,6 +16,7 @@ import io.taskq.queue.TaskFilter;
 import io.taskq.queue.TaskService;
 import io.taskq.queue.TaskStatus;
 import io.taskq.queue.TaskTypeName;
+import io.taskq.workflow.GraphService;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonArray;
@@ -46,11 +48,13 @@ final class TaskRoutes {
   static final String TASK = TASKS + "/(?<taskId>[^/:]+)";
 
   private final TaskService tasks;
+  private final GraphService graphs;
   private final ProjectService projects;
   private final Admission bulkAdmission;
 
-  TaskRoutes(TaskService tasks, ProjectService projects, Admission bulkAdmission) {
+  TaskRoutes(TaskService tasks, GraphService graphs, ProjectService projects, Admission bulkAdmission) {
     this.tasks = tasks;
+    this.graphs = graphs;
     this.projects = projects;
     this.bulkAdmission = bulkAdmission;
   }
@@ -75,7 +79,7 @@ final class TaskRoutes {
   }
 
   /** The project of the path, once the key is known to reach it with this permission (403 comes before 422). */
-  private static long authorize(RoutingContext rc, Permission permission) {
+  static long authorize(RoutingContext rc, Permission permission) {
     long projectId = PathIds.projectId(rc);
     Access.requireProject(rc, projectId, permission);
     return projectId;
@@ -90,7 +94,8 @@ final class TaskRoutes {
     long project = authorize(rc, Permission.TASKS_WRITE);
     List<FieldError> errors = new ArrayList<>();
     TaskDraft draft = draft(Fields.of(Fields.body(rc), errors));
-    inProject(project, projectId -> tasks.create(projectId, draft)).onComplete(ar -> {
+    inProject(project, projectId -> draft.hasLinks() ? graphs.create(projectId, draft) : tasks.create(projectId, draft))
+        .onComplete(ar -> {
       if (ar.failed()) {
         rc.fail(ar.cause());
       } else {
@@ -141,7 +146,7 @@ final class TaskRoutes {
     for (int i = 0; i < items.size(); i++) {
       Object item = items.getValue(i);
       if (item instanceof JsonObject object) {
-        drafts.add(draftFields(body.item(object, "/tasks/" + i, i)));
+        drafts.add(draftFields(body.item(object, "/tasks/" + i, i), true));
       } else {
         errors.add(FieldError.atItem(i, "/tasks/" + i, "each task must be a JSON object"));
         drafts.add(null);
@@ -158,17 +163,22 @@ final class TaskRoutes {
         return Future.failedFuture(TaskService.invalidItems(errors, items.size()));
       }));
     }
-    return inProject(project, projectId -> tasks.createAll(projectId, drafts, chosen)).map(Representations::bulkOutcome);
+    boolean linked = drafts.stream().anyMatch(TaskDraft::hasLinks);
+    return inProject(project, projectId -> linked ? graphs.createAll(projectId, drafts, chosen) : tasks.createAll(projectId, drafts, chosen))
+        .map(Representations::bulkOutcome);
   }
 
   private static TaskDraft draft(Fields body) {
-    TaskDraft draft = draftFields(body);
+    TaskDraft draft = draftFields(body, false);
     body.throwIfInvalid();
     return draft;
   }
 
-  /** Reads one task's fields; faults are recorded in {@code body}, not thrown. */
-  private static TaskDraft draftFields(Fields f) {
+  /**
+   * Reads one task's fields; faults are recorded in {@code body}, not thrown. Refs to other items
+   * are allowed only in a bulk request.
+   */
+  private static TaskDraft draftFields(Fields f, boolean inBulk) {
     String type = f.string("type", true, 200);
     Integer typeVersion = f.integer("type_version", false, 1, 1_000_000);
     String title = f.string("title", false, 1000);
@@ -184,9 +194,10 @@ final class TaskRoutes {
     }
     java.time.Instant runAt = f.timestamp("run_at");
     Integer maxAttempts = f.integer("max_attempts", false, 1, 1000);
+    List<Prerequisite> dependsOn = DependsOnFields.read(f, inBulk);
     f.rejectUnknown();
     return new TaskDraft(type, typeVersion, title, description, params == null ? new JsonObject() : params,
-        priority, externalId, milestoneId, dedupe, dedupeKey, runAt, maxAttempts);
+        priority, externalId, milestoneId, dedupe, dedupeKey, runAt, maxAttempts, dependsOn);
   }
 
   private void list(RoutingContext rc) {
@@ -223,7 +234,7 @@ final class TaskRoutes {
   }
 
   /** A page from {@code limit + 1} rows: the extra row only says that there is a next page. */
-  private static <T> JsonObject page(List<T> rows, int limit, java.util.function.Function<T, JsonObject> render,
+  static <T> JsonObject page(List<T> rows, int limit, java.util.function.Function<T, JsonObject> render,
       java.util.function.ToLongFunction<T> id) {
     boolean more = rows.size() > limit;
     List<T> items = more ? rows.subList(0, limit) : rows;
@@ -372,7 +383,7 @@ final class TaskRoutes {
   }
 
   /** A whole number in canonical ASCII decimal (no sign, no leading zero): one spelling per cursor. */
-  private static long queryNumber(QueryParameters query, String name, long fallback, long min, long max) {
+  static long queryNumber(QueryParameters query, String name, long fallback, long min, long max) {
     String raw = query.get(name);
     if (raw == null) {
       return fallback;

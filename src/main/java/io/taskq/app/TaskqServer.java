@@ -28,6 +28,9 @@ import io.taskq.queue.TaskService;
 import io.taskq.queue.TaskTypeService;
 import io.taskq.schema.ParamSchemas;
 import io.taskq.store.pg.PgApiKeyStore;
+import io.taskq.store.pg.PgDependencyStore;
+import io.taskq.workflow.DependencyService;
+import io.taskq.workflow.GraphService;
 import io.taskq.store.pg.PgIdempotencyStore;
 import io.taskq.store.pg.PgQueuePauseStore;
 import io.taskq.store.pg.PgRateLimitStore;
@@ -147,7 +150,9 @@ public final class TaskqServer implements AutoCloseable {
       meters.bulkWaiting(bulkAdmission::waiting);
 
       Buffer contract = contract();
-      Services services = new Services(projects, taskTypes, tasks, apiKeys, new DatabaseHealth(pool), registry, contract,
+      GraphService graphs = new GraphService(tasks, new PgDependencyStore(pool));
+      DependencyService dependencies = new DependencyService(new PgDependencyStore(pool), meters, signals);
+      Services services = new Services(projects, taskTypes, tasks, graphs, dependencies, apiKeys, new DatabaseHealth(pool), registry, contract,
           new PgIdempotencyStore(pool), config.idempotencyTtl(),
           new RateLimiter(new PgRateLimitStore(pool), Clock.systemUTC(), meters::rateLimited),
           new QueueControl(new PgQueuePauseStore(pool), signals), bulkAdmission, overload);

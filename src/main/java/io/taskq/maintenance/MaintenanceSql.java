@@ -28,21 +28,31 @@ final class MaintenanceSql {
   static final String RELEASE_LEADERSHIP = "DELETE FROM leader_leases WHERE name = $1 AND holder = $2";
 
   /**
-   * Deletes up to $3 finished tasks with their logs: completed and cancelled ones last changed
-   * before $1, failed ones before $2. Small batches and SKIP LOCKED keep every transaction short
-   * and out of the claimers' way (they never touch finished rows). Answers one row per task.
+   * Deletes up to $3 finished tasks with their logs and links: completed and cancelled ones last
+   * changed before $1, failed ones before $2. Small batches and SKIP LOCKED keep every
+   * transaction short and out of the claimers' way (they never touch finished rows). A finished
+   * task that a blocked task still waits on (a failed or cancelled prerequisite of a blocks link,
+   * which a retry may yet complete) is kept: without it, nothing could release the waiting task.
+   * Answers one row per task.
    */
   static final String DELETE_FINISHED_TASKS = """
       WITH doomed AS (
           DELETE FROM tasks WHERE id IN (
-              SELECT id FROM tasks
-               WHERE (status IN ('completed', 'cancelled') AND updated_at < $1)
-                  OR (status = 'failed' AND updated_at < $2)
+              SELECT id FROM tasks t
+               WHERE ((status IN ('completed', 'cancelled') AND updated_at < $1)
+                      OR (status = 'failed' AND updated_at < $2))
+                 AND NOT (t.has_dependents AND t.status <> 'completed' AND EXISTS (
+                          SELECT 1 FROM task_dependencies d JOIN tasks w ON w.id = d.task_id
+                           WHERE d.prerequisite_id = t.id AND w.status = 'blocked'))
                LIMIT $3
                  FOR UPDATE SKIP LOCKED)
           RETURNING id
       ), logs AS (
           DELETE FROM task_logs WHERE task_id IN (SELECT id FROM doomed)
+      ), prerequisites AS (
+          DELETE FROM task_dependencies WHERE task_id IN (SELECT id FROM doomed)
+      ), dependents AS (
+          DELETE FROM task_dependencies WHERE prerequisite_id IN (SELECT id FROM doomed)
       )
       SELECT id FROM doomed
       """;

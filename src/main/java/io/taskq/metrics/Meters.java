@@ -31,6 +31,8 @@ public final class Meters {
   public static final String BULK_WAITING = "taskq.bulk.requests.waiting";
   public static final String SHED = "taskq.shed.requests";
   public static final String IN_FLIGHT = "taskq.requests.in.flight";
+  public static final String RELEASED = "taskq.tasks.released";
+  public static final String CASCADE_CANCELLED = "taskq.tasks.cascade.cancelled";
 
   private final MeterRegistry registry;
 
@@ -66,6 +68,18 @@ public final class Meters {
 
   public void retried(long projectId, String type) {
     counter(RETRIED, projectId, type, "failed attempts sent back to the queue for another attempt").increment();
+  }
+
+  /** Blocked tasks released by the completion of their last prerequisite (or the removal of the link holding them). */
+  public void released(long projectId, int count) {
+    Counter.builder(RELEASED).description("blocked tasks released when nothing held them any more")
+        .tag("project", Long.toString(projectId)).register(registry).increment(count);
+  }
+
+  /** Blocked tasks cancelled because a task they require failed for good or was cancelled. */
+  public void cascadeCancelled(long projectId, int count) {
+    Counter.builder(CASCADE_CANCELLED).description("blocked tasks cancelled because a prerequisite they require did not complete")
+        .tag("project", Long.toString(projectId)).register(registry).increment(count);
   }
 
   public void retained(int deleted) {

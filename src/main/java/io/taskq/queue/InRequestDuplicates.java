@@ -14,9 +14,9 @@ import java.util.Map;
  * @param firstOf for each repeat, the index of the item it repeats
  * @param reasonOf for each repeat, why
  */
-record InRequestDuplicates(List<Integer> firsts, Map<Integer, Integer> firstOf, Map<Integer, SkipReason> reasonOf) {
+public record InRequestDuplicates(List<Integer> firsts, Map<Integer, Integer> firstOf, Map<Integer, SkipReason> reasonOf) {
 
-  static InRequestDuplicates find(List<NewTask> tasks, DuplicateStrategy strategy) {
+  public static InRequestDuplicates find(List<NewTask> tasks, DuplicateStrategy strategy) {
     Map<String, Integer> byExternalId = new HashMap<>();
     Map<String, Integer> byDedupeKey = new HashMap<>();
     Map<String, Integer> byTitle = new HashMap<>();

@@ -3,7 +3,11 @@ package io.taskq.queue;
 import java.time.Instant;
 import java.util.UUID;
 
-/** A task as stored. {@code params} and {@code result} are JSON values (Vert.x JSON types). */
+/**
+ * A task as stored. {@code params} and {@code result} are JSON values (Vert.x JSON types).
+ * {@code unmetPrerequisites}: how many links and events still hold the task (above zero only while it is blocked, or
+ * after it was cancelled by a failed prerequisite).
+ */
 public record Task(
     long id,
     long projectId,
@@ -28,5 +32,6 @@ public record Task(
     Object result,
     String errorMessage,
     Instant createdAt,
-    Instant updatedAt) {
+    Instant updatedAt,
+    int unmetPrerequisites) {
 }

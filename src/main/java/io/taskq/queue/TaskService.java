@@ -76,20 +76,13 @@ public final class TaskService {
   }
 
   public Future<Insertion> create(long projectId, TaskDraft draft) {
-    return types.find(draft.type(), draft.typeVersion()).compose(type -> {
-      List<FieldError> errors = new ArrayList<>();
-      NewTask task = resolve(draft, type, "", null, errors);
-      if (!errors.isEmpty()) {
-        return Future.failedFuture(new Invalid(errors.get(0).message(), errors));
-      }
-      return creates.create(projectId, task)
-          .onSuccess(insertion -> {
-            if (insertion.created()) {
-              meters.created(projectId, task.type(), 1);
-              signals.announce(projectId, dueLater(insertion.task().runAt()));
-            }
-          });
-    });
+    return checkOne(draft).compose(task -> creates.create(projectId, task)
+        .onSuccess(insertion -> {
+          if (insertion.created()) {
+            meters.created(projectId, task.type(), 1);
+            signals.announce(projectId, dueLater(insertion.task().runAt()));
+          }
+        }));
   }
 
   /**
@@ -98,13 +91,27 @@ public final class TaskService {
    * the request are resolved here (the first wins); duplicates of stored tasks by the database.
    */
   public Future<BulkOutcome> createAll(long projectId, List<TaskDraft> drafts, DuplicateStrategy strategy) {
+    return checkAll(drafts).compose(checked -> insertDistinct(projectId, checked, strategy));
+  }
+
+  /**
+   * The drafts checked against their types, with the types' defaults filled in; one bad item
+   * fails the lot with every fault listed by index.
+   */
+  public Future<List<NewTask>> checkAll(List<TaskDraft> drafts) {
     return resolveAll(drafts).compose(tasks -> {
       List<FieldError> errors = new ArrayList<>();
       List<NewTask> checked = check(drafts, tasks, errors);
-      if (!errors.isEmpty()) {
-        return Future.failedFuture(invalidItems(errors, drafts.size()));
-      }
-      return insertDistinct(projectId, checked, strategy);
+      return errors.isEmpty() ? Future.succeededFuture(checked) : Future.failedFuture(invalidItems(errors, drafts.size()));
+    });
+  }
+
+  /** One draft checked against its type; faults point below {@code ""} (no item index). */
+  public Future<NewTask> checkOne(TaskDraft draft) {
+    return types.find(draft.type(), draft.typeVersion()).compose(type -> {
+      List<FieldError> errors = new ArrayList<>();
+      NewTask task = resolve(draft, type, "", null, errors);
+      return errors.isEmpty() ? Future.succeededFuture(task) : Future.failedFuture(new Invalid(errors.get(0).message(), errors));
     });
   }
 
@@ -164,38 +171,53 @@ public final class TaskService {
             ? refusedItems(projectId, distinct, duplicates.firsts(), tasks.size(), refusal).compose(Future::failedFuture)
             : Future.failedFuture(failure));
     return inserted.map(insertion -> {
-      Map<Integer, Task> createdByItem = new HashMap<>();
-      Map<Integer, Skipped> skippedByItem = new HashMap<>();
-      for (int d = 0; d < distinct.size(); d++) {
-        int item = duplicates.firsts().get(d);
-        Task created = insertion.created().get(d);
-        if (created != null) {
-          createdByItem.put(item, created);
-        } else {
-          skippedByItem.put(item, collision(item, tasks.get(item), insertion, strategy));
-        }
-      }
-      List<Task> created = new ArrayList<>();
-      List<Skipped> skipped = new ArrayList<>();
-      for (int i = 0; i < tasks.size(); i++) {
-        if (createdByItem.containsKey(i)) {
-          created.add(createdByItem.get(i));
-          continue;
-        }
-        if (skippedByItem.containsKey(i)) {
-          skipped.add(skippedByItem.get(i));
-          continue;
-        }
-        int first = duplicates.firstOf().get(i);
-        Task original = createdByItem.containsKey(first) ? createdByItem.get(first) : skippedByItem.get(first).task();
-        skipped.add(new Skipped(i, original, duplicates.reasonOf().get(i), tasks.get(i).externalId()));
-      }
-      Map<String, Integer> createdByType = new HashMap<>();
-      created.forEach(t -> createdByType.merge(t.type(), 1, Integer::sum));
-      createdByType.forEach((type, n) -> meters.created(projectId, type, n));
-      announceClaimable(projectId, created);
-      return new BulkOutcome(tasks.size(), created, skipped);
+      BulkOutcome outcome = outcomeOf(tasks, duplicates, insertion, strategy);
+      recordCreated(projectId, outcome.created());
+      return outcome;
     });
+  }
+
+  /**
+   * Item by item, what a bulk insert of the distinct items ({@code duplicates.firsts()}) did:
+   * created, or skipped for a stored task (or for an earlier item of the request) with the reason.
+   */
+  public static BulkOutcome outcomeOf(List<NewTask> tasks, InRequestDuplicates duplicates, BulkInsertion insertion,
+      DuplicateStrategy strategy) {
+    Map<Integer, Task> createdByItem = new HashMap<>();
+    Map<Integer, Skipped> skippedByItem = new HashMap<>();
+    for (int d = 0; d < duplicates.firsts().size(); d++) {
+      int item = duplicates.firsts().get(d);
+      Task created = insertion.created().get(d);
+      if (created != null) {
+        createdByItem.put(item, created);
+      } else {
+        skippedByItem.put(item, collision(item, tasks.get(item), insertion, strategy));
+      }
+    }
+    List<Task> created = new ArrayList<>();
+    List<Skipped> skipped = new ArrayList<>();
+    for (int i = 0; i < tasks.size(); i++) {
+      if (createdByItem.containsKey(i)) {
+        created.add(createdByItem.get(i));
+        continue;
+      }
+      if (skippedByItem.containsKey(i)) {
+        skipped.add(skippedByItem.get(i));
+        continue;
+      }
+      int first = duplicates.firstOf().get(i);
+      Task original = createdByItem.containsKey(first) ? createdByItem.get(first) : skippedByItem.get(first).task();
+      skipped.add(new Skipped(i, original, duplicates.reasonOf().get(i), tasks.get(i).externalId()));
+    }
+    return new BulkOutcome(tasks.size(), created, skipped);
+  }
+
+  /** Counts new tasks and tells waiters about those claimable. */
+  public void recordCreated(long projectId, List<Task> created) {
+    Map<String, Integer> createdByType = new HashMap<>();
+    created.forEach(t -> createdByType.merge(t.type(), 1, Integer::sum));
+    createdByType.forEach((type, n) -> meters.created(projectId, type, n));
+    announceClaimable(projectId, created);
   }
 
   /**
@@ -376,13 +398,40 @@ public final class TaskService {
    * ({@link Isolation}). Any other failure fails the request.
    */
   public Future<List<ItemOutcome>> completeAll(List<Completion> items) {
-    return batch(items, store::completeAllIfLeaseHeld, (c, t) -> completionOutcome(c.taskId(), c.leaseId(), t),
+    return batch(items, rechecked(store::completeAllIfLeaseHeld, Completion::leaseId),
+        (c, t) -> completionOutcome(c.taskId(), c.leaseId(), t),
         (c, refusal) -> ItemOutcome.invalid(c.taskId(), pointed(refusal, RESULT)));
   }
 
   public Future<List<ItemOutcome>> failAll(List<AttemptFailure> items) {
-    return batch(items, this::failAllIfLeaseHeld, (f, t) -> failureOutcome(f.taskId(), t),
+    return batch(items, rechecked(this::failAllIfLeaseHeld, AttemptFailure::leaseId), (f, t) -> failureOutcome(f.taskId(), t),
         (f, refusal) -> ItemOutcome.invalid(f.taskId(), pointed(refusal, ERROR)));
+  }
+
+  /**
+   * A batch statement whose items that raced (see {@link #recheckIfRaced}) are asked once more,
+   * together, with a fresh snapshot.
+   */
+  private static <I> Coalescer.BatchOperation<I, Transition> rechecked(Coalescer.BatchOperation<I, Transition> statement,
+      java.util.function.Function<I, UUID> leaseOf) {
+    return items -> statement.run(items).compose(first -> {
+      List<Integer> raced = new ArrayList<>();
+      for (int i = 0; i < items.size(); i++) {
+        if (sawOwnLiveLease(first.get(i), leaseOf.apply(items.get(i)))) {
+          raced.add(i);
+        }
+      }
+      if (raced.isEmpty()) {
+        return Future.succeededFuture(first);
+      }
+      return statement.run(raced.stream().map(items::get).toList()).map(again -> {
+        List<Transition> merged = new ArrayList<>(first);
+        for (int r = 0; r < raced.size(); r++) {
+          merged.set(raced.get(r), again.get(r));
+        }
+        return merged;
+      });
+    });
   }
 
   private Future<List<Transition>> failAllIfLeaseHeld(List<AttemptFailure> items) {
@@ -418,6 +467,10 @@ public final class TaskService {
     Task task = transition.task().get();
     if (transition.applied()) {
       meters.completed(task.projectId(), task.type());
+      if (transition.released() > 0) {
+        meters.released(task.projectId(), transition.released());
+        signals.announce(task.projectId(), null);
+      }
       return new ItemOutcome(taskId, ItemOutcome.Kind.COMPLETED, transition.task());
     }
     boolean alreadyOurs = task.status() == TaskStatus.COMPLETED && leaseId.equals(task.leaseId());
@@ -431,6 +484,7 @@ public final class TaskService {
     Task task = transition.task().get();
     if (transition.applied()) {
       meters.failed(task.projectId(), task.type(), task.status() == TaskStatus.FAILED);
+      cascaded(task.projectId(), transition.cascaded());
       if (task.status() == TaskStatus.PENDING) {
         meters.retried(task.projectId(), task.type());
         signals.announce(task.projectId(), dueLater(task.runAt()));
@@ -442,22 +496,33 @@ public final class TaskService {
 
   /**
    * A guarded change that did not apply although the task, as the statement saw it, still held
-   * this lease: a concurrent change (two requests with one lease) committed after the
-   * statement's snapshot. Asking once more, with a fresh snapshot, tells what really happened.
+   * this lease: a concurrent change (two requests with one lease, or a link made to the task,
+   * TaskSql.DEPENDENTS_SEEN) committed after the statement's snapshot. Asking once more, with a
+   * fresh snapshot, tells what really happened.
    */
   private static Future<Transition> recheckIfRaced(Future<Transition> first, UUID leaseId, Supplier<Future<Transition>> again) {
-    return first.compose(transition -> {
-      boolean sawOurLiveLease = !transition.applied() && transition.task()
-          .filter(t -> t.status() == TaskStatus.CLAIMED && leaseId.equals(t.leaseId()))
-          .filter(t -> t.leaseExpiresAt() != null && t.leaseExpiresAt().isAfter(Instant.now()))
-          .isPresent();
-      return sawOurLiveLease ? again.get() : Future.succeededFuture(transition);
-    });
+    return first.compose(transition -> sawOwnLiveLease(transition, leaseId) ? again.get() : Future.succeededFuture(transition));
+  }
+
+  /**
+   * A change that did not apply to a task still claimed under this live lease: it raced (two
+   * requests with one lease, or a link made to the task while it finished).
+   */
+  private static boolean sawOwnLiveLease(Transition transition, UUID leaseId) {
+    return !transition.applied() && transition.task()
+        .filter(t -> t.status() == TaskStatus.CLAIMED && leaseId.equals(t.leaseId()))
+        .filter(t -> t.leaseExpiresAt() != null && t.leaseExpiresAt().isAfter(Instant.now()))
+        .isPresent();
   }
 
   public Future<Task> cancel(long projectId, long taskId) {
-    return store.cancelIfUnfinished(projectId, taskId).map(transition -> {
+    // A live task found unchanged raced with a link made to it (TaskSql.DEPENDENTS_SEEN): once more, afresh.
+    return store.cancelIfUnfinished(projectId, taskId)
+        .compose(first -> !first.applied() && first.task().filter(t -> isLive(t.status())).isPresent()
+            ? store.cancelIfUnfinished(projectId, taskId) : Future.succeededFuture(first))
+        .map(transition -> {
       Task task = transition.task().orElseThrow(() -> taskNotFound(taskId));
+      cascaded(projectId, transition.cascaded());
       if (!transition.applied()) {
         throw new Conflict("task-finished", "task " + taskId + " is " + task.status().wireName()
             + "; only pending, claimed or blocked tasks can be cancelled");
@@ -468,7 +533,16 @@ public final class TaskService {
 
   /** Cancels every live task matching the filters (null: any) in one statement; answers how many. */
   public Future<Integer> cancelMatching(long projectId, List<TaskStatus> statuses, String type, String externalIdPrefix) {
-    return store.cancelMatching(projectId, statuses, type, externalIdPrefix);
+    return store.cancelMatching(projectId, statuses, type, externalIdPrefix).map(c -> {
+      cascaded(projectId, c.cascaded());
+      return c.cancelled();
+    });
+  }
+
+  private void cascaded(long projectId, int count) {
+    if (count > 0) {
+      meters.cascadeCancelled(projectId, count);
+    }
   }
 
   public Future<Task> retry(long projectId, long taskId) {

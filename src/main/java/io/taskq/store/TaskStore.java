@@ -28,9 +28,19 @@ public interface TaskStore {
 
   /**
    * The outcome of a guarded state change: whether it applied, and the task as it now is
-   * (as it was found, when it did not apply); empty when no such task exists.
+   * (as it was found, when it did not apply); empty when no such task exists. {@code released}:
+   * the blocked dependents its completion released; {@code cascaded}: the dependents that
+   * required it and were cancelled because it failed for good or was cancelled.
    */
-  record Transition(boolean applied, Optional<Task> task) {
+  record Transition(boolean applied, Optional<Task> task, int released, int cascaded) {
+
+    public Transition(boolean applied, Optional<Task> task) {
+      this(applied, task, 0, 0);
+    }
+  }
+
+  /** Of a cancel by filter: the tasks cancelled, and the blocked tasks that required them and were cancelled too. */
+  record Cancellation(int cancelled, int cascaded) {
   }
 
   /**
@@ -104,8 +114,8 @@ public interface TaskStore {
 
   Future<Transition> cancelIfUnfinished(long projectId, long taskId);
 
-  /** Cancels every task of the project in one of {@code statuses} matching the filters (null: any); answers how many. */
-  Future<Integer> cancelMatching(long projectId, List<TaskStatus> statuses, String type, String externalIdPrefix);
+  /** Cancels every task of the project in one of {@code statuses} matching the filters (null: any), and what requires them. */
+  Future<Cancellation> cancelMatching(long projectId, List<TaskStatus> statuses, String type, String externalIdPrefix);
 
   Future<Transition> retryIfFinishedUnsuccessfully(long projectId, long taskId);
 

@@ -101,7 +101,9 @@ class MigrationsTest {
     DatabaseTarget db = TestDatabase.absent("pause_types");
     DatabaseCreator.ensureExists(db);
     Migrations.update(db);
-    Migrations.rollback(db, 1); // back to before 018: the pauses an older taskq could write
+    // back to before 018: the pauses an older taskq could write
+    Migrations.rollback(db, Integer.parseInt(lines(db, "SELECT count(*) FROM databasechangelog WHERE orderexecuted >= "
+        + "(SELECT orderexecuted FROM databasechangelog WHERE id = '018-queue-pauses-type-format')").get(0)));
     run(db, "INSERT INTO projects (id, name) VALUES (1, 'p')",
         "INSERT INTO queue_pauses (project_id, type) VALUES (1, '*'), (1, 'email.send'), (1, ' '), (1, '%'), (1, ''), (1, '-x')");
     Migrations.update(db);

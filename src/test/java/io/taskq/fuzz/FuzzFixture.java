@@ -242,6 +242,7 @@ final class FuzzFixture {
     return switch (name) {
       case "projectId" -> Long.toString(project.id);
       case "taskId" -> Long.toString(task.id);
+      case "prerequisiteId" -> Long.toString(task.id);
       case "keyId" -> revocableKeyId;
       default -> throw new AssertionError("the fuzz has no fixture for path parameter '" + name
           + "': teach FuzzFixture.pathId how to obtain a real one");

@@ -68,7 +68,7 @@ class TaskServiceIsolationTest {
   }
 
   private static TaskDraft draft(JsonObject params) {
-    return new TaskDraft(TYPE, null, null, null, params, null, null, null, false, null, null, null);
+    return new TaskDraft(TYPE, null, null, null, params, null, null, null, false, null, null, null, java.util.List.of());
   }
 
   /** {@code n} claimed tasks of a new project. */
@@ -219,7 +219,7 @@ class TaskServiceIsolationTest {
     List<TaskDraft> drafts = new ArrayList<>();
     for (int i = 0; i < 40; i++) {
       drafts.add(new TaskDraft(TYPE, null, i == 29 ? title.toString() : "t" + i, null, new JsonObject(), null, null, null, false,
-          null, null, null));
+          null, null, null, List.of()));
     }
 
     Invalid refusal = assertInstanceOf(Invalid.class, assertFails(tasks.createAll(project, drafts, DuplicateStrategy.NONE)));

@@ -14,6 +14,7 @@ import io.taskq.queue.Task;
 import io.taskq.queue.TaskFilter;
 import io.taskq.queue.TaskLog;
 import io.taskq.queue.TaskStatus;
+import io.taskq.store.DependencyStore;
 import io.taskq.store.TaskStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.Json;
@@ -164,14 +165,14 @@ public final class PgTaskStore implements TaskStore {
             : Future.succeededFuture(Collections.nCopies(tasks.size(), null))));
   }
 
-  private static Future<Void> lockTitlesIfChecked(SqlConnection conn, long projectId, DuplicateStrategy strategy) {
+  static Future<Void> lockTitlesIfChecked(SqlConnection conn, long projectId, DuplicateStrategy strategy) {
     if (strategy != DuplicateStrategy.TITLE && strategy != DuplicateStrategy.TITLE_AND_MILESTONE) {
       return Future.succeededFuture();
     }
     return conn.preparedQuery(TaskSql.LOCK_PROJECT_TITLES).execute(Tuple.of(projectId)).mapEmpty();
   }
 
-  private static String insertAllStatement(DuplicateStrategy strategy) {
+  static String insertAllStatement(DuplicateStrategy strategy) {
     return switch (strategy) {
       case TITLE -> TaskSql.INSERT_ALL_UNLESS_TITLE_EXISTS;
       case TITLE_AND_MILESTONE -> TaskSql.INSERT_ALL_UNLESS_TITLE_AND_MILESTONE_EXIST;
@@ -179,8 +180,22 @@ public final class PgTaskStore implements TaskStore {
     };
   }
 
-  private static Tuple bulkArguments(long projectId, List<NewTask> tasks) {
+  static Tuple bulkArguments(long projectId, List<NewTask> tasks) {
+    return bulkArguments(projectId, tasks, null);
+  }
+
+  /** The arguments of TaskSql.INSERT_ALL; {@code states} null: every task pending, without links. */
+  static Tuple bulkArguments(long projectId, List<NewTask> tasks, List<DependencyStore.ItemState> states) {
     int n = tasks.size();
+    String[] status = new String[n];
+    Integer[] unmet = new Integer[n];
+    Boolean[] hasDependents = new Boolean[n];
+    for (int i = 0; i < n; i++) {
+      DependencyStore.ItemState state = states == null ? null : states.get(i);
+      unmet[i] = state == null ? 0 : state.unmet();
+      status[i] = unmet[i] > 0 ? TaskStatus.BLOCKED.wireName() : TaskStatus.PENDING.wireName();
+      hasDependents[i] = state != null && state.hasDependents();
+    }
     Integer[] ord = new Integer[n];
     String[] type = new String[n];
     Integer[] typeVersion = new Integer[n];
@@ -215,10 +230,10 @@ public final class PgTaskStore implements TaskStore {
         .addArrayOfString(title).addArrayOfString(description).addArrayOfString(params)
         .addArrayOfInteger(priority).addArrayOfString(externalId).addArrayOfString(milestoneId)
         .addArrayOfString(dedupeKey).addArrayOfString(runAt).addArrayOfInteger(maxAttempts)
-        .addArrayOfInteger(leaseSeconds);
+        .addArrayOfInteger(leaseSeconds).addArrayOfString(status).addArrayOfInteger(unmet).addArrayOfBoolean(hasDependents);
   }
 
-  private static Future<List<Task>> findCollisions(
+  static Future<List<Task>> findCollisions(
       SqlConnection conn, long projectId, List<NewTask> tasks, Map<Integer, Task> created, DuplicateStrategy strategy) {
     List<String> externalIds = new ArrayList<>();
     List<String> dedupeKeys = new ArrayList<>();
@@ -365,11 +380,16 @@ public final class PgTaskStore implements TaskStore {
           }
           for (Row row : rows) {
             transitions.set(row.getLong("ord").intValue() - 1,
-                new Transition(row.getBoolean("applied"), Optional.of(Rows.task(row))));
+                new Transition(row.getBoolean("applied"), Optional.of(Rows.task(row)), count(row, "released"), count(row, "cascaded")));
           }
           return transitions;
         })
         .recover(PgErrors.translate());
+  }
+
+  /** A count column some statements answer; 0 where the statement has none. */
+  private static int count(Row row, String column) {
+    return row.getColumnIndex(column) < 0 ? 0 : row.getLong(column).intValue();
   }
 
   @Override
@@ -378,12 +398,15 @@ public final class PgTaskStore implements TaskStore {
   }
 
   @Override
-  public Future<Integer> cancelMatching(long projectId, List<TaskStatus> statuses, String type, String externalIdPrefix) {
+  public Future<Cancellation> cancelMatching(long projectId, List<TaskStatus> statuses, String type, String externalIdPrefix) {
     Tuple args = Tuple.tuple().addLong(projectId)
         .addArrayOfString(statuses.stream().map(TaskStatus::wireName).toArray(String[]::new))
         .addString(type).addString(externalIdPrefix);
     return PlannerSettings.withDefaultPlanning(pool, TaskSql.CANCEL_MATCHING, args)
-        .map(rows -> rows.iterator().next().getLong("cancelled").intValue())
+        .map(rows -> {
+          Row row = rows.iterator().next();
+          return new Cancellation(count(row, "cancelled"), count(row, "cascaded"));
+        })
         .recover(PgErrors.translate());
   }
 
@@ -399,7 +422,7 @@ public final class PgTaskStore implements TaskStore {
             return new Transition(false, Optional.<Task>empty());
           }
           Row row = rows.iterator().next();
-          return new Transition(row.getBoolean("applied"), Optional.of(Rows.task(row)));
+          return new Transition(row.getBoolean("applied"), Optional.of(Rows.task(row)), 0, count(row, "cascaded"));
         })
         .recover(PgErrors.translate());
   }
@@ -410,7 +433,7 @@ public final class PgTaskStore implements TaskStore {
         .map(PgTaskStore::tasks).recover(PgErrors.translate());
   }
 
-  private static List<Task> tasks(RowSet<Row> rows) {
+  static List<Task> tasks(RowSet<Row> rows) {
     List<Task> tasks = new ArrayList<>(rows.size());
     for (Row row : rows) {
       tasks.add(Rows.task(row));

@@ -46,7 +46,8 @@ final class Rows {
         json(row.getValue("result")),
         row.getString("error_message"),
         instant(row, "created_at"),
-        instant(row, "updated_at"));
+        instant(row, "updated_at"),
+        row.getInteger("unmet_prerequisites"));
   }
 
   static TaskLog taskLog(Row row) {

@@ -63,22 +63,27 @@ final class TaskSql {
    * source row). $1 project_id, $2 ord int[], $3 type text[], $4 type_version int[],
    * $5 title text[], $6 description text[], $7 params text[] (JSON), $8 priority int[],
    * $9 external_id text[], $10 milestone_id text[], $11 dedupe_key text[],
-   * $12 run_at text[] (ISO-8601, null: now), $13 max_attempts int[], $14 lease_seconds int[].
+   * $12 run_at text[] (ISO-8601, null: now), $13 max_attempts int[], $14 lease_seconds int[],
+   * $15 status text[] (pending, or blocked for a task of a graph that waits on something),
+   * $16 unmet_prerequisites int[], $17 has_dependents boolean[].
    * The {@code %s} is filled once, at class load, by one of the title guards below.
    */
   private static final String INSERT_ALL_TEMPLATE = """
       WITH input AS MATERIALIZED (
           SELECT nextval(pg_get_serial_sequence('tasks', 'id')) AS id, i.*
             FROM unnest($2::int[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::int[],
-                        $9::text[], $10::text[], $11::text[], $12::text[], $13::int[], $14::int[])
+                        $9::text[], $10::text[], $11::text[], $12::text[], $13::int[], $14::int[],
+                        $15::text[], $16::int[], $17::boolean[])
                  AS i(ord, type, type_version, title, description, params, priority,
-                      external_id, milestone_id, dedupe_key, run_at, max_attempts, lease_seconds)
+                      external_id, milestone_id, dedupe_key, run_at, max_attempts, lease_seconds,
+                      status, unmet_prerequisites, has_dependents)
       ), inserted AS (
           INSERT INTO tasks (id, project_id, type, type_version, title, description, params, priority,
-                             external_id, milestone_id, dedupe_key, run_at, max_attempts, lease_seconds)
+                             external_id, milestone_id, dedupe_key, run_at, max_attempts, lease_seconds,
+                             status, unmet_prerequisites, has_dependents)
           SELECT i.id, $1, i.type, i.type_version, i.title, i.description, i.params::jsonb, i.priority,
                  i.external_id, i.milestone_id, i.dedupe_key, coalesce(i.run_at::timestamptz, now()),
-                 i.max_attempts, i.lease_seconds
+                 i.max_attempts, i.lease_seconds, i.status, i.unmet_prerequisites, i.has_dependents
             FROM input i
            WHERE %s
            ORDER BY i.ord
@@ -243,6 +248,83 @@ final class TaskSql {
       )""";
 
   /**
+   * The guard of every statement that finishes a task (complete, fail, cancel, sweep): a task with
+   * dependents is changed only in the version this statement's snapshot saw. A transaction that
+   * adds or removes a link first updates the prerequisite's row ({@link DependencySql#MARK_PREREQUISITES});
+   * a finishing statement that waited for it finds a newer version, leaves the row alone and
+   * answers it not applied, and the caller repeats with a fresh snapshot, which sees the link.
+   * Without the guard its snapshot would miss the new link, and the dependent would wait for ever
+   * (or be decremented twice, after an unlink). A task without dependents never runs the sub-select.
+   */
+  private static final String DEPENDENTS_SEEN = "(NOT t.has_dependents OR t.xmin = (SELECT s.xmin FROM tasks s WHERE s.id = t.id))";
+
+  /**
+   * Releases the dependents of just-completed tasks; {@code %1$s} names a CTE of those task rows.
+   * Grouped by dependent: two prerequisites of one dependent completed in one batch decrement it
+   * once by two ({@code UPDATE ... FROM} with two matching rows would apply only one). Dependents
+   * are locked in id order, so batches that share dependents cannot deadlock; a batch that waits
+   * for another re-reads the newest count (READ COMMITTED), so decrements add up and exactly one
+   * batch sees the count reach zero. The link index is read only for completed tasks whose
+   * has_dependents is set: a completion without dependents costs no index probe, and a
+   * completion reads only its own links, never its dependents' other links, so the 10,000th
+   * completion of a fan-in costs what the first did.
+   */
+  private static final String RELEASE_DEPENDENTS = """
+      satisfied AS (
+          SELECT d.task_id, count(*)::int AS n, max(c.id) AS by_prerequisite
+            FROM %1$s c JOIN task_dependencies d ON d.prerequisite_id = c.id
+           WHERE c.has_dependents AND d.link_type <> 'suggests'
+           GROUP BY d.task_id
+      ), dependents AS MATERIALIZED (
+          SELECT t.id FROM tasks t WHERE t.id IN (SELECT task_id FROM satisfied) ORDER BY t.id FOR NO KEY UPDATE
+      ), unblocked AS (
+          UPDATE tasks t
+             SET unmet_prerequisites = t.unmet_prerequisites - s.n,
+                 status = CASE WHEN t.status = 'blocked' AND t.unmet_prerequisites = s.n THEN 'pending' ELSE t.status END,
+                 run_at = CASE WHEN t.status = 'blocked' AND t.unmet_prerequisites = s.n THEN greatest(t.run_at, now())
+                               ELSE t.run_at END, -- the queue wait counts from the release
+                 updated_at = now()
+            FROM satisfied s
+           WHERE t.id = s.task_id AND t.id IN (SELECT id FROM dependents)
+          RETURNING t.id, t.status, t.unmet_prerequisites, s.by_prerequisite
+      ), release_logged AS (
+          INSERT INTO task_logs (task_id, event, metadata)
+          SELECT id, 'released', jsonb_build_object('last_prerequisite_id', by_prerequisite)
+            FROM unblocked WHERE status = 'pending' AND unmet_prerequisites = 0
+      )""";
+
+  /**
+   * Cancels, transitively, the blocked dependents that {@code requires} links tie to tasks that
+   * just failed for good or were cancelled: {@code %1$s} names a CTE of task rows, {@code %2$s}
+   * the condition on them (f.*) for ending unsuccessfully, {@code %3$s} the cause logged. The
+   * statement must begin WITH RECURSIVE. {@code blocks} dependents keep waiting (for a retry of
+   * the prerequisite or the removal of the link) and {@code suggests} is never walked. UNION
+   * walks a diamond once; links cannot form a cycle (a task only ever gains prerequisites that
+   * existed before it, or items of its own graph, checked acyclic). Cancelled dependents keep
+   * their count, so one retried later is blocked again until its prerequisites complete.
+   */
+  private static final String CASCADE_FROM = """
+      walk (id, via, root) AS (
+          SELECT d.task_id, f.id, f.id FROM %1$s f JOIN task_dependencies d ON d.prerequisite_id = f.id
+           WHERE f.has_dependents AND %2$s AND d.link_type = 'requires'
+          UNION
+          SELECT d.task_id, w.id, w.root FROM walk w JOIN task_dependencies d ON d.prerequisite_id = w.id
+           WHERE d.link_type = 'requires'
+      ), doomed AS MATERIALIZED (
+          SELECT t.id FROM tasks t WHERE t.id IN (SELECT id FROM walk) AND t.status = 'blocked' ORDER BY t.id FOR NO KEY UPDATE
+      ), cascaded AS (
+          UPDATE tasks t SET status = 'cancelled', updated_at = now()
+            FROM (SELECT id, min(via) AS via, min(root) AS root FROM walk GROUP BY id) w
+           WHERE t.id = w.id AND t.id IN (SELECT id FROM doomed) AND t.status = 'blocked'
+          RETURNING t.id, w.via, w.root
+      ), cascade_logged AS (
+          INSERT INTO task_logs (task_id, event, message, metadata)
+          SELECT id, 'cancelled', 'a prerequisite it requires did not complete',
+                 jsonb_build_object('cause', '%3$s', 'prerequisite_id', via, 'root_task_id', root)
+            FROM cascaded
+      )""";
+
+  /**
    * The guard every lease-holder action shares: the lease is the task's current, unexpired
    * one. A lease expiry is set only while a task is claimed (CHECK tasks_lease_only_while_claimed),
    * so "lease_expires_at > now()" says "claimed" too. It is written without "status = 'claimed'"
@@ -286,6 +368,19 @@ final class TaskSql {
       """;
 
   /**
+   * {@link #BATCH_ANSWER} with one more column: {@code %1$s} names it, {@code %2$s} is a query of
+   * (task id, count) rows giving each changed task's count (of dependents it released, or cancelled).
+   */
+  private static final String BATCH_ANSWER_COUNTING = """
+      SELECT i.ord, true AS applied, c.*, coalesce(k.n, 0) AS %1$s
+        FROM input i JOIN changed c ON c.id = i.id LEFT JOIN (%2$s) k ON k.id = c.id
+      UNION ALL
+      SELECT i.ord, false AS applied, f.*, 0 AS %1$s FROM input i JOIN tasks f ON f.id = i.id AND f.project_id = i.project_id
+       WHERE NOT EXISTS (SELECT 1 FROM changed c WHERE c.id = i.id)
+      ORDER BY ord
+      """;
+
+  /**
    * Completes a batch of tasks, each under its own lease, in one statement (the group commit of
    * concurrent completes as well as the batch endpoint). $1 project_id bigint[], $2 task id
    * bigint[], $3 lease_id uuid[], $4 result text[] (JSON, null: none).
@@ -301,11 +396,15 @@ final class TaskSql {
             FROM input i
            WHERE t.id = i.id AND t.project_id = i.project_id AND t.lease_id = i.lease_id
              AND t.lease_expires_at > now() -- the lease is held: see LEASE_HELD
+             AND %s
           RETURNING t.*
       ), logged AS (
           INSERT INTO task_logs (task_id, event, worker_id) SELECT id, 'completed', worker_id FROM changed
-      ), %s
-      %s""".formatted(RELEASE_ROOM.formatted("changed"), BATCH_ANSWER);
+      ), %s, %s
+      %s""".formatted(DEPENDENTS_SEEN, RELEASE_ROOM.formatted("changed"), RELEASE_DEPENDENTS.formatted("changed"),
+      BATCH_ANSWER_COUNTING.formatted("released", """
+          SELECT by_prerequisite AS id, count(*) AS n FROM unblocked
+           WHERE status = 'pending' AND unmet_prerequisites = 0 GROUP BY by_prerequisite"""));
 
   /**
    * Fails a batch of attempts: each goes back to pending after a backoff while retryable and
@@ -315,7 +414,7 @@ final class TaskSql {
    * $4 error text[], $5 retryable boolean[], $6 base seconds, $7 cap seconds, $8 jitter.
    */
   static final String FAIL_ALL = """
-      WITH input AS (
+      WITH RECURSIVE input AS (
           SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::uuid[], $4::text[], $5::boolean[])
                    WITH ORDINALITY AS i(project_id, id, lease_id, error, retryable, ord)
       ), changed AS (
@@ -332,6 +431,7 @@ final class TaskSql {
             FROM input i
            WHERE t.id = i.id AND t.project_id = i.project_id AND t.lease_id = i.lease_id
              AND t.lease_expires_at > now() -- the lease is held: see LEASE_HELD
+             AND %s
           RETURNING t.*
       ), logged AS (
           INSERT INTO task_logs (task_id, event, worker_id, message, metadata)
@@ -339,22 +439,33 @@ final class TaskSql {
                  jsonb_build_object('attempt', c.attempts, 'retryable', i.retryable, 'will_retry', c.status = 'pending',
                                     'next_run_at', CASE WHEN c.status = 'pending' THEN c.run_at END)
             FROM changed c JOIN input i ON i.id = c.id
-      ), %s
-      %s""".formatted(RELEASE_ROOM.formatted("changed"), BATCH_ANSWER);
+      ), %s, %s
+      %s""".formatted(DEPENDENTS_SEEN, RELEASE_ROOM.formatted("changed"),
+      CASCADE_FROM.formatted("changed", "f.status = 'failed'", "prerequisite_failed"),
+      BATCH_ANSWER_COUNTING.formatted("cascaded", "SELECT root AS id, count(*) AS n FROM cascaded GROUP BY root"));
 
-  /** $1 project_id, $2 task id. Pending, claimed or blocked become cancelled; a holder's lease dies with it. */
+  /**
+   * $1 project_id, $2 task id. Pending, claimed or blocked become cancelled; a holder's lease dies
+   * with it, and so do the blocked tasks that require it.
+   */
   static final String CANCEL = """
-      WITH previous AS (
-          SELECT id, status, type FROM tasks WHERE project_id = $1 AND id = $2 AND status IN %s FOR UPDATE
+      WITH RECURSIVE previous AS (
+          SELECT id, status, type FROM tasks t WHERE project_id = $1 AND id = $2 AND status IN %s AND %s FOR UPDATE
       ), changed AS (
           UPDATE tasks t SET status = 'cancelled', lease_id = NULL, lease_expires_at = NULL
             FROM previous p WHERE t.id = p.id
           RETURNING t.*
       ), logged AS (
           INSERT INTO task_logs (task_id, event) SELECT id, 'cancelled' FROM changed
-      ), %s
-      %s""".formatted(LIVE, RELEASE_ROOM.formatted("(SELECT type FROM previous WHERE status = 'claimed') AS was_claimed"),
-      AS_FOUND_UNLESS);
+      ), %s, %s
+      %s""".formatted(LIVE, DEPENDENTS_SEEN,
+      RELEASE_ROOM.formatted("(SELECT type FROM previous WHERE status = 'claimed') AS was_claimed"),
+      CASCADE_FROM.formatted("changed", "true", "prerequisite_cancelled"), """
+      SELECT true AS applied, c.*, (SELECT count(*) FROM cascaded) AS cascaded FROM changed c
+      UNION ALL
+      SELECT false AS applied, t.*, 0 AS cascaded FROM tasks t
+       WHERE t.project_id = $1 AND t.id = $2 AND NOT EXISTS (SELECT 1 FROM changed)
+      """);
 
   /**
    * Cancels every live task of a project that matches the filter, in one statement; answers
@@ -363,23 +474,28 @@ final class TaskSql {
    * $3 type, $4 external_id prefix.
    */
   static final String CANCEL_MATCHING = """
-      WITH previous AS (
-          SELECT id, status, type FROM tasks
+      WITH RECURSIVE previous AS (
+          SELECT id, status, type FROM tasks t
            WHERE project_id = $1 AND status = ANY ($2::text[])
              AND ($3::text IS NULL OR type = $3)
              AND ($4::text IS NULL OR starts_with(external_id, $4))
+             AND %s
              FOR UPDATE
       ), changed AS (
           UPDATE tasks t SET status = 'cancelled', lease_id = NULL, lease_expires_at = NULL
             FROM previous p WHERE t.id = p.id
-          RETURNING t.id
+          RETURNING t.id, t.has_dependents
       ), logged AS (
           INSERT INTO task_logs (task_id, event, message) SELECT id, 'cancelled', 'cancelled by filter' FROM changed
-      ), %s
-      SELECT count(*) AS cancelled FROM changed
-      """.formatted(RELEASE_ROOM.formatted("(SELECT type FROM previous WHERE status = 'claimed') AS was_claimed"));
+      ), %s, %s
+      SELECT (SELECT count(*) FROM changed) AS cancelled, (SELECT count(*) FROM cascaded) AS cascaded
+      """.formatted(DEPENDENTS_SEEN, RELEASE_ROOM.formatted("(SELECT type FROM previous WHERE status = 'claimed') AS was_claimed"),
+      CASCADE_FROM.formatted("changed", "true", "prerequisite_cancelled"));
 
-  /** $1 project_id, $2 task id. Failed or cancelled become pending again, with a fresh set of attempts. */
+  /**
+   * $1 project_id, $2 task id. Failed or cancelled become pending again (blocked, while prerequisites still hold
+   * it), with a fresh set of attempts.
+   */
   static final String RETRY = """
       WITH previous AS (
           SELECT id, status, error_message FROM tasks
@@ -387,7 +503,8 @@ final class TaskSql {
              FOR UPDATE
       ), changed AS (
           UPDATE tasks t
-             SET status = 'pending', attempts = 0, run_at = now(), worker_id = NULL, lease_id = NULL,
+             SET status = CASE WHEN t.unmet_prerequisites > 0 THEN 'blocked' ELSE 'pending' END,
+                 attempts = 0, run_at = now(), worker_id = NULL, lease_id = NULL,
                  lease_expires_at = NULL, claimed_at = NULL, completed_at = NULL, result = NULL, error_message = NULL
             FROM previous p
            WHERE t.id = p.id
@@ -406,7 +523,7 @@ final class TaskSql {
    * the batch size. $1 batch size.
    */
   static final String SWEEP_EXPIRED_LEASES = """
-      WITH expired AS MATERIALIZED (
+      WITH RECURSIVE expired AS MATERIALIZED (
           SELECT id, worker_id, lease_id FROM tasks
            WHERE status = 'claimed' AND lease_expires_at <= now()
            ORDER BY lease_expires_at
@@ -419,14 +536,15 @@ final class TaskSql {
                                       ELSE 'lease expired on the last attempt' END,
                  lease_id = NULL, lease_expires_at = NULL
             FROM expired e
-           WHERE t.id = e.id AND t.status = 'claimed' AND t.lease_expires_at <= now()
+           WHERE t.id = e.id AND t.status = 'claimed' AND t.lease_expires_at <= now() AND %s
           RETURNING t.*
       ), logged AS (
           INSERT INTO task_logs (task_id, event, worker_id, metadata)
           SELECT s.id, 'lease_expired', e.worker_id,
                  jsonb_build_object('lease_id', e.lease_id, 'attempt', s.attempts, 'next_status', s.status)
             FROM swept s JOIN expired e ON e.id = s.id
-      ), %s
+      ), %s, %s
       SELECT * FROM swept
-      """.formatted(RELEASE_ROOM.formatted("swept"));
+      """.formatted(DEPENDENTS_SEEN, RELEASE_ROOM.formatted("swept"),
+      CASCADE_FROM.formatted("swept", "f.status = 'failed'", "prerequisite_failed"));
 }

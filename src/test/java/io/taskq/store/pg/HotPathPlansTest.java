@@ -44,21 +44,27 @@ class HotPathPlansTest {
     HOT_STATEMENTS.put(TaskSql.HEARTBEAT, "1, 1, " + LEASE + ", NULL");
     HOT_STATEMENTS.put(TaskSql.INSERT, "1, 't', 1, NULL, NULL, '{}', 0, 'x', NULL, NULL, NULL, 3, 30");
     HOT_STATEMENTS.put(TaskSql.INSERT_ALL,
-        "1, '{1}', '{t}', '{1}', '{NULL}', '{NULL}', '{\"{}\"}', '{0}', '{x}', '{NULL}', '{NULL}', '{NULL}', '{3}', '{30}'");
+        "1, '{1}', '{t}', '{1}', '{NULL}', '{NULL}', '{\"{}\"}', '{0}', '{x}', '{NULL}', '{NULL}', '{NULL}', '{3}', '{30}', '{pending}', '{0}', '{false}'");
     HOT_STATEMENTS.put(TaskSql.INSERT_ALL_UNLESS_TITLE_EXISTS,
-        "1, '{1}', '{t}', '{1}', '{a}', '{NULL}', '{\"{}\"}', '{0}', '{x}', '{NULL}', '{NULL}', '{NULL}', '{3}', '{30}'");
+        "1, '{1}', '{t}', '{1}', '{a}', '{NULL}', '{\"{}\"}', '{0}', '{x}', '{NULL}', '{NULL}', '{NULL}', '{3}', '{30}', '{pending}', '{0}', '{false}'");
     HOT_STATEMENTS.put(TaskSql.INSERT_ALL_UNLESS_TITLE_AND_MILESTONE_EXIST,
-        "1, '{1}', '{t}', '{1}', '{a}', '{NULL}', '{\"{}\"}', '{0}', '{x}', '{m}', '{NULL}', '{NULL}', '{3}', '{30}'");
+        "1, '{1}', '{t}', '{1}', '{a}', '{NULL}', '{\"{}\"}', '{0}', '{x}', '{m}', '{NULL}', '{NULL}', '{3}', '{30}', '{pending}', '{0}', '{false}'");
     HOT_STATEMENTS.put(TaskSql.FIND_COLLISIONS, "1, '{x}', '{d}', '{a}'");
     HOT_STATEMENTS.put(TaskSql.FIND_BY_IDENTITY, "1, 'x', NULL");
     HOT_STATEMENTS.put(TaskSql.FIND, "1, 1");
     HOT_STATEMENTS.put(TaskSql.LOGS, "1, 1, 0, 10");
     HOT_STATEMENTS.put(TaskSql.CANCEL, "1, 1");
     HOT_STATEMENTS.put(TaskSql.RETRY, "1, 1");
+    HOT_STATEMENTS.put(DependencySql.MARK_PREREQUISITES, "1, '{1}', '{x}', '{2}', '{y}'");
+    HOT_STATEMENTS.put(DependencySql.RECOUNT, "'{1}', '{0}'");
+    HOT_STATEMENTS.put(DependencySql.LINK, "'{1}', '{2}', '{requires}'");
+    HOT_STATEMENTS.put(DependencySql.PREREQUISITES, "1, 1, 0, 10");
+    HOT_STATEMENTS.put(DependencySql.DEPENDENTS, "1, 1, 0, 10");
+    HOT_STATEMENTS.put(DependencySql.UNLINK, "1, 1, 2");
   }
 
-  private static final Pattern SEQUENTIAL_SCAN = Pattern.compile("Seq Scan on (tasks|task_logs)\\b");
-  private static final Pattern INDEX_SCAN = Pattern.compile("(Index Scan|Index Only Scan|Bitmap Index Scan) (using |on )(tasks?_\\w+)");
+  private static final Pattern SEQUENTIAL_SCAN = Pattern.compile("Seq Scan on (tasks|task_logs|task_dependencies)\\b");
+  private static final Pattern INDEX_SCAN = Pattern.compile("(Index Scan|Index Only Scan|Bitmap Index Scan) (using |on )((tasks?|task_dependencies)_\\w+)");
 
   private static Vertx vertx;
   private static Pool pool;

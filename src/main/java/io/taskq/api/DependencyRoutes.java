@@ -1,0 +1,77 @@
+package io.taskq.api;
+
+import io.taskq.auth.Permission;
+import io.taskq.queue.ProjectService;
+import io.taskq.store.DependencyStore.Link;
+import io.taskq.workflow.DependencyService;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+
+/** A task's links: GET .../dependencies, GET .../dependents, DELETE .../dependencies/{prerequisiteId}. */
+final class DependencyRoutes {
+
+  private final DependencyService dependencies;
+  private final ProjectService projects;
+
+  DependencyRoutes(DependencyService dependencies, ProjectService projects) {
+    this.dependencies = dependencies;
+    this.projects = projects;
+  }
+
+  void mount(Router router) {
+    router.getWithRegex(TaskRoutes.TASK + "/dependencies").handler(QueryParameters.only("after", "limit")).handler(this::prerequisites);
+    router.getWithRegex(TaskRoutes.TASK + "/dependents").handler(QueryParameters.only("after", "limit")).handler(this::dependents);
+    router.deleteWithRegex(TaskRoutes.TASK + "/dependencies/(?<prerequisiteId>[^/:]+)").handler(QueryParameters.none())
+        .handler(this::unlink);
+  }
+
+  private void prerequisites(RoutingContext rc) {
+    long project = TaskRoutes.authorize(rc, Permission.TASKS_READ);
+    long taskId = PathIds.taskId(rc);
+    Paging paging = Paging.of(QueryParameters.of(rc));
+    Responses.reply(rc, projects.requireExisting(project)
+            .compose(v -> dependencies.prerequisitesOf(project, taskId, paging.after(), paging.limit() + 1)),
+        200, found -> paging.page(found, DependencyRoutes::link, Link::taskId));
+  }
+
+  private void dependents(RoutingContext rc) {
+    long project = TaskRoutes.authorize(rc, Permission.TASKS_READ);
+    long taskId = PathIds.taskId(rc);
+    Paging paging = Paging.of(QueryParameters.of(rc));
+    Responses.reply(rc, projects.requireExisting(project)
+            .compose(v -> dependencies.dependentsOf(project, taskId, paging.after(), paging.limit() + 1)),
+        200, found -> paging.page(found, DependencyRoutes::link, Link::taskId));
+  }
+
+  private void unlink(RoutingContext rc) {
+    long project = TaskRoutes.authorize(rc, Permission.TASKS_WRITE);
+    long taskId = PathIds.taskId(rc);
+    long prerequisiteId = PathIds.id(rc, "prerequisiteId", "task");
+    Responses.reply(rc, projects.requireExisting(project)
+        .compose(v -> dependencies.unlink(project, taskId, prerequisiteId)), 200, Representations::task);
+  }
+
+  static JsonObject link(Link l) {
+    return new JsonObject()
+        .put("task_id", l.taskId())
+        .put("external_id", l.externalId())
+        .put("type", l.type())
+        .put("status", l.status().wireName())
+        .put("link_type", l.linkType().wireName())
+        .put("linked_at", Representations.time(l.linkedAt()));
+  }
+
+  /** {@code after} and {@code limit} of a keyset-paginated listing. */
+  record Paging(long after, int limit) {
+    static Paging of(QueryParameters query) {
+      return new Paging(TaskRoutes.queryNumber(query, "after", 0, 0, Long.MAX_VALUE),
+          (int) TaskRoutes.queryNumber(query, "limit", TaskRoutes.DEFAULT_PAGE, 1, TaskRoutes.MAX_PAGE));
+    }
+
+    <T> JsonObject page(List<T> rows, java.util.function.Function<T, JsonObject> render, java.util.function.ToLongFunction<T> id) {
+      return TaskRoutes.page(rows, limit, render, id);
+    }
+  }
+}

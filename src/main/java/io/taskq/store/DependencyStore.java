@@ -1,0 +1,80 @@
+package io.taskq.store;
+
+import io.taskq.queue.DuplicateStrategy;
+import io.taskq.queue.LinkType;
+import io.taskq.queue.NewTask;
+import io.taskq.queue.Task;
+import io.taskq.queue.TaskStatus;
+import io.vertx.core.Future;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The links between tasks: writing a graph of new tasks with their links, reading a task's
+ * prerequisites and dependents, removing a link. Releasing and cascading happen in the
+ * statements that finish tasks ({@link TaskStore}).
+ */
+public interface DependencyStore {
+
+  /** A linked task as a listing shows it: the task at the other end, the link's type and when it was made. */
+  record Link(long taskId, String externalId, String type, TaskStatus status, LinkType linkType, java.time.Instant linkedAt) {
+  }
+
+  /** What removing a link did: whether the link existed, whether that released the dependent, and the dependent as it now is. */
+  record Unlinking(boolean removed, boolean released, Task dependent) {
+  }
+
+  /** An existing task named as a prerequisite; {@code marked}: a holding link may count it (it had not completed). */
+  record Found(Task task, boolean marked) {
+  }
+
+  /** How a new task of a graph starts: blocked while {@code unmet} links hold it. */
+  record ItemState(int unmet, boolean hasDependents) {
+  }
+
+  /** A graph is written in one transaction; the steps between statements are the caller's. */
+  <T> Future<T> inTransaction(Function<GraphWriter, Future<T>> work);
+
+  /** The statements of one graph transaction. */
+  interface GraphWriter {
+
+    /** Serialises title-checked inserts of one project (see TaskSql.LOCK_PROJECT_TITLES). */
+    Future<Void> lockProjectTitles(long projectId);
+
+    /**
+     * The existing tasks named as prerequisites, by id or external id, in this project. Those a
+     * holding link will name are marked as having dependents, which locks them and answers their
+     * newest status: a task missing from the answer was never there, or completed concurrently
+     * (and then does not hold).
+     */
+    Future<List<Found>> markPrerequisites(long projectId, List<Long> holdingIds, List<String> holdingExternalIds,
+        List<Long> otherIds, List<String> otherExternalIds);
+
+    /** Inserts the tasks that collide with no stored one; answers the created, by list index. */
+    Future<Map<Integer, Task>> insertItems(long projectId, List<NewTask> tasks, List<ItemState> states, DuplicateStrategy strategy);
+
+    /** The stored tasks that skipped items may have collided with. */
+    Future<List<Task>> findCollisions(long projectId, List<NewTask> skipped, DuplicateStrategy strategy);
+
+    /** Sets the count of new tasks whose prerequisites turned out finished; answers them as they now are. */
+    Future<List<Task>> recount(List<Long> taskIds, List<Integer> unmet);
+
+    /** Inserts links (parallel lists). */
+    Future<Void> link(List<Long> dependents, List<Long> prerequisites, List<LinkType> types);
+  }
+
+  /** A page of the task's prerequisites (by prerequisite id); empty when the task is not in the project. */
+  Future<Optional<List<Link>>> prerequisitesOf(long projectId, long taskId, long after, int limit);
+
+  /** A page of the task's dependents (by dependent id); empty when the task is not in the project. */
+  Future<Optional<List<Link>>> dependentsOf(long projectId, long taskId, long after, int limit);
+
+  /**
+   * Removes the link from {@code taskId} to {@code prerequisiteId}; a holding link whose
+   * prerequisite had not completed stops counting, and the task is released if nothing else
+   * holds it. Empty when the task is not in the project.
+   */
+  Future<Optional<Unlinking>> unlink(long projectId, long taskId, long prerequisiteId);
+}

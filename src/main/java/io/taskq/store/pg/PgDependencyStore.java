@@ -1,0 +1,138 @@
+package io.taskq.store.pg;
+
+import io.taskq.queue.DuplicateStrategy;
+import io.taskq.queue.LinkType;
+import io.taskq.queue.NewTask;
+import io.taskq.queue.Task;
+import io.taskq.queue.TaskStatus;
+import io.taskq.store.DependencyStore;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+public final class PgDependencyStore implements DependencyStore {
+
+  private final Pool pool;
+
+  public PgDependencyStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  @Override
+  public <T> Future<T> inTransaction(Function<GraphWriter, Future<T>> work) {
+    return pool.withTransaction(conn -> work.apply(new PgGraphWriter(conn))).recover(PgErrors.translate());
+  }
+
+  private record PgGraphWriter(SqlConnection conn) implements GraphWriter {
+
+    @Override
+    public Future<Void> lockProjectTitles(long projectId) {
+      return conn.preparedQuery(TaskSql.LOCK_PROJECT_TITLES).execute(Tuple.of(projectId)).mapEmpty();
+    }
+
+    @Override
+    public Future<List<Found>> markPrerequisites(long projectId, List<Long> holdingIds, List<String> holdingExternalIds,
+        List<Long> otherIds, List<String> otherExternalIds) {
+      Tuple args = Tuple.tuple().addLong(projectId)
+          .addArrayOfLong(holdingIds.toArray(Long[]::new)).addArrayOfString(holdingExternalIds.toArray(String[]::new))
+          .addArrayOfLong(otherIds.toArray(Long[]::new)).addArrayOfString(otherExternalIds.toArray(String[]::new));
+      return conn.preparedQuery(DependencySql.MARK_PREREQUISITES).execute(args).map(rows -> {
+        List<Found> found = new ArrayList<>(rows.size());
+        for (Row row : rows) {
+          found.add(new Found(Rows.task(row), row.getBoolean("marked")));
+        }
+        return found;
+      });
+    }
+
+    @Override
+    public Future<Map<Integer, Task>> insertItems(long projectId, List<NewTask> tasks, List<ItemState> states,
+        DuplicateStrategy strategy) {
+      return conn.preparedQuery(PgTaskStore.insertAllStatement(strategy))
+          .execute(PgTaskStore.bulkArguments(projectId, tasks, states))
+          .map(rows -> {
+            Map<Integer, Task> created = new HashMap<>();
+            for (Row row : rows) {
+              created.put(row.getInteger("ord"), Rows.task(row));
+            }
+            return created;
+          });
+    }
+
+    @Override
+    public Future<List<Task>> findCollisions(long projectId, List<NewTask> skipped, DuplicateStrategy strategy) {
+      return PgTaskStore.findCollisions(conn, projectId, skipped, Map.of(), strategy);
+    }
+
+    @Override
+    public Future<List<Task>> recount(List<Long> taskIds, List<Integer> unmet) {
+      return conn.preparedQuery(DependencySql.RECOUNT)
+          .execute(Tuple.tuple().addArrayOfLong(taskIds.toArray(Long[]::new)).addArrayOfInteger(unmet.toArray(Integer[]::new)))
+          .map(PgTaskStore::tasks);
+    }
+
+    @Override
+    public Future<Void> link(List<Long> dependents, List<Long> prerequisites, List<LinkType> types) {
+      if (dependents.isEmpty()) {
+        return Future.succeededFuture();
+      }
+      return conn.preparedQuery(DependencySql.LINK)
+          .execute(Tuple.tuple().addArrayOfLong(dependents.toArray(Long[]::new)).addArrayOfLong(prerequisites.toArray(Long[]::new))
+              .addArrayOfString(types.stream().map(LinkType::wireName).toArray(String[]::new)))
+          .mapEmpty();
+    }
+  }
+
+  @Override
+  public Future<Optional<List<Link>>> prerequisitesOf(long projectId, long taskId, long after, int limit) {
+    return page(DependencySql.PREREQUISITES, projectId, taskId, after, limit);
+  }
+
+  @Override
+  public Future<Optional<List<Link>>> dependentsOf(long projectId, long taskId, long after, int limit) {
+    return page(DependencySql.DEPENDENTS, projectId, taskId, after, limit);
+  }
+
+  private Future<Optional<List<Link>>> page(String sql, long projectId, long taskId, long after, int limit) {
+    return pool.preparedQuery(sql).execute(Tuple.of(projectId, taskId, after, limit))
+        .map(PgDependencyStore::links)
+        .recover(PgErrors.translate());
+  }
+
+  private static Optional<List<Link>> links(RowSet<Row> rows) {
+    if (rows.size() == 0) {
+      return Optional.empty();
+    }
+    List<Link> links = new ArrayList<>(rows.size());
+    for (Row row : rows) {
+      if (row.getLong("task_id") != null) {
+        links.add(new Link(row.getLong("task_id"), row.getString("external_id"), row.getString("type"),
+            TaskStatus.of(row.getString("status")), LinkType.fromWire(row.getString("link_type")).orElseThrow(),
+            row.getOffsetDateTime("linked_at").toInstant()));
+      }
+    }
+    return Optional.of(links);
+  }
+
+  @Override
+  public Future<Optional<Unlinking>> unlink(long projectId, long taskId, long prerequisiteId) {
+    return pool.preparedQuery(DependencySql.UNLINK).execute(Tuple.of(projectId, taskId, prerequisiteId))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return Optional.<Unlinking>empty();
+          }
+          Row row = rows.iterator().next();
+          return Optional.of(new Unlinking(row.getBoolean("removed"), row.getBoolean("released"), Rows.task(row)));
+        })
+        .recover(PgErrors.translate());
+  }
+}

@@ -12,6 +12,8 @@ import java.util.List;
  * Reads a task's {@code depends_on}: a list of {@code {"task_id": id} | {"external_id": "..."} |
  * {"ref": "..."} | {"event": "..."}}, each with an optional {@code "type"} (requires, the default;
  * blocks; suggests). Faults are recorded in the task's {@link Fields}, with pointers to the entry.
+ * Whether a ref names an item is the graph's question (a single create has no other item, so
+ * every ref there is answered 422 once the project is known to exist).
  */
 final class DependsOnFields {
 
@@ -23,7 +25,7 @@ final class DependsOnFields {
   }
 
   /** The entries of {@code depends_on} in the task's fields, or an empty list (absent, or faulty). */
-  static List<Prerequisite> read(Fields task, boolean refsAllowed) {
+  static List<Prerequisite> read(Fields task) {
     JsonArray entries = task.array("depends_on", false);
     if (entries == null) {
       return List.of();
@@ -40,7 +42,7 @@ final class DependsOnFields {
         task.faultAt(pointer, "each depends_on entry must be a JSON object");
         continue;
       }
-      Prerequisite p = entry(task.nested(entry, pointer), pointer, refsAllowed);
+      Prerequisite p = entry(task.nested(entry, pointer), pointer);
       if (p != null) {
         prerequisites.add(p);
       }
@@ -48,7 +50,7 @@ final class DependsOnFields {
     return prerequisites;
   }
 
-  private static Prerequisite entry(Fields f, String pointer, boolean refsAllowed) {
+  private static Prerequisite entry(Fields f, String pointer) {
     List<Kind> given = new ArrayList<>();
     for (Kind kind : Kind.values()) {
       if (f.has(kind.field())) {
@@ -63,9 +65,10 @@ final class DependsOnFields {
         f.fault("type", "type must be requires, blocks or suggests");
       }
     }
+    // A member given as null names nothing: required, so that it is refused rather than dropped.
     Long taskId = f.has("task_id") ? f.id("task_id") : null;
-    String externalId = f.has("external_id") ? f.optionalNonEmpty("external_id", MAX_KEY_LENGTH) : null;
-    String ref = f.has("ref") ? f.optionalNonEmpty("ref", MAX_KEY_LENGTH) : null;
+    String externalId = f.has("external_id") ? f.string("external_id", true, MAX_KEY_LENGTH) : null;
+    String ref = f.has("ref") ? f.string("ref", true, MAX_KEY_LENGTH) : null;
     String event = f.has("event") ? f.name("event", true, MAX_KEY_LENGTH) : null;
     f.rejectUnknown();
     if (given.size() != 1) {
@@ -73,10 +76,6 @@ final class DependsOnFields {
       return null;
     }
     Kind kind = given.get(0);
-    if (kind == Kind.REF && !refsAllowed) {
-      f.fault("ref", "ref names another item of the same bulk request; a single task names its prerequisites by task_id or external_id");
-      return null;
-    }
     if (kind == Kind.EVENT) {
       f.fault("event", "waiting on events is not available yet");
       return null;

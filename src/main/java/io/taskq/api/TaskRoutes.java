@@ -146,7 +146,7 @@ final class TaskRoutes {
     for (int i = 0; i < items.size(); i++) {
       Object item = items.getValue(i);
       if (item instanceof JsonObject object) {
-        drafts.add(draftFields(body.item(object, "/tasks/" + i, i), true));
+        drafts.add(draftFields(body.item(object, "/tasks/" + i, i)));
       } else {
         errors.add(FieldError.atItem(i, "/tasks/" + i, "each task must be a JSON object"));
         drafts.add(null);
@@ -169,16 +169,13 @@ final class TaskRoutes {
   }
 
   private static TaskDraft draft(Fields body) {
-    TaskDraft draft = draftFields(body, false);
+    TaskDraft draft = draftFields(body);
     body.throwIfInvalid();
     return draft;
   }
 
-  /**
-   * Reads one task's fields; faults are recorded in {@code body}, not thrown. Refs to other items
-   * are allowed only in a bulk request.
-   */
-  private static TaskDraft draftFields(Fields f, boolean inBulk) {
+  /** Reads one task's fields; faults are recorded in {@code body}, not thrown. */
+  private static TaskDraft draftFields(Fields f) {
     String type = f.string("type", true, 200);
     Integer typeVersion = f.integer("type_version", false, 1, 1_000_000);
     String title = f.string("title", false, 1000);
@@ -194,7 +191,7 @@ final class TaskRoutes {
     }
     java.time.Instant runAt = f.timestamp("run_at");
     Integer maxAttempts = f.integer("max_attempts", false, 1, 1000);
-    List<Prerequisite> dependsOn = DependsOnFields.read(f, inBulk);
+    List<Prerequisite> dependsOn = DependsOnFields.read(f);
     f.rejectUnknown();
     return new TaskDraft(type, typeVersion, title, description, params == null ? new JsonObject() : params,
         priority, externalId, milestoneId, dedupe, dedupeKey, runAt, maxAttempts, dependsOn);

@@ -48,6 +48,7 @@ public final class ApiRouter {
     new TaskRoutes(services.tasks(), services.projects(), services.bulkAdmission()).mount(router);
     new ApiKeyRoutes(services.apiKeys(), services.projects()).mount(router);
     new QueueRoutes(services.queues(), services.projects()).mount(router);
+    new WorkflowRoutes(services.workflows(), services.projects()).mount(router);
 
     FailureHandler failures = new FailureHandler();
     router.route().failureHandler(failures);

@@ -1,6 +1,7 @@
 package io.taskq.api;
 
 import io.taskq.error.FieldError;
+import io.taskq.error.Invalid;
 import io.taskq.error.TaskqException;
 import io.taskq.error.TooManyRequests;
 import io.vertx.core.buffer.Buffer;
@@ -9,6 +10,7 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
 
 /** The one writer of {@code application/problem+json} (RFC 9457). */
 final class Problems {
@@ -93,6 +95,9 @@ final class Problems {
         errors.add(item.put("message", error.message()));
       }
       body.put("errors", errors);
+    }
+    if (source instanceof Invalid invalid && invalid.cycle() != null) {
+      body.put("cycle", new JsonArray(new ArrayList<Object>(invalid.cycle())));
     }
     return body;
   }

@@ -9,6 +9,7 @@ import io.taskq.queue.QueueControl;
 import io.taskq.queue.TaskService;
 import io.taskq.queue.TaskTypeService;
 import io.taskq.store.IdempotencyStore;
+import io.taskq.workflow.WorkflowService;
 import io.vertx.core.buffer.Buffer;
 import java.time.Duration;
 
@@ -26,5 +27,6 @@ public record Services(
     RateLimiter rateLimiter,
     QueueControl queues,
     Admission bulkAdmission,
-    Overload overload) {
+    Overload overload,
+    WorkflowService workflows) {
 }

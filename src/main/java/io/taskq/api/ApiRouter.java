@@ -49,6 +49,7 @@ public final class ApiRouter {
     new DependencyRoutes(services.dependencies(), services.projects()).mount(router);
     new ApiKeyRoutes(services.apiKeys(), services.projects()).mount(router);
     new QueueRoutes(services.queues(), services.projects()).mount(router);
+    new WorkflowRoutes(services.workflows(), services.projects()).mount(router);
 
     FailureHandler failures = new FailureHandler();
     router.route().failureHandler(failures);

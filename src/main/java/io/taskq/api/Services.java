@@ -11,6 +11,7 @@ import io.taskq.queue.TaskTypeService;
 import io.taskq.store.IdempotencyStore;
 import io.taskq.workflow.DependencyService;
 import io.taskq.workflow.GraphService;
+import io.taskq.workflow.WorkflowService;
 import io.vertx.core.buffer.Buffer;
 import java.time.Duration;
 
@@ -30,5 +31,6 @@ public record Services(
     RateLimiter rateLimiter,
     QueueControl queues,
     Admission bulkAdmission,
-    Overload overload) {
+    Overload overload,
+    WorkflowService workflows) {
 }

@@ -37,6 +37,8 @@ import io.taskq.store.pg.PgRateLimitStore;
 import io.taskq.store.pg.PgProjectStore;
 import io.taskq.store.pg.PgTaskStore;
 import io.taskq.store.pg.PgTaskTypeStore;
+import io.taskq.store.pg.PgWorkflowStore;
+import io.taskq.workflow.WorkflowService;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -155,7 +157,8 @@ public final class TaskqServer implements AutoCloseable {
       Services services = new Services(projects, taskTypes, tasks, graphs, dependencies, apiKeys, new DatabaseHealth(pool), registry, contract,
           new PgIdempotencyStore(pool), config.idempotencyTtl(),
           new RateLimiter(new PgRateLimitStore(pool), Clock.systemUTC(), meters::rateLimited),
-          new QueueControl(new PgQueuePauseStore(pool), signals), bulkAdmission, overload);
+          new QueueControl(new PgQueuePauseStore(pool), signals), bulkAdmission, overload,
+          new WorkflowService(new PgWorkflowStore(pool), taskTypes, Clock.systemUTC()));
 
       Optional<String> generated = await(apiKeys.bootstrapAdmin(config.adminKey()));
       // A negative port makes every HTTP verticle instance share one random port (tests ask for port 0).

@@ -15,9 +15,10 @@ public final class Invalid extends TaskqException {
     this(detail, errors, List.of());
   }
 
-  private Invalid(String detail, List<FieldError> errors, List<String> cycle) {
+  /** With {@code cycle}: the names of a dependency cycle, each depending on the next, the first repeated at the end. */
+  public Invalid(String detail, List<FieldError> errors, List<String> cycle) {
     super(422, "validation-failed", "Validation failed", detail, errors);
-    this.cycle = List.copyOf(cycle);
+    this.cycle = cycle == null ? List.of() : List.copyOf(cycle);
   }
 
   public static Invalid of(String pointer, String message) {

@@ -101,9 +101,10 @@ class MigrationsTest {
     DatabaseTarget db = TestDatabase.absent("pause_types");
     DatabaseCreator.ensureExists(db);
     Migrations.update(db);
-    // back to before 018: the pauses an older taskq could write
-    Migrations.rollback(db, Integer.parseInt(lines(db, "SELECT count(*) FROM databasechangelog WHERE orderexecuted >= "
-        + "(SELECT orderexecuted FROM databasechangelog WHERE id = '018-queue-pauses-type-format')").get(0)));
+    // Back to before 018 (and whatever came after it): the pauses an older taskq could write.
+    int from018 = Integer.parseInt(lines(db, "SELECT count(*) FROM databasechangelog WHERE orderexecuted >="
+        + " (SELECT orderexecuted FROM databasechangelog WHERE id = '018-queue-pauses-type-format')").get(0));
+    Migrations.rollback(db, from018);
     run(db, "INSERT INTO projects (id, name) VALUES (1, 'p')",
         "INSERT INTO queue_pauses (project_id, type) VALUES (1, '*'), (1, 'email.send'), (1, ' '), (1, '%'), (1, ''), (1, '-x')");
     Migrations.update(db);

@@ -41,6 +41,8 @@ final class FuzzFixture {
     }
 
     boolean unclaimable;
+    /** The workflow registered in this project for operations with a {name} in their path; null until one needs it. */
+    String workflowName;
 
     List<FixtureTask> claimed() {
       return tasks.stream().filter(t -> t.status.equals("claimed") && t.leaseId != null).toList();
@@ -244,9 +246,25 @@ final class FuzzFixture {
       case "taskId" -> Long.toString(task.id);
       case "prerequisiteId" -> Long.toString(task.id);
       case "keyId" -> revocableKeyId;
+      case "name" -> workflowName(project);
       default -> throw new AssertionError("the fuzz has no fixture for path parameter '" + name
           + "': teach FuzzFixture.pathId how to obtain a real one");
     };
+  }
+
+  /**
+   * A workflow of the project, registered on first use. Its name is all digits, which a workflow
+   * name may be, so that the fuzz's numeric path cases apply to it too: the same digits in
+   * another script (fullwidth, Arabic-Indic) must find nothing.
+   */
+  private String workflowName(FixtureProject project) {
+    if (project.workflowName == null) {
+      String name = "4242";
+      call("POST", "/projects/" + project.id + "/workflows", new JsonObject().put("name", name).put("version", 1)
+          .put("steps", new JsonArray().add(new JsonObject().put("name", "only").put("type", typeName))), 201);
+      project.workflowName = name;
+    }
+    return project.workflowName;
   }
 
   /**
@@ -280,6 +298,10 @@ final class FuzzFixture {
       case "project_id" -> keyProject;
       case "param_schema" -> new LinkedHashMap<>(Map.of("type", "object"));
       case "worker_id" -> "fuzz-worker";
+      // A workflow's valid steps must name each other: without links random names almost never do.
+      case "depends_on" -> new ArrayList<>();
+      case "cron" -> "*/5 * * * *";
+      case "timezone" -> "Europe/Prague";
       case "lease_id" -> pathTask != null && pathTask.leaseId != null ? pathTask.leaseId
           : claimed.isEmpty() ? null : claimed.get(slot % claimed.size()).leaseId;
       case "id" -> claimed.isEmpty() ? null : claimed.get(slot % claimed.size()).id;

@@ -46,7 +46,10 @@ final class Representations {
         .put("error_message", t.errorMessage())
         .put("created_at", time(t.createdAt()))
         .put("updated_at", time(t.updatedAt()))
-        .put("unmet_prerequisites", t.unmetPrerequisites());
+        .put("unmet_prerequisites", t.unmetPrerequisites())
+        .put("parent_id", t.parentId())
+        .put("complete_when_children_done", t.completeWhenChildrenDone())
+        .put("event_payloads", t.eventPayloads());
   }
 
   /** A task as its new holder sees it, with the lease that proves the holding. */

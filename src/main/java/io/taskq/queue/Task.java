@@ -6,7 +6,10 @@ import java.util.UUID;
 /**
  * A task as stored. {@code params} and {@code result} are JSON values (Vert.x JSON types).
  * {@code unmetPrerequisites}: how many links and events still hold the task (above zero only while it is blocked, or
- * after it was cancelled by a failed prerequisite).
+ * after it was cancelled by a failed prerequisite). {@code parentId}: the task's parent, if it is
+ * a subtask; {@code completeWhenChildrenDone}: a parent that is never claimed and completes with
+ * its children. {@code eventPayloads}: the payloads of the events the task waited on, keyed by
+ * event key (a JSON object), or null when it waited on none.
  */
 public record Task(
     long id,
@@ -33,5 +36,8 @@ public record Task(
     String errorMessage,
     Instant createdAt,
     Instant updatedAt,
-    int unmetPrerequisites) {
+    int unmetPrerequisites,
+    Long parentId,
+    boolean completeWhenChildrenDone,
+    Object eventPayloads) {
 }

@@ -6,6 +6,7 @@ import io.taskq.queue.NewTask;
 import io.taskq.queue.Task;
 import io.taskq.queue.TaskStatus;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,8 +31,22 @@ public interface DependencyStore {
   record Found(Task task, boolean marked) {
   }
 
-  /** How a new task of a graph starts: blocked while {@code unmet} links hold it. */
-  record ItemState(int unmet, boolean hasDependents) {
+  /**
+   * How a new task of a graph starts: blocked while {@code unmet} links (and event waits) hold
+   * it, or while it is a parent that completes with its children. {@code eventPayloads}: the
+   * payloads of events it waits on that had already arrived (null: none); {@code parentId} and
+   * {@code workflowRunId} null when it has none.
+   */
+  record ItemState(int unmet, boolean hasDependents, JsonObject eventPayloads, Long parentId, boolean completeWhenChildrenDone,
+      Long workflowRunId) {
+
+    public ItemState(int unmet, boolean hasDependents) {
+      this(unmet, hasDependents, null, null, false, null);
+    }
+
+    public boolean blocked() {
+      return unmet > 0 || completeWhenChildrenDone;
+    }
   }
 
   /** A graph is written in one transaction; the steps between statements are the caller's. */

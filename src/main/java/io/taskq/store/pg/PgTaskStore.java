@@ -184,17 +184,34 @@ public final class PgTaskStore implements TaskStore {
     return bulkArguments(projectId, tasks, null);
   }
 
-  /** The arguments of TaskSql.INSERT_ALL; {@code states} null: every task pending, without links. */
+  /** The arguments of TaskSql.INSERT_ALL; {@code states} null: plain tasks (pending, unlinked), whose graph arrays are null. */
   static Tuple bulkArguments(long projectId, List<NewTask> tasks, List<DependencyStore.ItemState> states) {
     int n = tasks.size();
-    String[] status = new String[n];
-    Integer[] unmet = new Integer[n];
-    Boolean[] hasDependents = new Boolean[n];
-    for (int i = 0; i < n; i++) {
-      DependencyStore.ItemState state = states == null ? null : states.get(i);
-      unmet[i] = state == null ? 0 : state.unmet();
-      status[i] = unmet[i] > 0 ? TaskStatus.BLOCKED.wireName() : TaskStatus.PENDING.wireName();
-      hasDependents[i] = state != null && state.hasDependents();
+    String[] status = null;
+    Integer[] unmet = null;
+    Boolean[] hasDependents = null;
+    String[] eventPayloads = null;
+    Long[] parentId = null;
+    Boolean[] completeWhenChildrenDone = null;
+    Long[] workflowRunId = null;
+    if (states != null) {
+      status = new String[n];
+      unmet = new Integer[n];
+      hasDependents = new Boolean[n];
+      eventPayloads = new String[n];
+      parentId = new Long[n];
+      completeWhenChildrenDone = new Boolean[n];
+      workflowRunId = new Long[n];
+      for (int i = 0; i < n; i++) {
+        DependencyStore.ItemState state = states.get(i);
+        unmet[i] = state.unmet();
+        status[i] = state.blocked() ? TaskStatus.BLOCKED.wireName() : TaskStatus.PENDING.wireName();
+        hasDependents[i] = state.hasDependents();
+        eventPayloads[i] = state.eventPayloads() == null ? null : state.eventPayloads().encode();
+        parentId[i] = state.parentId();
+        completeWhenChildrenDone[i] = state.completeWhenChildrenDone();
+        workflowRunId[i] = state.workflowRunId();
+      }
     }
     Integer[] ord = new Integer[n];
     String[] type = new String[n];
@@ -230,7 +247,9 @@ public final class PgTaskStore implements TaskStore {
         .addArrayOfString(title).addArrayOfString(description).addArrayOfString(params)
         .addArrayOfInteger(priority).addArrayOfString(externalId).addArrayOfString(milestoneId)
         .addArrayOfString(dedupeKey).addArrayOfString(runAt).addArrayOfInteger(maxAttempts)
-        .addArrayOfInteger(leaseSeconds).addArrayOfString(status).addArrayOfInteger(unmet).addArrayOfBoolean(hasDependents);
+        .addArrayOfInteger(leaseSeconds).addArrayOfString(status).addArrayOfInteger(unmet).addArrayOfBoolean(hasDependents)
+        .addArrayOfString(eventPayloads).addArrayOfLong(parentId).addArrayOfBoolean(completeWhenChildrenDone)
+        .addArrayOfLong(workflowRunId);
   }
 
   static Future<List<Task>> findCollisions(

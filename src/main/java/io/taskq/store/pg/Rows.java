@@ -47,7 +47,10 @@ final class Rows {
         row.getString("error_message"),
         instant(row, "created_at"),
         instant(row, "updated_at"),
-        row.getInteger("unmet_prerequisites"));
+        row.getInteger("unmet_prerequisites"),
+        row.getLong("parent_id"),
+        row.getBoolean("complete_when_children_done"),
+        json(row.getValue("event_payloads")));
   }
 
   static TaskLog taskLog(Row row) {

@@ -64,8 +64,10 @@ final class TaskSql {
    * $5 title text[], $6 description text[], $7 params text[] (JSON), $8 priority int[],
    * $9 external_id text[], $10 milestone_id text[], $11 dedupe_key text[],
    * $12 run_at text[] (ISO-8601, null: now), $13 max_attempts int[], $14 lease_seconds int[],
-   * $15 status text[] (pending, or blocked for a task of a graph that waits on something),
-   * $16 unmet_prerequisites int[], $17 has_dependents boolean[].
+   * and for the tasks of a graph (plain creates pass null arrays, which unnest pads with nulls):
+   * $15 status text[] (pending, or blocked for a task that waits on something),
+   * $16 unmet_prerequisites int[], $17 has_dependents boolean[], $18 event_payloads text[] (JSON),
+   * $19 parent_id bigint[], $20 complete_when_children_done boolean[], $21 workflow_run_id bigint[].
    * The {@code %s} is filled once, at class load, by one of the title guards below.
    */
   private static final String INSERT_ALL_TEMPLATE = """
@@ -73,17 +75,21 @@ final class TaskSql {
           SELECT nextval(pg_get_serial_sequence('tasks', 'id')) AS id, i.*
             FROM unnest($2::int[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::int[],
                         $9::text[], $10::text[], $11::text[], $12::text[], $13::int[], $14::int[],
-                        $15::text[], $16::int[], $17::boolean[])
+                        $15::text[], $16::int[], $17::boolean[], $18::text[], $19::bigint[], $20::boolean[], $21::bigint[])
                  AS i(ord, type, type_version, title, description, params, priority,
                       external_id, milestone_id, dedupe_key, run_at, max_attempts, lease_seconds,
-                      status, unmet_prerequisites, has_dependents)
+                      status, unmet_prerequisites, has_dependents, event_payloads, parent_id,
+                      complete_when_children_done, workflow_run_id)
       ), inserted AS (
           INSERT INTO tasks (id, project_id, type, type_version, title, description, params, priority,
                              external_id, milestone_id, dedupe_key, run_at, max_attempts, lease_seconds,
-                             status, unmet_prerequisites, has_dependents)
+                             status, unmet_prerequisites, has_dependents, event_payloads, parent_id,
+                             complete_when_children_done, workflow_run_id)
           SELECT i.id, $1, i.type, i.type_version, i.title, i.description, i.params::jsonb, i.priority,
                  i.external_id, i.milestone_id, i.dedupe_key, coalesce(i.run_at::timestamptz, now()),
-                 i.max_attempts, i.lease_seconds, i.status, i.unmet_prerequisites, i.has_dependents
+                 i.max_attempts, i.lease_seconds, coalesce(i.status, 'pending'), coalesce(i.unmet_prerequisites, 0),
+                 coalesce(i.has_dependents, false), i.event_payloads::jsonb, i.parent_id,
+                 coalesce(i.complete_when_children_done, false), i.workflow_run_id
             FROM input i
            WHERE %s
            ORDER BY i.ord

@@ -11,6 +11,7 @@ import io.taskq.queue.TaskTypeService;
 import io.taskq.store.IdempotencyStore;
 import io.taskq.workflow.DependencyService;
 import io.taskq.workflow.GraphService;
+import io.taskq.workflow.RunService;
 import io.taskq.workflow.WorkflowService;
 import io.vertx.core.buffer.Buffer;
 import java.time.Duration;
@@ -32,5 +33,6 @@ public record Services(
     QueueControl queues,
     Admission bulkAdmission,
     Overload overload,
-    WorkflowService workflows) {
+    WorkflowService workflows,
+    RunService runs) {
 }

@@ -19,6 +19,8 @@ import io.taskq.db.Pools;
 import io.taskq.maintenance.Leadership;
 import io.taskq.maintenance.LeaseSweeper;
 import io.taskq.maintenance.MaintenanceJobs;
+import io.taskq.maintenance.RunFinalizer;
+import io.taskq.maintenance.ScheduleTicker;
 import io.taskq.metrics.Meters;
 import io.taskq.notify.PgClaimableSignals;
 import io.taskq.queue.ClaimWaiters;
@@ -29,6 +31,7 @@ import io.taskq.queue.TaskTypeService;
 import io.taskq.schema.ParamSchemas;
 import io.taskq.store.pg.PgApiKeyStore;
 import io.taskq.store.pg.PgDependencyStore;
+import io.taskq.store.pg.PgRunStore;
 import io.taskq.workflow.DependencyService;
 import io.taskq.workflow.GraphService;
 import io.taskq.store.pg.PgIdempotencyStore;
@@ -38,6 +41,8 @@ import io.taskq.store.pg.PgProjectStore;
 import io.taskq.store.pg.PgTaskStore;
 import io.taskq.store.pg.PgTaskTypeStore;
 import io.taskq.store.pg.PgWorkflowStore;
+import io.taskq.workflow.RunService;
+import io.taskq.workflow.ScheduleService;
 import io.taskq.workflow.WorkflowService;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -76,6 +81,8 @@ public final class TaskqServer implements AutoCloseable {
   private static final long STARTUP_TIMEOUT_SECONDS = 120;
   private static final Duration RETENTION_EVERY = Duration.ofMinutes(1);
   private static final Duration GAUGES_EVERY = Duration.ofSeconds(5);
+  /** How often the leader records finished workflow runs and starts due scheduled runs (cron has minute resolution). */
+  private static final Duration WORKFLOW_JOBS_EVERY = Duration.ofSeconds(1);
 
   private final Vertx vertx;
   private final EmbeddedDatabase embedded;
@@ -153,12 +160,15 @@ public final class TaskqServer implements AutoCloseable {
 
       Buffer contract = contract();
       GraphService graphs = new GraphService(tasks, new PgDependencyStore(pool));
+      PgRunStore runStore = new PgRunStore(pool);
+      WorkflowService workflows = new WorkflowService(new PgWorkflowStore(pool), runStore, taskTypes, Clock.systemUTC());
+      RunService runs = new RunService(workflows, tasks, graphs, runStore, meters);
       DependencyService dependencies = new DependencyService(new PgDependencyStore(pool), meters, signals);
       Services services = new Services(projects, taskTypes, tasks, graphs, dependencies, apiKeys, new DatabaseHealth(pool), registry, contract,
           new PgIdempotencyStore(pool), config.idempotencyTtl(),
           new RateLimiter(new PgRateLimitStore(pool), Clock.systemUTC(), meters::rateLimited),
           new QueueControl(new PgQueuePauseStore(pool), signals), bulkAdmission, overload,
-          new WorkflowService(new PgWorkflowStore(pool), taskTypes, Clock.systemUTC()));
+          workflows, runs);
 
       Optional<String> generated = await(apiKeys.bootstrapAdmin(config.adminKey()));
       // A negative port makes every HTTP verticle instance share one random port (tests ask for port 0).
@@ -179,6 +189,9 @@ public final class TaskqServer implements AutoCloseable {
       background.add(await(vertx.deployVerticle(leadership)));
       background.add(await(vertx.deployVerticle(new LeaseSweeper(tasks, config.sweepInterval(), leadership::isLeader))));
       background.add(await(vertx.deployVerticle(jobs)));
+      background.add(await(vertx.deployVerticle(new RunFinalizer(runs, WORKFLOW_JOBS_EVERY, leadership::isLeader))));
+      background.add(await(vertx.deployVerticle(new ScheduleTicker(new ScheduleService(runStore, runs, Clock.systemUTC()),
+          WORKFLOW_JOBS_EVERY, leadership::isLeader))));
       int actualPort = first.actualPort();
       LOG.info("taskq is serving HTTP on port " + actualPort);
       return new TaskqServer(vertx, embedded, actualPort, generated, waiters, deployments, background, leadership, jobs, signals);

@@ -33,6 +33,8 @@ public final class Meters {
   public static final String IN_FLIGHT = "taskq.requests.in.flight";
   public static final String RELEASED = "taskq.tasks.released";
   public static final String CASCADE_CANCELLED = "taskq.tasks.cascade.cancelled";
+  public static final String RUNS = "taskq.workflow.runs";
+  public static final String RUN_DURATION = "taskq.workflow.run.duration";
 
   private final MeterRegistry registry;
 
@@ -80,6 +82,16 @@ public final class Meters {
   public void cascadeCancelled(long projectId, int count) {
     Counter.builder(CASCADE_CANCELLED).description("blocked tasks cancelled because a prerequisite they require did not complete")
         .tag("project", Long.toString(projectId)).register(registry).increment(count);
+  }
+
+  /** A workflow run that ended (recorded once, by the leader): by workflow and final status, and how long it took. */
+  public void runFinished(long projectId, String workflow, String status, Duration took) {
+    Counter.builder(RUNS).description("workflow runs that ended, by final status")
+        .tag("project", Long.toString(projectId)).tag("workflow", workflow).tag("status", status)
+        .register(registry).increment();
+    Timer.builder(RUN_DURATION).description("workflow runs, from start to the end of their last task")
+        .tag("project", Long.toString(projectId)).tag("workflow", workflow)
+        .publishPercentileHistogram().register(registry).record(took.isNegative() ? Duration.ZERO : took);
   }
 
   public void retained(int deleted) {

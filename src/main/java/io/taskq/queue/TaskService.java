@@ -539,6 +539,14 @@ public final class TaskService {
     });
   }
 
+  /** Cancels every live task of a workflow run (by its internal id) in one statement; answers how many. */
+  public Future<Integer> cancelRun(long projectId, long runId) {
+    return store.cancelRun(projectId, runId).map(c -> {
+      cascaded(projectId, c.cascaded());
+      return c.cancelled();
+    });
+  }
+
   private void cascaded(long projectId, int count) {
     if (count > 0) {
       meters.cascadeCancelled(projectId, count);

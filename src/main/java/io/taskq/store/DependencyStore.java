@@ -76,6 +76,12 @@ public interface DependencyStore {
     /** Sets the count of new tasks whose prerequisites turned out finished; answers them as they now are. */
     Future<List<Task>> recount(List<Long> taskIds, List<Integer> unmet);
 
+    /**
+     * Starts a workflow run whose tasks this transaction writes; empty when the run id is taken
+     * in the project (the run exists, with its tasks). Answers the run's internal id.
+     */
+    Future<Optional<Long>> startRun(long projectId, long workflowId, String runId, JsonObject params, java.time.Instant scheduledFor);
+
     /** Inserts links (parallel lists). */
     Future<Void> link(List<Long> dependents, List<Long> prerequisites, List<LinkType> types);
   }

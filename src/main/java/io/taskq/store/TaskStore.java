@@ -117,6 +117,9 @@ public interface TaskStore {
   /** Cancels every task of the project in one of {@code statuses} matching the filters (null: any), and what requires them. */
   Future<Cancellation> cancelMatching(long projectId, List<TaskStatus> statuses, String type, String externalIdPrefix);
 
+  /** Cancels every live task of a workflow run (by its internal id), and what requires them. */
+  Future<Cancellation> cancelRun(long projectId, long runId);
+
   Future<Transition> retryIfFinishedUnsuccessfully(long projectId, long taskId);
 
   /** Returns up to {@code limit} tasks whose lease lapsed to the queue (or fails them); safe on many instances at once. */

@@ -13,7 +13,10 @@ import io.taskq.store.DependencyStore;
 import io.taskq.store.TaskStore.Insertion;
 import io.taskq.workflow.GraphPlan.ItemPointers;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Creates tasks with links: a bulk request whose items name prerequisites (each other by
@@ -54,9 +57,29 @@ public final class GraphService {
       ItemPointers where) {
     InRequestDuplicates duplicates = InRequestDuplicates.find(checked, strategy);
     GraphPlan plan = GraphPlan.of(checked, drafts.stream().map(TaskDraft::dependsOn).toList(), duplicates.firstOf(), where);
-    return store.inTransaction(writer -> new GraphWrite(writer, projectId, checked, duplicates, plan, strategy, where).run())
+    return store.inTransaction(writer -> new GraphWrite(writer, projectId, checked, duplicates, plan, strategy, where, null).run())
         .map(outcome -> {
           tasks.recordCreated(projectId, outcome.created());
+          return outcome;
+        });
+  }
+
+  /**
+   * Starts a workflow run and writes its tasks (checked drafts, linked by refs to each other's
+   * external ids) in one transaction; empty when the run id is taken (the run and its tasks
+   * exist: nothing is written).
+   */
+  public Future<Optional<BulkOutcome>> startRun(long projectId, long workflowId, String runId, JsonObject params,
+      Instant scheduledFor, List<TaskDraft> drafts, List<NewTask> checked) {
+    InRequestDuplicates duplicates = InRequestDuplicates.find(checked, DuplicateStrategy.EXTERNAL_ID);
+    GraphPlan plan = GraphPlan.of(checked, drafts.stream().map(TaskDraft::dependsOn).toList(), duplicates.firstOf(),
+        ItemPointers.BULK);
+    return store.inTransaction(writer -> writer.startRun(projectId, workflowId, runId, params, scheduledFor)
+            .compose(run -> run.isEmpty() ? Future.succeededFuture(Optional.<BulkOutcome>empty())
+                : new GraphWrite(writer, projectId, checked, duplicates, plan, DuplicateStrategy.EXTERNAL_ID, ItemPointers.BULK,
+                    run.get()).run().map(Optional::of)))
+        .map(outcome -> {
+          outcome.ifPresent(o -> tasks.recordCreated(projectId, o.created()));
           return outcome;
         });
   }

@@ -41,6 +41,8 @@ final class GraphWrite {
   private final GraphPlan plan;
   private final DuplicateStrategy strategy;
   private final ItemPointers where;
+  /** The workflow run the tasks belong to (internal id), or null. */
+  private final Long workflowRunId;
   private final Map<Long, Found> byId = new HashMap<>();
   private final Map<String, Found> byExternalId = new HashMap<>();
   /** The task each written item is (created, or the stored one it collided with; null if that vanished). */
@@ -48,8 +50,9 @@ final class GraphWrite {
   private final Set<Integer> createdItems = new HashSet<>();
 
   GraphWrite(GraphWriter writer, long projectId, List<NewTask> tasks, InRequestDuplicates duplicates, GraphPlan plan,
-      DuplicateStrategy strategy, ItemPointers where) {
+      DuplicateStrategy strategy, ItemPointers where, Long workflowRunId) {
     this.writer = writer;
+    this.workflowRunId = workflowRunId;
     this.projectId = projectId;
     this.tasks = tasks;
     this.duplicates = duplicates;
@@ -149,7 +152,7 @@ final class GraphWrite {
     for (int item : duplicates.firsts()) {
       distinct.add(tasks.get(item));
       int unmet = (int) plan.edgesOf(item).stream().filter(this::holds).count();
-      states.add(new ItemState(unmet, plan.isHoldingPrerequisite(item)));
+      states.add(new ItemState(unmet, plan.isHoldingPrerequisite(item), null, null, false, workflowRunId));
     }
     return writer.insertItems(projectId, distinct, states, strategy).compose(created -> {
       for (Map.Entry<Integer, Task> c : created.entrySet()) {

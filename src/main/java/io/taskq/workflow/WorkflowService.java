@@ -6,6 +6,7 @@ import io.taskq.error.Invalid;
 import io.taskq.error.NotFound;
 import io.taskq.queue.TaskTypeService;
 import io.taskq.queue.TaskTypeService.ResolvedType;
+import io.taskq.store.RunStore;
 import io.taskq.store.WorkflowStore;
 import io.taskq.workflow.model.Workflow;
 import io.taskq.workflow.model.WorkflowDefinition;
@@ -42,12 +43,14 @@ public final class WorkflowService {
   }
 
   private final WorkflowStore store;
+  private final RunStore runs;
   private final TaskTypeService types;
   private final Clock clock;
   private final Map<String, CronSchedule> schedules = new ConcurrentHashMap<>();
 
-  public WorkflowService(WorkflowStore store, TaskTypeService types, Clock clock) {
+  public WorkflowService(WorkflowStore store, RunStore runs, TaskTypeService types, Clock clock) {
     this.store = store;
+    this.runs = runs;
     this.types = types;
     this.clock = clock;
   }
@@ -72,7 +75,8 @@ public final class WorkflowService {
           return Future.failedFuture(new Conflict("workflow-conflict", "workflow " + name + " version " + version
               + " is already registered with a different definition; register a new version instead"));
         }
-        return Future.succeededFuture(new Registered(registration.workflow(), registration.created()));
+        Registered registered = new Registered(registration.workflow(), registration.created());
+        return registration.created() ? recordSchedule(registration.workflow()).map(registered) : Future.succeededFuture(registered);
       });
     });
   }
@@ -121,6 +125,16 @@ public final class WorkflowService {
   private static NotFound notFound(String name, Integer version) {
     String shown = name.codePointCount(0, name.length()) <= 40 ? name : name.substring(0, name.offsetByCodePoints(0, 40)) + "...";
     return new NotFound("workflow " + shown + (version == null ? "" : " version " + version) + " not found");
+  }
+
+  /**
+   * Records when a newly registered version is next due (never, without a schedule), for the
+   * leader's ScheduleTicker; the newest version of a name decides, an older one changes nothing.
+   */
+  private Future<Void> recordSchedule(Workflow workflow) {
+    WorkflowSchedule schedule = workflow.definition().schedule();
+    Instant next = schedule == null ? null : nextDueAt(schedule).orElse(null);
+    return runs.recordSchedule(workflow.projectId(), workflow.name(), workflow.version(), next);
   }
 
   /**

@@ -7,6 +7,7 @@ import io.taskq.queue.Task;
 import io.taskq.queue.TaskStatus;
 import io.taskq.store.DependencyStore;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -78,6 +79,15 @@ public final class PgDependencyStore implements DependencyStore {
       return conn.preparedQuery(DependencySql.RECOUNT)
           .execute(Tuple.tuple().addArrayOfLong(taskIds.toArray(Long[]::new)).addArrayOfInteger(unmet.toArray(Integer[]::new)))
           .map(PgTaskStore::tasks);
+    }
+
+    @Override
+    public Future<Optional<Long>> startRun(long projectId, long workflowId, String runId, JsonObject params,
+        java.time.Instant scheduledFor) {
+      Tuple args = Tuple.tuple().addLong(projectId).addLong(workflowId).addString(runId).addString(params.encode())
+          .addOffsetDateTime(scheduledFor == null ? null : scheduledFor.atOffset(java.time.ZoneOffset.UTC));
+      return conn.preparedQuery(RunSql.INSERT_RUN).execute(args)
+          .map(rows -> rows.size() == 0 ? Optional.<Long>empty() : Optional.of(rows.iterator().next().getLong("id")));
     }
 
     @Override

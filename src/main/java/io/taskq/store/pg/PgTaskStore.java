@@ -430,6 +430,16 @@ public final class PgTaskStore implements TaskStore {
   }
 
   @Override
+  public Future<Cancellation> cancelRun(long projectId, long runId) {
+    return pool.preparedQuery(TaskSql.CANCEL_RUN).execute(Tuple.of(projectId, runId))
+        .map(rows -> {
+          Row row = rows.iterator().next();
+          return new Cancellation(count(row, "cancelled"), count(row, "cascaded"));
+        })
+        .recover(PgErrors.translate());
+  }
+
+  @Override
   public Future<Transition> retryIfFinishedUnsuccessfully(long projectId, long taskId) {
     return guardedChange(TaskSql.RETRY, Tuple.of(projectId, taskId));
   }

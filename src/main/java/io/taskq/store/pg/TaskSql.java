@@ -499,6 +499,26 @@ final class TaskSql {
       CASCADE_FROM.formatted("changed", "true", "prerequisite_cancelled"));
 
   /**
+   * Cancels every live task of a workflow run in one statement, and (as any cancel does) what
+   * requires them outside the run. Answers how many. $1 project_id, $2 run (internal id).
+   */
+  static final String CANCEL_RUN = """
+      WITH RECURSIVE previous AS (
+          SELECT id, status, type FROM tasks t
+           WHERE workflow_run_id = $2 AND project_id = $1 AND status IN %s AND %s
+             FOR UPDATE
+      ), changed AS (
+          UPDATE tasks t SET status = 'cancelled', lease_id = NULL, lease_expires_at = NULL
+            FROM previous p WHERE t.id = p.id
+          RETURNING t.id, t.has_dependents
+      ), logged AS (
+          INSERT INTO task_logs (task_id, event, message) SELECT id, 'cancelled', 'its workflow run was cancelled' FROM changed
+      ), %s, %s
+      SELECT (SELECT count(*) FROM changed) AS cancelled, (SELECT count(*) FROM cascaded) AS cascaded
+      """.formatted(LIVE, DEPENDENTS_SEEN, RELEASE_ROOM.formatted("(SELECT type FROM previous WHERE status = 'claimed') AS was_claimed"),
+      CASCADE_FROM.formatted("changed", "true", "prerequisite_cancelled"));
+
+  /**
    * $1 project_id, $2 task id. Failed or cancelled become pending again (blocked, while prerequisites still hold
    * it), with a fresh set of attempts.
    */

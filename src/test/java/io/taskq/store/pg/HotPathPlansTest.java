@@ -61,6 +61,10 @@ class HotPathPlansTest {
     HOT_STATEMENTS.put(DependencySql.PREREQUISITES, "1, 1, 0, 10");
     HOT_STATEMENTS.put(DependencySql.DEPENDENTS, "1, 1, 0, 10");
     HOT_STATEMENTS.put(DependencySql.UNLINK, "1, 1, 2");
+    HOT_STATEMENTS.put(TaskSql.CANCEL_RUN, "1, 1");
+    HOT_STATEMENTS.put(RunSql.INSERT_RUN, "1, 1, 'r', '{}', NULL");
+    HOT_STATEMENTS.put(RunSql.FIND_RUN, "1, 'r'");
+    HOT_STATEMENTS.put(RunSql.RUN_TASKS, "1");
   }
 
   private static final Pattern SEQUENTIAL_SCAN = Pattern.compile("Seq Scan on (tasks|task_logs|task_dependencies)\\b");

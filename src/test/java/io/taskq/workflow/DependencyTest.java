@@ -79,6 +79,8 @@ class DependencyTest extends ServerTest {
     assertEquals(List.of("created", "released"), events(project, dependent.getLong("id")));
     assertEquals(prerequisite, lastLog(project, dependent.getLong("id")).getJsonObject("metadata").getLong("last_prerequisite_id"));
     claimAndComplete(project, dependent.getLong("id"));
+    String metrics = anonymous().get("/metrics").expect(200).body().toString();
+    assertTrue(metrics.contains("taskq_tasks_released_total{project=\"" + project + "\"} 1.0"), metrics);
   }
 
   @Test
@@ -246,6 +248,8 @@ class DependencyTest extends ServerTest {
     admin.post("/projects/" + project + "/tasks/" + root + ":cancel", null).expect(200);
     assertEquals("cancelled", task(project, child).getString("status"));
     assertEquals("prerequisite_cancelled", lastLog(project, child).getJsonObject("metadata").getString("cause"));
+    assertTrue(anonymous().get("/metrics").expect(200).body().toString()
+        .contains("taskq_tasks_cascade_cancelled_total{project=\"" + project + "\"} 1.0"));
     // Retrying the cascaded task puts it back to blocked: its prerequisite still has not completed.
     assertEquals("blocked", admin.post("/projects/" + project + "/tasks/" + child + ":retry", null).expect(200).json()
         .getString("status"));

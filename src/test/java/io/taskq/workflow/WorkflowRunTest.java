@@ -98,6 +98,11 @@ class WorkflowRunTest extends ServerTest {
     assertEquals(1.0, stats.getDouble("success_rate"));
     assertNotNull(stats.getDouble("duration_p50_seconds"));
     assertEquals(0, stats.getJsonObject("runs").getInteger("running"));
+    String metrics = anonymous().get("/metrics").expect(200).body().toString();
+    assertTrue(metrics.contains("taskq_workflow_runs_total{project=\"" + project + "\",status=\"completed\",workflow=\"" + workflow
+        + "\"} 1.0"), metrics.lines().filter(l -> l.startsWith("taskq_workflow")).toList().toString());
+    assertTrue(metrics.contains("taskq_workflow_run_duration_seconds_count{project=\"" + project + "\",workflow=\"" + workflow
+        + "\"} 1"), metrics.lines().filter(l -> l.startsWith("taskq_workflow")).toList().toString());
   }
 
   @Test

@@ -20,10 +20,16 @@ final class DependencySql {
    * $3 holding external ids text[], $4 other ids bigint[], $5 other external ids text[].
    */
   static final String MARK_PREREQUISITES = """
-      WITH marked AS (
-          UPDATE tasks t SET has_dependents = true
+      WITH holding AS MATERIALIZED (   -- locked in id order: two graphs naming the same tasks cannot deadlock
+          SELECT t.id FROM tasks t
            WHERE t.project_id = $1 AND (t.id = ANY ($2::bigint[]) OR t.external_id = ANY ($3::text[]))
              AND t.status <> 'completed'
+           ORDER BY t.id
+             FOR NO KEY UPDATE
+      ), marked AS (
+          UPDATE tasks t SET has_dependents = true
+            FROM holding h
+           WHERE t.id = h.id AND t.status <> 'completed'
           RETURNING t.*
       )
       SELECT true AS marked, * FROM marked

@@ -8,6 +8,7 @@ import io.taskq.queue.TaskStatus;
 import io.taskq.store.DependencyStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -28,9 +29,24 @@ public final class PgDependencyStore implements DependencyStore {
     this.pool = pool;
   }
 
+  /** Times a graph transaction that PostgreSQL chose as a deadlock's victim is run again before the request fails. */
+  private static final int DEADLOCK_RETRIES = 2;
+
+  /**
+   * Runs the work in one transaction. A deadlock is possible in principle (a graph locks the
+   * tasks it names in id order, while a completion locks its tasks, then their dependents): the
+   * victim's transaction was rolled back whole, so it is simply run again.
+   */
   @Override
   public <T> Future<T> inTransaction(Function<GraphWriter, Future<T>> work) {
-    return pool.withTransaction(conn -> work.apply(new PgGraphWriter(conn))).recover(PgErrors.translate());
+    return inTransaction(work, DEADLOCK_RETRIES);
+  }
+
+  private <T> Future<T> inTransaction(Function<GraphWriter, Future<T>> work, int retriesLeft) {
+    return pool.withTransaction(conn -> work.apply(new PgGraphWriter(conn)))
+        .recover(failure -> retriesLeft > 0 && failure instanceof PgException pg && "40P01".equals(pg.getSqlState())
+            ? inTransaction(work, retriesLeft - 1)
+            : Future.failedFuture(PgErrors.translate(failure)));
   }
 
   private record PgGraphWriter(SqlConnection conn) implements GraphWriter {

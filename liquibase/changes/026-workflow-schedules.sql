@@ -2,7 +2,7 @@
 
 --changeset taskq:026-workflow-schedules
 -- When each scheduled workflow is next due. One row per (project, name): the newest registered
--- version decides (next_due_at null when it has no schedule). The leader's ScheduleTicker starts
+-- version decides (next_due_at null when it has no schedule). The leader (ScheduleService) starts
 -- the run of the most recent due occurrence, then moves next_due_at on; a run is started exactly
 -- once because its id ("<name>@<occurrence>") is unique in the project, whoever starts it.
 CREATE TABLE workflow_schedules (

@@ -44,19 +44,12 @@ final class WorkflowRoutes {
     router.getWithRegex(WORKFLOW).handler(QueryParameters.only("version")).handler(this::get);
   }
 
-  /** The project of the path, once the key is known to reach it with this permission (403 comes before 422). */
-  private static long authorize(RoutingContext rc, Permission permission) {
-    long projectId = PathIds.projectId(rc);
-    Access.requireProject(rc, projectId, permission);
-    return projectId;
-  }
-
   private <T> Future<T> inProject(long projectId, Function<Long, Future<T>> action) {
     return projects.requireExisting(projectId).compose(v -> action.apply(projectId));
   }
 
   private void register(RoutingContext rc) {
-    long project = authorize(rc, Permission.TASKS_WRITE);
+    long project = TaskRoutes.authorize(rc, Permission.TASKS_WRITE);
     List<FieldError> errors = new ArrayList<>();
     Fields body = Fields.of(Fields.body(rc), errors);
     String name = body.string("name", true, 200);
@@ -128,10 +121,10 @@ final class WorkflowRoutes {
   }
 
   private void list(RoutingContext rc) {
-    long project = authorize(rc, Permission.TASKS_READ);
+    long project = TaskRoutes.authorize(rc, Permission.TASKS_READ);
     QueryParameters query = QueryParameters.of(rc);
-    int limit = (int) number(query, "limit", DEFAULT_PAGE, 1, MAX_PAGE);
-    long after = number(query, "after", 0, 0, Long.MAX_VALUE);
+    int limit = (int) TaskRoutes.queryNumber(query, "limit", DEFAULT_PAGE, 1, MAX_PAGE);
+    long after = TaskRoutes.queryNumber(query, "after", 0, 0, Long.MAX_VALUE);
     String name = query.get("name");
     Responses.reply(rc, inProject(project, projectId -> workflows.list(projectId, name, after, limit + 1)), 200, found -> {
       // limit + 1 rows: the extra one only says that there is a next page.
@@ -142,25 +135,11 @@ final class WorkflowRoutes {
   }
 
   private void get(RoutingContext rc) {
-    long project = authorize(rc, Permission.TASKS_READ);
+    long project = TaskRoutes.authorize(rc, Permission.TASKS_READ);
     String name = rc.pathParam("name");
     QueryParameters query = QueryParameters.of(rc);
-    Integer version = query.get("version") == null ? null : (int) number(query, "version", 0, 1, MAX_VERSION);
+    Integer version = query.get("version") == null ? null : (int) TaskRoutes.queryNumber(query, "version", 0, 1, MAX_VERSION);
     Responses.reply(rc, inProject(project, projectId -> workflows.get(projectId, name, version)), 200, this::representation);
-  }
-
-  /** A whole number in canonical ASCII decimal (no sign, no leading zero): one spelling per value. */
-  private static long number(QueryParameters query, String name, long fallback, long min, long max) {
-    String raw = query.get(name);
-    if (raw == null) {
-      return fallback;
-    }
-    long value = PathIds.canonical(raw);
-    if (value < min || value > max) {
-      throw new BadRequest("query parameter " + name + " must be a whole number from " + min + " to " + max
-          + ", in plain decimal digits");
-    }
-    return value;
   }
 
   /** The stored definition with its defaults, and the schedule's next due time as of now. */

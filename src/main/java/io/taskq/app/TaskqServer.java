@@ -17,10 +17,8 @@ import io.taskq.db.EmbeddedDatabase;
 import io.taskq.db.Migrations;
 import io.taskq.db.Pools;
 import io.taskq.maintenance.Leadership;
-import io.taskq.maintenance.LeaseSweeper;
+import io.taskq.maintenance.LeaderLoop;
 import io.taskq.maintenance.MaintenanceJobs;
-import io.taskq.maintenance.RunFinalizer;
-import io.taskq.maintenance.ScheduleTicker;
 import io.taskq.metrics.Meters;
 import io.taskq.notify.PgClaimableSignals;
 import io.taskq.queue.ClaimWaiters;
@@ -83,6 +81,10 @@ public final class TaskqServer implements AutoCloseable {
   private static final Duration GAUGES_EVERY = Duration.ofSeconds(5);
   /** How often the leader records finished workflow runs and starts due scheduled runs (cron has minute resolution). */
   private static final Duration WORKFLOW_JOBS_EVERY = Duration.ofSeconds(1);
+  /** Lapsed leases swept per statement: a burst is cleared in a few passes, each transaction short. */
+  private static final int SWEEP_BATCH = 500;
+  /** Finished runs recorded per statement. */
+  private static final int RUNS_BATCH = 100;
 
   private final Vertx vertx;
   private final EmbeddedDatabase embedded;
@@ -187,11 +189,16 @@ public final class TaskqServer implements AutoCloseable {
           config.keepCompleted(), config.keepFailed(), RETENTION_EVERY, GAUGES_EVERY));
       List<String> background = new ArrayList<>();
       background.add(await(vertx.deployVerticle(leadership)));
-      background.add(await(vertx.deployVerticle(new LeaseSweeper(tasks, config.sweepInterval(), leadership::isLeader))));
+      // Each lapsed lease is swept once even by two sweeps at once (a handover): the sweep skips rows another holds.
+      background.add(await(vertx.deployVerticle(new LeaderLoop("sweeping lapsed leases", config.sweepInterval(), leadership::isLeader,
+          LeaderLoop.draining(() -> tasks.sweepExpiredLeases(SWEEP_BATCH), SWEEP_BATCH)))));
       background.add(await(vertx.deployVerticle(jobs)));
-      background.add(await(vertx.deployVerticle(new RunFinalizer(runs, WORKFLOW_JOBS_EVERY, leadership::isLeader))));
-      background.add(await(vertx.deployVerticle(new ScheduleTicker(new ScheduleService(runStore, runs, Clock.systemUTC()),
-          WORKFLOW_JOBS_EVERY, leadership::isLeader))));
+      // Off the completion path: a run's end is recorded (status, metrics) by the leader, about a second later.
+      background.add(await(vertx.deployVerticle(new LeaderLoop("recording finished workflow runs", WORKFLOW_JOBS_EVERY,
+          leadership::isLeader, LeaderLoop.draining(() -> runs.recordFinished(RUNS_BATCH), RUNS_BATCH)))));
+      ScheduleService schedules = new ScheduleService(runStore, runs, Clock.systemUTC());
+      background.add(await(vertx.deployVerticle(new LeaderLoop("starting scheduled workflow runs", WORKFLOW_JOBS_EVERY,
+          leadership::isLeader, LeaderLoop.draining(schedules::startDue, ScheduleService.BATCH)))));
       int actualPort = first.actualPort();
       LOG.info("taskq is serving HTTP on port " + actualPort);
       return new TaskqServer(vertx, embedded, actualPort, generated, waiters, deployments, background, leadership, jobs, signals);

@@ -129,7 +129,7 @@ public final class WorkflowService {
 
   /**
    * Records when a newly registered version is next due (never, without a schedule), for the
-   * leader's ScheduleTicker; the newest version of a name decides, an older one changes nothing.
+   * leader's schedule loop (ScheduleService); the newest version of a name decides, an older one changes nothing.
    */
   private Future<Void> recordSchedule(Workflow workflow) {
     WorkflowSchedule schedule = workflow.definition().schedule();

@@ -1,7 +1,6 @@
 package io.taskq.api;
 
 import io.taskq.auth.Permission;
-import io.taskq.error.BadRequest;
 import io.taskq.error.FieldError;
 import io.taskq.queue.ProjectService;
 import io.taskq.queue.TaskTypeName;

@@ -10,6 +10,7 @@ import io.taskq.queue.TaskService;
 import io.taskq.queue.TaskTypeService;
 import io.taskq.store.IdempotencyStore;
 import io.taskq.workflow.DependencyService;
+import io.taskq.workflow.EventService;
 import io.taskq.workflow.GraphService;
 import io.taskq.workflow.WorkflowService;
 import io.vertx.core.buffer.Buffer;
@@ -32,5 +33,6 @@ public record Services(
     QueueControl queues,
     Admission bulkAdmission,
     Overload overload,
-    WorkflowService workflows) {
+    WorkflowService workflows,
+    EventService events) {
 }

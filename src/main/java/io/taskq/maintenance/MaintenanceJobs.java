@@ -22,8 +22,8 @@ import java.util.logging.Logger;
 
 /**
  * The leader's slow periodic jobs: retention of finished tasks, purge of expired idempotency
- * records, spent rate-limit windows and expired events, and the live-task gauges. Each runs only while this
- * instance leads, and never overlaps itself.
+ * records, spent rate-limit windows and expired events, and the live-task gauges. Each runs only
+ * while this instance leads, and never overlaps itself.
  */
 public final class MaintenanceJobs extends VerticleBase {
 

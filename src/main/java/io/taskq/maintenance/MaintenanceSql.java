@@ -28,8 +28,8 @@ final class MaintenanceSql {
   static final String RELEASE_LEADERSHIP = "DELETE FROM leader_leases WHERE name = $1 AND holder = $2";
 
   /**
-   * Deletes up to $3 finished tasks with their logs, links and event waits: completed and cancelled ones last
-   * changed before $1, failed ones before $2. Small batches and SKIP LOCKED keep every
+   * Deletes up to $3 finished tasks with their logs, links and event waits: completed and
+   * cancelled ones last changed before $1, failed ones before $2. Small batches and SKIP LOCKED keep every
    * transaction short and out of the claimers' way (they never touch finished rows). A finished
    * task that a blocked task still waits on (a failed or cancelled prerequisite of a blocks link,
    * which a retry may yet complete) is kept: without it, nothing could release the waiting task.

@@ -51,6 +51,7 @@ public final class ApiRouter {
     new QueueRoutes(services.queues(), services.projects()).mount(router);
     new WorkflowRoutes(services.workflows(), services.projects()).mount(router);
     new RunRoutes(services.runs(), services.projects()).mount(router);
+    new EventRoutes(services.events(), services.projects()).mount(router);
 
     FailureHandler failures = new FailureHandler();
     router.route().failureHandler(failures);

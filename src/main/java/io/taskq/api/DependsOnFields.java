@@ -76,10 +76,6 @@ final class DependsOnFields {
       return null;
     }
     Kind kind = given.get(0);
-    if (kind == Kind.EVENT) {
-      f.fault("event", "waiting on events is not available yet");
-      return null;
-    }
     if (kind == Kind.EVENT && type == LinkType.SUGGESTS) {
       f.fault("type", "an event holds the task until it arrives: its type is requires or blocks, not suggests");
       return null;

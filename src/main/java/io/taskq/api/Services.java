@@ -10,6 +10,7 @@ import io.taskq.queue.TaskService;
 import io.taskq.queue.TaskTypeService;
 import io.taskq.store.IdempotencyStore;
 import io.taskq.workflow.DependencyService;
+import io.taskq.workflow.EventService;
 import io.taskq.workflow.GraphService;
 import io.taskq.workflow.RunService;
 import io.taskq.workflow.WorkflowService;
@@ -34,5 +35,6 @@ public record Services(
     Admission bulkAdmission,
     Overload overload,
     WorkflowService workflows,
-    RunService runs) {
+    RunService runs,
+    EventService events) {
 }

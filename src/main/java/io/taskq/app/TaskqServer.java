@@ -30,7 +30,9 @@ import io.taskq.schema.ParamSchemas;
 import io.taskq.store.pg.PgApiKeyStore;
 import io.taskq.store.pg.PgDependencyStore;
 import io.taskq.store.pg.PgRunStore;
+import io.taskq.store.pg.PgEventStore;
 import io.taskq.workflow.DependencyService;
+import io.taskq.workflow.EventService;
 import io.taskq.workflow.GraphService;
 import io.taskq.store.pg.PgIdempotencyStore;
 import io.taskq.store.pg.PgQueuePauseStore;
@@ -170,7 +172,8 @@ public final class TaskqServer implements AutoCloseable {
           new PgIdempotencyStore(pool), config.idempotencyTtl(),
           new RateLimiter(new PgRateLimitStore(pool), Clock.systemUTC(), meters::rateLimited),
           new QueueControl(new PgQueuePauseStore(pool), signals), bulkAdmission, overload,
-          workflows, runs);
+          workflows, runs,
+          new EventService(new PgEventStore(pool), config.eventRetention(), meters, signals));
 
       Optional<String> generated = await(apiKeys.bootstrapAdmin(config.adminKey()));
       // A negative port makes every HTTP verticle instance share one random port (tests ask for port 0).
@@ -219,6 +222,11 @@ public final class TaskqServer implements AutoCloseable {
   /** Runs retention now (it also runs every minute on the leader); answers how many tasks it deleted. */
   public Future<Integer> runRetention() {
     return jobs.retention();
+  }
+
+  /** Deletes expired events now (the leader also does every minute); answers how many. */
+  public Future<Integer> purgeExpiredEvents() {
+    return jobs.purgeExpiredEvents();
   }
 
   /** Stops without any goodbye, as a crash would: no lease released, nothing answered. For tests of failover. */

@@ -24,6 +24,8 @@ import java.util.Optional;
  * @param keyCacheTtl how long an authenticated API key is trusted without a database look-up
  * @param http read timeouts and the connection cap of the HTTP server ({@code TASKQ_HTTP_*})
  * @param maxRequestsInFlight {@code TASKQ_MAX_REQUESTS_IN_FLIGHT}: requests an instance works on at once; more are shed with 503
+ * @param eventRetention {@code TASKQ_EVENT_RETENTION}: how long an external event is kept (a task created meanwhile that
+ *     waits on it starts released)
  */
 public record TaskqConfig(
     Optional<String> databaseUrl,
@@ -39,7 +41,8 @@ public record TaskqConfig(
     Duration idempotencyTtl,
     Duration keyCacheTtl,
     HttpLimits http,
-    int maxRequestsInFlight) {
+    int maxRequestsInFlight,
+    Duration eventRetention) {
 
   public static final int DEFAULT_HTTP_PORT = 8080;
   public static final Path DEFAULT_DATA_DIRECTORY = Path.of("taskq-data");
@@ -48,6 +51,7 @@ public record TaskqConfig(
   public static final Duration DEFAULT_KEEP_FAILED = Duration.ofDays(30);
   public static final Duration DEFAULT_LEADER_LEASE = Duration.ofSeconds(5);
   public static final Duration DEFAULT_IDEMPOTENCY_TTL = Duration.ofHours(24);
+  public static final Duration DEFAULT_EVENT_RETENTION = Duration.ofDays(7);
   /**
    * Four times the 64 workers of the benchmark: never reached by them, while 500 clients at
    * once on 2 cores meet it and see 4-15 % of their requests shed (OverloadTest,
@@ -75,6 +79,9 @@ public record TaskqConfig(
     }
     if (maxRequestsInFlight < 1 || maxRequestsInFlight > 1_000_000) {
       throw new IllegalArgumentException("TASKQ_MAX_REQUESTS_IN_FLIGHT must be 1..1000000, got " + maxRequestsInFlight);
+    }
+    if (eventRetention == null || eventRetention.isNegative() || eventRetention.isZero()) {
+      throw new IllegalArgumentException("TASKQ_EVENT_RETENTION must be a positive duration such as 7d, 12h, 30m or P7D");
     }
   }
 
@@ -105,57 +112,58 @@ public record TaskqConfig(
             duration(env, "TASKQ_HTTP_BODY_TIMEOUT", HttpLimits.DEFAULT_BODY_TIMEOUT),
             duration(env, "TASKQ_HTTP_IDLE_TIMEOUT", HttpLimits.DEFAULT_IDLE_TIMEOUT),
             intValue(env, "TASKQ_HTTP_MAX_CONNECTIONS", HttpLimits.DEFAULT_MAX_CONNECTIONS)),
-        intValue(env, "TASKQ_MAX_REQUESTS_IN_FLIGHT", DEFAULT_MAX_REQUESTS_IN_FLIGHT));
+        intValue(env, "TASKQ_MAX_REQUESTS_IN_FLIGHT", DEFAULT_MAX_REQUESTS_IN_FLIGHT),
+        duration(env, "TASKQ_EVENT_RETENTION", DEFAULT_EVENT_RETENTION));
   }
 
   public TaskqConfig withDatabaseUrl(String url) {
     return new TaskqConfig(Optional.of(url), dataDirectory, httpPort, poolSize, adminKey, sweepInterval, retry, keepCompleted,
-        keepFailed, leaderLease, idempotencyTtl, keyCacheTtl, http, maxRequestsInFlight);
+        keepFailed, leaderLease, idempotencyTtl, keyCacheTtl, http, maxRequestsInFlight, eventRetention);
   }
 
   public TaskqConfig withHttpPort(int port) {
     return new TaskqConfig(databaseUrl, dataDirectory, port, poolSize, adminKey, sweepInterval, retry, keepCompleted,
-        keepFailed, leaderLease, idempotencyTtl, keyCacheTtl, http, maxRequestsInFlight);
+        keepFailed, leaderLease, idempotencyTtl, keyCacheTtl, http, maxRequestsInFlight, eventRetention);
   }
 
   public TaskqConfig withAdminKey(String key) {
     return new TaskqConfig(databaseUrl, dataDirectory, httpPort, poolSize, Optional.of(key), sweepInterval, retry,
-        keepCompleted, keepFailed, leaderLease, idempotencyTtl, keyCacheTtl, http, maxRequestsInFlight);
+        keepCompleted, keepFailed, leaderLease, idempotencyTtl, keyCacheTtl, http, maxRequestsInFlight, eventRetention);
   }
 
   public TaskqConfig withSweepInterval(Duration interval) {
     return new TaskqConfig(databaseUrl, dataDirectory, httpPort, poolSize, adminKey, interval, retry, keepCompleted,
-        keepFailed, leaderLease, idempotencyTtl, keyCacheTtl, http, maxRequestsInFlight);
+        keepFailed, leaderLease, idempotencyTtl, keyCacheTtl, http, maxRequestsInFlight, eventRetention);
   }
 
   public TaskqConfig withRetry(RetryPolicy policy) {
     return new TaskqConfig(databaseUrl, dataDirectory, httpPort, poolSize, adminKey, sweepInterval, policy, keepCompleted,
-        keepFailed, leaderLease, idempotencyTtl, keyCacheTtl, http, maxRequestsInFlight);
+        keepFailed, leaderLease, idempotencyTtl, keyCacheTtl, http, maxRequestsInFlight, eventRetention);
   }
 
   public TaskqConfig withRetention(Duration completed, Duration failed) {
     return new TaskqConfig(databaseUrl, dataDirectory, httpPort, poolSize, adminKey, sweepInterval, retry, completed, failed,
-        leaderLease, idempotencyTtl, keyCacheTtl, http, maxRequestsInFlight);
+        leaderLease, idempotencyTtl, keyCacheTtl, http, maxRequestsInFlight, eventRetention);
   }
 
   public TaskqConfig withKeyCacheTtl(Duration ttl) {
     return new TaskqConfig(databaseUrl, dataDirectory, httpPort, poolSize, adminKey, sweepInterval, retry, keepCompleted,
-        keepFailed, leaderLease, idempotencyTtl, ttl, http, maxRequestsInFlight);
+        keepFailed, leaderLease, idempotencyTtl, ttl, http, maxRequestsInFlight, eventRetention);
   }
 
   public TaskqConfig withLeaderLease(Duration lease) {
     return new TaskqConfig(databaseUrl, dataDirectory, httpPort, poolSize, adminKey, sweepInterval, retry, keepCompleted,
-        keepFailed, lease, idempotencyTtl, keyCacheTtl, http, maxRequestsInFlight);
+        keepFailed, lease, idempotencyTtl, keyCacheTtl, http, maxRequestsInFlight, eventRetention);
   }
 
   public TaskqConfig withHttpLimits(HttpLimits limits) {
     return new TaskqConfig(databaseUrl, dataDirectory, httpPort, poolSize, adminKey, sweepInterval, retry, keepCompleted,
-        keepFailed, leaderLease, idempotencyTtl, keyCacheTtl, limits, maxRequestsInFlight);
+        keepFailed, leaderLease, idempotencyTtl, keyCacheTtl, limits, maxRequestsInFlight, eventRetention);
   }
 
   public TaskqConfig withMaxRequestsInFlight(int max) {
     return new TaskqConfig(databaseUrl, dataDirectory, httpPort, poolSize, adminKey, sweepInterval, retry, keepCompleted,
-        keepFailed, leaderLease, idempotencyTtl, keyCacheTtl, http, max);
+        keepFailed, leaderLease, idempotencyTtl, keyCacheTtl, http, max, eventRetention);
   }
 
   private static Optional<String> nonBlank(String value) {

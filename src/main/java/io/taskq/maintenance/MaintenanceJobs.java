@@ -22,8 +22,8 @@ import java.util.logging.Logger;
 
 /**
  * The leader's slow periodic jobs: retention of finished tasks, purge of expired idempotency
- * records and spent rate-limit windows, and the live-task gauges. Each runs only while this
- * instance leads, and never overlaps itself.
+ * records, spent rate-limit windows and expired events, and the live-task gauges. Each runs only
+ * while this instance leads, and never overlaps itself.
  */
 public final class MaintenanceJobs extends VerticleBase {
 
@@ -105,7 +105,14 @@ public final class MaintenanceJobs extends VerticleBase {
     return drain(() -> PlannerSettings.withDefaultPlanning(pool, MaintenanceSql.DELETE_EXPIRED_IDEMPOTENCY_RECORDS, Tuple.of(BATCH))
             .map(r -> r.rowCount()), 0)
         .compose(n -> drain(() -> PlannerSettings.withDefaultPlanning(pool, MaintenanceSql.DELETE_OLD_RATE_LIMIT_WINDOWS, Tuple.of(BATCH))
-            .map(r -> r.rowCount()), 0));
+            .map(r -> r.rowCount()), 0))
+        .compose(n -> purgeExpiredEvents());
+  }
+
+  /** Deletes expired events, batch after batch; answers how many. Their keys may then be sent anew. */
+  public Future<Integer> purgeExpiredEvents() {
+    return drain(() -> PlannerSettings.withDefaultPlanning(pool, MaintenanceSql.DELETE_EXPIRED_EVENTS, Tuple.of(BATCH))
+        .map(r -> r.rowCount()), 0);
   }
 
   private Future<Integer> drain(Supplier<Future<Integer>> batch, int sofar) {

@@ -28,8 +28,8 @@ final class MaintenanceSql {
   static final String RELEASE_LEADERSHIP = "DELETE FROM leader_leases WHERE name = $1 AND holder = $2";
 
   /**
-   * Deletes up to $3 finished tasks with their logs and links: completed and cancelled ones last
-   * changed before $1, failed ones before $2. Small batches and SKIP LOCKED keep every
+   * Deletes up to $3 finished tasks with their logs, links and event waits: completed and
+   * cancelled ones last changed before $1, failed ones before $2. Small batches and SKIP LOCKED keep every
    * transaction short and out of the claimers' way (they never touch finished rows). A finished
    * task that a blocked task still waits on (a failed or cancelled prerequisite of a blocks link,
    * which a retry may yet complete) is kept: without it, nothing could release the waiting task.
@@ -53,6 +53,8 @@ final class MaintenanceSql {
           DELETE FROM task_dependencies WHERE task_id IN (SELECT id FROM doomed)
       ), dependents AS (
           DELETE FROM task_dependencies WHERE prerequisite_id IN (SELECT id FROM doomed)
+      ), event_waits AS (
+          DELETE FROM task_event_waits WHERE task_id IN (SELECT id FROM doomed)
       )
       SELECT id FROM doomed
       """;
@@ -61,6 +63,17 @@ final class MaintenanceSql {
   static final String DELETE_EXPIRED_IDEMPOTENCY_RECORDS = """
       DELETE FROM idempotency_records WHERE ctid IN (
           SELECT ctid FROM idempotency_records WHERE expires_at < now() LIMIT $1)
+      """;
+
+  /**
+   * Expired events (received before their retention), by primary key. The repeated condition
+   * keeps an event that an arrival renewed meanwhile (an expired key sent again starts anew).
+   * $1 batch size.
+   */
+  static final String DELETE_EXPIRED_EVENTS = """
+      DELETE FROM events e USING (
+          SELECT project_id, key FROM events WHERE expires_at <= now() ORDER BY expires_at LIMIT $1) x
+       WHERE e.project_id = x.project_id AND e.key = x.key AND e.expires_at <= now()
       """;
 
   /** $1 batch size. Rate-limit windows older than the current minute are spent. */

@@ -84,6 +84,19 @@ public interface DependencyStore {
 
     /** Inserts links (parallel lists). */
     Future<Void> link(List<Long> dependents, List<Long> prerequisites, List<LinkType> types);
+
+    /**
+     * Serialises this graph with the arrivals of these event keys (see EventStore): an arrival
+     * waits for the graph's waits to commit, and the graph's later statements see an arrival
+     * that committed first. Locks all keys in one statement, in a fixed order.
+     */
+    Future<Void> lockEventKeys(long projectId, List<String> keys);
+
+    /** The keys received and not expired, with their payloads (a JSON value, or null for none). */
+    Future<Map<String, Object>> findArrivedEvents(long projectId, List<String> keys);
+
+    /** Records that new tasks wait on events not yet received (parallel lists). */
+    Future<Void> waitOnEvents(long projectId, List<Long> taskIds, List<String> keys);
   }
 
   /** A page of the task's prerequisites (by prerequisite id); empty when the task is not in the project. */

@@ -19,7 +19,8 @@ import java.util.Set;
  * names an item of the request by its external id, no task depends on itself or names one
  * prerequisite twice, and the items' links form no cycle. Only the first of items that repeat
  * each other is written (InRequestDuplicates); a repeat's own links are not applied, and a ref to
- * it means the item it repeats. Pure: the database is consulted later, for existing tasks.
+ * it means the item it repeats. Events an item waits on are kept apart from its links to tasks:
+ * they name no task, and never close a cycle. Pure: the database is consulted later, for existing tasks.
  */
 public final class GraphPlan {
 
@@ -69,16 +70,28 @@ public final class GraphPlan {
   }
 
   private final List<List<Edge>> edgesOf;
+  private final List<List<Edge>> eventsOf;
   private final boolean[] isPrerequisite;
 
-  private GraphPlan(List<List<Edge>> edgesOf, boolean[] isPrerequisite) {
+  private GraphPlan(List<List<Edge>> edgesOf, List<List<Edge>> eventsOf, boolean[] isPrerequisite) {
     this.edgesOf = edgesOf;
+    this.eventsOf = eventsOf;
     this.isPrerequisite = isPrerequisite;
   }
 
-  /** The links of item {@code i} (none for a repeat), in declaration order. */
+  /** The links of item {@code i} to tasks (none for a repeat), in declaration order; its events are apart ({@link #eventsOf}). */
   public List<Edge> edgesOf(int item) {
     return edgesOf.get(item);
+  }
+
+  /** The events item {@code i} waits on (none for a repeat), in declaration order; distinct keys. */
+  public List<Edge> eventsOf(int item) {
+    return eventsOf.get(item);
+  }
+
+  /** Whether some item waits on an event. */
+  public boolean waitsOnEvents() {
+    return eventsOf.stream().anyMatch(events -> !events.isEmpty());
   }
 
   /** Whether a holding link of some written item names item {@code i}. */
@@ -104,9 +117,11 @@ public final class GraphPlan {
     }
     List<FieldError> errors = new ArrayList<>();
     List<List<Edge>> edgesOf = new ArrayList<>(tasks.size());
+    List<List<Edge>> eventsOf = new ArrayList<>(tasks.size());
     boolean[] isPrerequisite = new boolean[tasks.size()];
     for (int i = 0; i < tasks.size(); i++) {
       List<Edge> edges = new ArrayList<>();
+      List<Edge> events = new ArrayList<>();
       Set<String> named = new HashSet<>();
       List<Prerequisite> entries = dependsOn.get(i);
       for (int k = 0; k < entries.size(); k++) {
@@ -130,9 +145,10 @@ public final class GraphPlan {
           errors.add(new FieldError(pointer, where.index(i), "depends_on names this prerequisite twice"));
           continue;
         }
-        edges.add(new Edge(i, k, p, target));
+        (p.kind() == Kind.EVENT ? events : edges).add(new Edge(i, k, p, target));
       }
       edgesOf.add(firstOf.containsKey(i) ? List.of() : List.copyOf(edges));
+      eventsOf.add(firstOf.containsKey(i) ? List.of() : List.copyOf(events));
     }
     if (!errors.isEmpty()) {
       throw new Invalid(errors.size() == 1 ? errors.get(0).message() : errors.size() + " dependencies are invalid", errors);
@@ -144,7 +160,7 @@ public final class GraphPlan {
         }
       }
     }
-    GraphPlan plan = new GraphPlan(edgesOf, isPrerequisite);
+    GraphPlan plan = new GraphPlan(edgesOf, eventsOf, isPrerequisite);
     plan.rejectCycles(tasks, where);
     return plan;
   }

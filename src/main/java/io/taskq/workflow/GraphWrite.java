@@ -16,6 +16,7 @@ import io.taskq.store.TaskStore.BulkInsertion;
 import io.taskq.workflow.GraphPlan.Edge;
 import io.taskq.workflow.GraphPlan.ItemPointers;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -23,14 +24,18 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
- * One graph, written in one transaction of at most six statements whatever its size: [lock the
- * project's titles], [mark the existing prerequisites], insert the items, [find what skipped
- * items collided with, mark those that new items wait on, and correct the counts of those new
- * items], link. Bracketed statements run only when needed; a first post of a graph of new items
- * runs two. Each new task is inserted with its final status and count, so it is written once,
- * unless a prerequisite it named turns out to be a stored task that had completed.
+ * One graph, written in one transaction of a constant number of statements whatever its size:
+ * [lock the project's titles], [lock the event keys waited on, and find those already received],
+ * [mark the existing prerequisites], insert the items, [find what skipped items collided with,
+ * mark those that new items wait on, and correct the counts of those new items], link, [record
+ * the waits on events not yet received]. Bracketed statements run only when needed; a first post
+ * of a graph of new items runs two. Each new task is inserted with its final status and count, so
+ * it is written once, unless a prerequisite it named turns out to be a stored task that had
+ * completed. The event keys are locked before any task row: an arrival takes its key's lock
+ * before the rows of the tasks waiting on it, so the two cannot wait on each other.
  */
 final class GraphWrite {
 
@@ -48,6 +53,8 @@ final class GraphWrite {
   /** The task each written item is (created, or the stored one it collided with; null if that vanished). */
   private final Map<Integer, Task> taskOfItem = new HashMap<>();
   private final Set<Integer> createdItems = new HashSet<>();
+  /** The events waited on that had been received (and had not expired), by key: their payloads (null: none). */
+  private final Map<String, Object> arrivedEvents = new HashMap<>();
 
   GraphWrite(GraphWriter writer, long projectId, List<NewTask> tasks, InRequestDuplicates duplicates, GraphPlan plan,
       DuplicateStrategy strategy, ItemPointers where, Long workflowRunId) {
@@ -64,10 +71,59 @@ final class GraphWrite {
   Future<BulkOutcome> run() {
     boolean titled = strategy == DuplicateStrategy.TITLE || strategy == DuplicateStrategy.TITLE_AND_MILESTONE;
     return (titled ? writer.lockProjectTitles(projectId) : Future.<Void>succeededFuture())
+        .compose(v -> findArrivedEvents())
         .compose(v -> markNamedPrerequisites())
         .compose(v -> insert())
         .compose(this::correctForSkippedPrerequisites)
-        .compose(outcome -> link().map(outcome));
+        .compose(outcome -> link().compose(v -> waitOnEvents()).map(outcome));
+  }
+
+  /** The events the items wait on that were received already: they do not hold, and their payloads go to the task. */
+  private Future<Void> findArrivedEvents() {
+    Set<String> keys = new TreeSet<>();
+    for (int item : duplicates.firsts()) {
+      plan.eventsOf(item).forEach(e -> keys.add(e.prerequisite().key()));
+    }
+    if (keys.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<String> sorted = List.copyOf(keys);
+    return writer.lockEventKeys(projectId, sorted)
+        .compose(v -> writer.findArrivedEvents(projectId, sorted))
+        .map(arrived -> {
+          arrivedEvents.putAll(arrived);
+          return null;
+        });
+  }
+
+  /** The payloads of the received events the item waits on, keyed by event key; null when it waits on none that arrived. */
+  private JsonObject arrivedPayloads(int item) {
+    JsonObject payloads = null;
+    for (Edge e : plan.eventsOf(item)) {
+      if (arrivedEvents.containsKey(e.prerequisite().key())) {
+        payloads = payloads == null ? new JsonObject() : payloads;
+        payloads.put(e.prerequisite().key(), arrivedEvents.get(e.prerequisite().key()));
+      }
+    }
+    return payloads;
+  }
+
+  /** Each created item waits on the events it names that had not been received; a skipped item's waits are not applied. */
+  private Future<Void> waitOnEvents() {
+    List<Long> taskIds = new ArrayList<>();
+    List<String> keys = new ArrayList<>();
+    for (int item : duplicates.firsts()) {
+      if (!createdItems.contains(item)) {
+        continue;
+      }
+      for (Edge e : plan.eventsOf(item)) {
+        if (!arrivedEvents.containsKey(e.prerequisite().key())) {
+          taskIds.add(taskOfItem.get(item).id());
+          keys.add(e.prerequisite().key());
+        }
+      }
+    }
+    return writer.waitOnEvents(projectId, taskIds, keys);
   }
 
   /** Existing tasks named by id or external id: each must be in the project, and a requires link needs one that may yet complete. */
@@ -151,8 +207,9 @@ final class GraphWrite {
     List<ItemState> states = new ArrayList<>();
     for (int item : duplicates.firsts()) {
       distinct.add(tasks.get(item));
-      int unmet = (int) plan.edgesOf(item).stream().filter(this::holds).count();
-      states.add(new ItemState(unmet, plan.isHoldingPrerequisite(item), null, null, false, workflowRunId));
+      int unmet = (int) plan.edgesOf(item).stream().filter(this::holds).count()
+          + (int) plan.eventsOf(item).stream().filter(e -> !arrivedEvents.containsKey(e.prerequisite().key())).count();
+      states.add(new ItemState(unmet, plan.isHoldingPrerequisite(item), arrivedPayloads(item), null, false, workflowRunId));
     }
     return writer.insertItems(projectId, distinct, states, strategy).compose(created -> {
       for (Map.Entry<Integer, Task> c : created.entrySet()) {

@@ -43,4 +43,20 @@ class TaskqConfigTest {
       assertTrue(e.getMessage().contains(name), e.getMessage());
     }
   }
+
+  @Test
+  void eventRetentionIsSevenDaysUnlessTheEnvironmentSaysOtherwise() {
+    assertEquals(Duration.ofDays(7), TaskqConfig.fromEnvironment(Map.of()).eventRetention());
+    assertEquals(Duration.ofHours(36), TaskqConfig.fromEnvironment(Map.of("TASKQ_EVENT_RETENTION", "36h")).eventRetention());
+    assertEquals(Duration.ofDays(2), TaskqConfig.fromEnvironment(Map.of("TASKQ_EVENT_RETENTION", "P2D")).eventRetention());
+  }
+
+  @Test
+  void nonsenseEventRetentionStopsTheStartNamingTheVariable() {
+    for (String value : new String[] {"0s", "-1d", "a week", "P0D"}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> TaskqConfig.fromEnvironment(Map.of("TASKQ_EVENT_RETENTION", value)), value);
+      assertTrue(e.getMessage().contains("TASKQ_EVENT_RETENTION"), e.getMessage());
+    }
+  }
 }

@@ -116,6 +116,36 @@ public final class PgDependencyStore implements DependencyStore {
               .addArrayOfString(types.stream().map(LinkType::wireName).toArray(String[]::new)))
           .mapEmpty();
     }
+
+    @Override
+    public Future<Void> lockEventKeys(long projectId, List<String> keys) {
+      return conn.preparedQuery(EventSql.LOCK_KEYS)
+          .execute(Tuple.tuple().addLong(projectId).addArrayOfString(keys.toArray(String[]::new))).mapEmpty();
+    }
+
+    @Override
+    public Future<Map<String, Object>> findArrivedEvents(long projectId, List<String> keys) {
+      return conn.preparedQuery(EventSql.FIND_ARRIVED)
+          .execute(Tuple.tuple().addLong(projectId).addArrayOfString(keys.toArray(String[]::new)))
+          .map(rows -> {
+            Map<String, Object> payloads = new HashMap<>();
+            for (Row row : rows) {
+              payloads.put(row.getString("key"), Rows.json(row.getValue("payload")));
+            }
+            return payloads;
+          });
+    }
+
+    @Override
+    public Future<Void> waitOnEvents(long projectId, List<Long> taskIds, List<String> keys) {
+      if (taskIds.isEmpty()) {
+        return Future.succeededFuture();
+      }
+      return conn.preparedQuery(EventSql.WAIT)
+          .execute(Tuple.tuple().addLong(projectId).addArrayOfLong(taskIds.toArray(Long[]::new))
+              .addArrayOfString(keys.toArray(String[]::new)))
+          .mapEmpty();
+    }
   }
 
   @Override

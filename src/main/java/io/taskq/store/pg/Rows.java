@@ -104,7 +104,7 @@ final class Rows {
   }
 
   /** jsonb decodes to Vert.x JSON types; a JSON null comes back as a marker, which we fold into null. */
-  private static Object json(Object value) {
+  static Object json(Object value) {
     return value == Tuple.JSON_NULL ? null : value;
   }
 }

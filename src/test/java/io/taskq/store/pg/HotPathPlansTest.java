@@ -65,10 +65,15 @@ class HotPathPlansTest {
     HOT_STATEMENTS.put(RunSql.INSERT_RUN, "1, 1, 'r', '{}', NULL");
     HOT_STATEMENTS.put(RunSql.FIND_RUN, "1, 'r'");
     HOT_STATEMENTS.put(RunSql.RUN_TASKS, "1");
+    HOT_STATEMENTS.put(EventSql.LOCK_KEY, "1, 'k'");
+    HOT_STATEMENTS.put(EventSql.LOCK_KEYS, "1, '{k}'");
+    HOT_STATEMENTS.put(EventSql.FIND_ARRIVED, "1, '{k}'");
+    HOT_STATEMENTS.put(EventSql.WAIT, "1, '{1}', '{k}'");
+    HOT_STATEMENTS.put(EventSql.RECEIVE, "1, 'k', NULL, 60");
   }
 
-  private static final Pattern SEQUENTIAL_SCAN = Pattern.compile("Seq Scan on (tasks|task_logs|task_dependencies)\\b");
-  private static final Pattern INDEX_SCAN = Pattern.compile("(Index Scan|Index Only Scan|Bitmap Index Scan) (using |on )((tasks?|task_dependencies)_\\w+)");
+  private static final Pattern SEQUENTIAL_SCAN = Pattern.compile("Seq Scan on (tasks|task_logs|task_dependencies|events|task_event_waits)\\b");
+  private static final Pattern INDEX_SCAN = Pattern.compile("(Index Scan|Index Only Scan|Bitmap Index Scan) (using |on )((tasks?|task_dependencies|events)_\\w+)");
 
   private static Vertx vertx;
   private static Pool pool;

@@ -1,5 +1,7 @@
 package io.taskq.workflow;
 
+import io.taskq.error.FieldError;
+import io.taskq.error.Invalid;
 import io.taskq.queue.BulkOutcome;
 import io.taskq.queue.DuplicateStrategy;
 import io.taskq.queue.InRequestDuplicates;
@@ -46,6 +48,9 @@ final class GraphWrite {
   /** The task each written item is (created, or the stored one it collided with; null if that vanished). */
   private final Map<Integer, Task> taskOfItem = new HashMap<>();
   private final Set<Integer> createdItems = new HashSet<>();
+  /** Stored tasks named by parent_id, by id. */
+  private final Map<Long, Task> storedParents = new HashMap<>();
+  private Map<Integer, Integer> distinctIndexOf;
 
   GraphWrite(GraphWriter writer, long projectId, List<NewTask> tasks, InRequestDuplicates duplicates, GraphPlan plan,
       DuplicateStrategy strategy, ItemPointers where) {
@@ -62,9 +67,12 @@ final class GraphWrite {
     boolean titled = strategy == DuplicateStrategy.TITLE || strategy == DuplicateStrategy.TITLE_AND_MILESTONE;
     return (titled ? writer.lockProjectTitles(projectId) : Future.<Void>succeededFuture())
         .compose(v -> markNamedPrerequisites())
+        .compose(v -> findNamedParents())
         .compose(v -> insert())
         .compose(this::correctForSkippedPrerequisites)
-        .compose(outcome -> link().map(outcome));
+        .compose(this::correctForSkippedParents)
+        .compose(outcome -> link().map(outcome))
+        .compose(outcome -> countChildrenOfStoredParents().map(outcome));
   }
 
   /** Existing tasks named by id or external id: each must be in the project, and a requires link needs one that may yet complete. */
@@ -149,7 +157,7 @@ final class GraphWrite {
     for (int item : duplicates.firsts()) {
       distinct.add(tasks.get(item));
       int unmet = (int) plan.edgesOf(item).stream().filter(this::holds).count();
-      states.add(new ItemState(unmet, plan.isHoldingPrerequisite(item)));
+      states.add(stateOf(item, unmet));
     }
     return writer.insertItems(projectId, distinct, states, strategy).compose(created -> {
       for (Map.Entry<Integer, Task> c : created.entrySet()) {
@@ -273,6 +281,208 @@ final class GraphWrite {
         }
       }
     }
+    addChildLinks(dependents, prerequisites, types);
     return writer.link(dependents, prerequisites, types);
+  }
+
+  // ---- Subtasks: parents named by parent_id (stored tasks) or parent_ref (items of the request).
+  // A plain parent only records parent_id. A parent that completes with its children is their
+  // dependent: one 'child' link per child (task_id = parent, prerequisite_id = child), counted
+  // in the parent's unmet_prerequisites like a requires link.
+
+  /** Stored tasks named by parent_id: each must be in the project; one that completes with its children must not have finished. */
+  private Future<Void> findNamedParents() {
+    Set<Long> ids = new LinkedHashSet<>();
+    for (int item : duplicates.firsts()) {
+      if (plan.parentTaskId(item) != null) {
+        ids.add(plan.parentTaskId(item));
+      }
+    }
+    if (ids.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    // A look-up, not a mark: the parent is the dependent of its children, never their prerequisite.
+    // countChildrenOfStoredParents locks it and reads its newest status.
+    return writer.markPrerequisites(projectId, List.of(), List.of(), List.copyOf(ids), List.of()).compose(found -> {
+      found.forEach(f -> storedParents.put(f.task().id(), f.task()));
+      for (int item : duplicates.firsts()) {
+        Long parentId = plan.parentTaskId(item);
+        if (parentId == null) {
+          continue;
+        }
+        Task parent = storedParents.get(parentId);
+        if (parent == null) {
+          return Future.failedFuture(parentFault(item, "parent_id", "there is no task " + parentId + " in this project"));
+        }
+        if (parent.completeWhenChildrenDone() && parent.status() != TaskStatus.BLOCKED) {
+          return Future.failedFuture(parentFault(item, "parent_id", finishedParent(parent.id(), parent.status())));
+        }
+      }
+      return Future.succeededFuture();
+    });
+  }
+
+  private Invalid parentFault(int item, String field, String message) {
+    return new Invalid(message, List.of(new FieldError(where.of(item) + "/" + field, where.index(item), message)));
+  }
+
+  private static String finishedParent(long parentId, TaskStatus status) {
+    return "task " + parentId + (status == null ? " has finished" : " is " + status.wireName())
+        + ": a parent that completes with its children cannot gain children once it has finished";
+  }
+
+  /** The parent a written item has once items are written: a created item, a stored task, or null. */
+  private Task parentOf(int item) {
+    int parentItem = plan.parentItem(item);
+    if (parentItem >= 0) {
+      return taskOfItem.get(parentItem);
+    }
+    Long parentId = plan.parentTaskId(item);
+    return parentId == null ? null : storedParents.get(parentId);
+  }
+
+  /** Whether the item's parent completes with its children: the stored flag for a stored parent, the item's own for a parent item. */
+  private boolean parentCompletesWithChildren(int item) {
+    int parentItem = plan.parentItem(item);
+    if (parentItem >= 0) {
+      return createdItems.contains(parentItem) ? plan.completesWithChildren(parentItem)
+          : taskOfItem.get(parentItem) != null && taskOfItem.get(parentItem).completeWhenChildrenDone();
+    }
+    Task stored = parentOf(item);
+    return stored != null && stored.completeWhenChildrenDone();
+  }
+
+  /**
+   * How an item is inserted: its count gains one per child item when it completes with its
+   * children, and its parent is the stored task or, by position, the parent item (whose id the
+   * insert draws). As if every item were new: the corrections below handle skipped ones.
+   */
+  private ItemState stateOf(int item, int unmet) {
+    boolean completes = plan.completesWithChildren(item);
+    int parentItem = plan.parentItem(item);
+    Long parentId = plan.parentTaskId(item);
+    boolean storedParentCompletes = parentId != null && storedParents.get(parentId).completeWhenChildrenDone();
+    return new ItemState(unmet + (completes ? plan.childItems(item) : 0), plan.isHoldingPrerequisite(item) || storedParentCompletes,
+        null, parentId, completes, null, parentItem >= 0 ? distinctIndex(parentItem) : null);
+  }
+
+  private int distinctIndex(int item) {
+    if (distinctIndexOf == null) {
+      distinctIndexOf = new HashMap<>();
+      for (int d = 0; d < duplicates.firsts().size(); d++) {
+        distinctIndexOf.put(duplicates.firsts().get(d), d);
+      }
+    }
+    return distinctIndexOf.get(item);
+  }
+
+  /**
+   * A re-post can skip a parent item (its stored task stands in: the new children get its id
+   * and, when it completes with its children, are counted against it) or skip child items of a
+   * new parent (which then does not count them).
+   */
+  private Future<BulkOutcome> correctForSkippedParents(BulkOutcome outcome) {
+    List<Long> adopted = new ArrayList<>();
+    List<Long> adoptiveParents = new ArrayList<>();
+    List<Boolean> linked = new ArrayList<>();
+    Map<Integer, Integer> uncountedChildren = new HashMap<>();
+    for (int item : duplicates.firsts()) {
+      int parentItem = plan.parentItem(item);
+      if (parentItem < 0 || (createdItems.contains(item) && createdItems.contains(parentItem))) {
+        continue;
+      }
+      if (!createdItems.contains(item)) {
+        if (createdItems.contains(parentItem) && plan.completesWithChildren(parentItem)) {
+          uncountedChildren.merge(parentItem, 1, Integer::sum);
+        }
+        continue;
+      }
+      Task stored = taskOfItem.get(parentItem);
+      if (stored == null) {
+        return Future.failedFuture(parentFault(item, "parent_ref", "the task item " + parentItem
+            + " stands for was removed while this request ran; retry the request"));
+      }
+      if (stored.completeWhenChildrenDone() && isFinished(stored.status())) {
+        return Future.failedFuture(parentFault(item, "parent_ref", finishedParent(stored.id(), stored.status())));
+      }
+      adopted.add(taskOfItem.get(item).id());
+      adoptiveParents.add(stored.id());
+      linked.add(stored.completeWhenChildrenDone());
+    }
+    Future<BulkOutcome> recounted = Future.succeededFuture(outcome);
+    if (!uncountedChildren.isEmpty()) {
+      List<Long> ids = new ArrayList<>();
+      List<Integer> counts = new ArrayList<>();
+      uncountedChildren.forEach((parentItem, n) -> {
+        ids.add(taskOfItem.get(parentItem).id());
+        counts.add(taskOfItem.get(parentItem).unmetPrerequisites() - n);
+      });
+      recounted = writer.recount(ids, counts).map(now -> replaceCreated(outcome, now));
+    }
+    if (adopted.isEmpty()) {
+      return recounted;
+    }
+    return recounted.compose(o -> writer.adopt(adopted, adoptiveParents, linked).map(now -> replaceCreated(o, now)));
+  }
+
+  private static boolean isFinished(TaskStatus status) {
+    return status == TaskStatus.COMPLETED || status == TaskStatus.FAILED || status == TaskStatus.CANCELLED;
+  }
+
+  /** The outcome with these tasks as they now are, and the items' tasks too. */
+  private BulkOutcome replaceCreated(BulkOutcome outcome, List<Task> changed) {
+    Map<Long, Task> now = new HashMap<>();
+    changed.forEach(t -> now.put(t.id(), t));
+    createdItems.forEach(item -> taskOfItem.computeIfPresent(item, (i, t) -> now.getOrDefault(t.id(), t)));
+    return new BulkOutcome(outcome.requested(), outcome.created().stream().map(t -> now.getOrDefault(t.id(), t)).toList(),
+        outcome.skipped());
+  }
+
+  /** A 'child' link from each created item to its parent, when the parent completes with its children. */
+  private void addChildLinks(List<Long> dependents, List<Long> prerequisites, List<LinkType> types) {
+    for (int item : duplicates.firsts()) {
+      if (!createdItems.contains(item) || !parentCompletesWithChildren(item)) {
+        continue;
+      }
+      dependents.add(parentOf(item).id());
+      prerequisites.add(taskOfItem.get(item).id());
+      types.add(LinkType.CHILD);
+    }
+  }
+
+  /** Stored parents that complete with their children count their new children, in one statement whatever their number. */
+  private Future<Void> countChildrenOfStoredParents() {
+    Map<Long, Integer> newChildren = new java.util.TreeMap<>();
+    for (int item : duplicates.firsts()) {
+      int parentItem = plan.parentItem(item);
+      boolean storedParent = parentItem < 0 || !createdItems.contains(parentItem);
+      if (createdItems.contains(item) && storedParent && parentCompletesWithChildren(item)) {
+        newChildren.merge(parentOf(item).id(), 1, Integer::sum);
+      }
+    }
+    if (newChildren.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<Long> ids = List.copyOf(newChildren.keySet());
+    return writer.countChildren(ids, List.copyOf(newChildren.values())).compose(counted -> {
+      for (Long id : ids) {
+        if (!counted.contains(id)) {
+          int item = firstChildOf(id);
+          String field = plan.parentItem(item) >= 0 ? "parent_ref" : "parent_id";
+          return Future.failedFuture(parentFault(item, field, finishedParent(id, null)));
+        }
+      }
+      return Future.succeededFuture();
+    });
+  }
+
+  private int firstChildOf(long parentId) {
+    for (int item : duplicates.firsts()) {
+      Task parent = createdItems.contains(item) ? parentOf(item) : null;
+      if (parent != null && parent.id() == parentId) {
+        return item;
+      }
+    }
+    throw new IllegalStateException("no child of task " + parentId);
   }
 }

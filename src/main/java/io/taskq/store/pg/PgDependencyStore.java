@@ -90,6 +90,44 @@ public final class PgDependencyStore implements DependencyStore {
               .addArrayOfString(types.stream().map(LinkType::wireName).toArray(String[]::new)))
           .mapEmpty();
     }
+
+    @Override
+    public Future<List<Long>> countChildren(List<Long> parentIds, List<Integer> counts) {
+      return conn.preparedQuery(DependencySql.COUNT_CHILDREN)
+          .execute(Tuple.tuple().addArrayOfLong(parentIds.toArray(Long[]::new)).addArrayOfInteger(counts.toArray(Integer[]::new)))
+          .map(rows -> {
+            List<Long> counted = new ArrayList<>(rows.size());
+            rows.forEach(row -> counted.add(row.getLong("id")));
+            return counted;
+          });
+    }
+
+    @Override
+    public Future<List<Task>> adopt(List<Long> childIds, List<Long> parentIds, List<Boolean> childLinked) {
+      return conn.preparedQuery(DependencySql.ADOPT)
+          .execute(Tuple.tuple().addArrayOfLong(childIds.toArray(Long[]::new)).addArrayOfLong(parentIds.toArray(Long[]::new))
+              .addArrayOfBoolean(childLinked.toArray(Boolean[]::new)))
+          .map(PgTaskStore::tasks);
+    }
+  }
+
+  @Override
+  public Future<Optional<List<Task>>> childrenOf(long projectId, long taskId, boolean recursive, long after, int limit) {
+    return pool.preparedQuery(recursive ? DependencySql.SUBTREE : DependencySql.CHILDREN)
+        .execute(Tuple.of(projectId, taskId, after, limit))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return Optional.<List<Task>>empty();
+          }
+          List<Task> children = new ArrayList<>(rows.size());
+          for (Row row : rows) {
+            if (row.getLong("id") != null) {
+              children.add(Rows.task(row));
+            }
+          }
+          return Optional.of(children);
+        })
+        .recover(PgErrors.translate());
   }
 
   @Override
@@ -116,7 +154,7 @@ public final class PgDependencyStore implements DependencyStore {
     for (Row row : rows) {
       if (row.getLong("task_id") != null) {
         links.add(new Link(row.getLong("task_id"), row.getString("external_id"), row.getString("type"),
-            TaskStatus.of(row.getString("status")), LinkType.fromWire(row.getString("link_type")).orElseThrow(),
+            TaskStatus.of(row.getString("status")), LinkType.ofStored(row.getString("link_type")).orElseThrow(),
             row.getOffsetDateTime("linked_at").toInstant()));
       }
     }

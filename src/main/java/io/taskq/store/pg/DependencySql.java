@@ -181,7 +181,10 @@ final class DependencySql {
   /**
    * A page of a task's subtree (children, their children, ... down to depth 20), by id, as
    * {@link #CHILDREN} answers. The walk reads tasks_parent_idx only (id by parent); the page is cut
-   * from the whole subtree, so each page costs the subtree's size. A parent cannot be its own
+   * from the whole subtree, so each page costs the subtree's size. The children of each level are
+   * looked up per parent (OFFSET 0 keeps the planner from turning that into a join that reads
+   * every child of every parent, which a generic plan made on a small table chose), and only
+   * the page's tasks are read from the table. A parent cannot be its own
    * descendant (parents are existing tasks or items of the same request, checked acyclic); the
    * depth bound keeps the walk finite regardless. $1 project_id, $2 task id, $3 after id, $4 limit.
    */
@@ -191,12 +194,15 @@ final class DependencySql {
       ), subtree (id, depth) AS (
           SELECT c.id, 1 FROM tasks c WHERE c.parent_id = (SELECT id FROM owner)
           UNION ALL
-          SELECT c.id, s.depth + 1 FROM subtree s JOIN tasks c ON c.parent_id = s.id WHERE s.depth < %d
+          SELECT c.id, s.depth + 1
+            FROM subtree s
+           CROSS JOIN LATERAL (SELECT k.id FROM tasks k WHERE k.parent_id = s.id OFFSET 0) c
+           WHERE s.depth < %d
       )
       SELECT o.id AS owner_id, c.*
         FROM owner o
         LEFT JOIN LATERAL (
-            SELECT t.* FROM tasks t WHERE t.id IN (SELECT id FROM subtree WHERE id > $3) ORDER BY t.id LIMIT $4
+            SELECT t.* FROM (SELECT id FROM subtree WHERE id > $3 ORDER BY id LIMIT $4) p JOIN tasks t ON t.id = p.id
         ) c ON true
        ORDER BY c.id
       """.formatted(SUBTREE_DEPTH);

@@ -479,8 +479,10 @@ final class TaskSql {
    * statement that completed it. $1 parent ids bigint[].
    */
   static final String RELEASE_AFTER_PARENTS = """
-      WITH parents AS (
-          SELECT * FROM tasks WHERE id = ANY ($1::bigint[]) AND status = 'completed'
+      WITH given AS MATERIALIZED (
+          SELECT * FROM tasks WHERE id = ANY ($1::bigint[])
+      ), parents AS ( -- apart from the look-up by id: with the status beside it, a plan read every finished task
+          SELECT * FROM given WHERE status = 'completed'
       ), %s
       SELECT (SELECT count(*) FROM unblocked WHERE status = 'pending' AND unmet_prerequisites = 0) AS released,
              (SELECT array_agg(id) FROM unblocked WHERE status = 'completed' AND unmet_prerequisites = 0) AS completed_parents

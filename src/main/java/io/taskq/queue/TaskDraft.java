@@ -8,7 +8,7 @@ import java.util.List;
  * A task as a client asked for it, well-formed but not yet checked against its type.
  * Null fields were not given; {@code dependsOn} is empty when not given. {@code parentId} names
  * an existing task as the parent, {@code parentRef} another item of the same request (by its
- * external id); at most one of them is set.
+ * external id); giving both is refused once the project is known to exist.
  */
 public record TaskDraft(
     String type,

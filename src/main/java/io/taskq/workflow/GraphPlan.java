@@ -224,7 +224,9 @@ public final class GraphPlan {
       if (p.ref() != null) {
         Integer found = byExternalId.get(p.ref());
         String pointer = where.of(i) + "/parent_ref";
-        if (found == null) {
+        if (p.taskId() != null) {
+          errors.add(new FieldError(pointer, where.index(i), "give parent_id or parent_ref, not both"));
+        } else if (found == null) {
           errors.add(new FieldError(pointer, where.index(i), "parent_ref " + p.ref() + " names no item of this request (by external_id)"));
         } else if (found == firstOf.getOrDefault(i, i)) {
           errors.add(new FieldError(pointer, where.index(i), "a task cannot be its own parent"));

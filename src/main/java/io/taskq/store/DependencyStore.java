@@ -10,6 +10,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -99,6 +100,12 @@ public interface DependencyStore {
      * with its children. Answers them as they now are.
      */
     Future<List<Task>> adopt(List<Long> childIds, List<Long> parentIds, List<Boolean> childLinked);
+
+    /**
+     * Which of {@code targets} each of {@code starts} waits on, through holding links of tasks
+     * that have not completed (a parent that completes with its children waits on them); by start.
+     */
+    Future<Map<Long, Set<Long>>> waitsOn(List<Long> starts, List<Long> targets);
   }
 
   /** How many levels below a task its subtree listing reaches (its children are level 1). */

@@ -464,7 +464,7 @@ final class GraphWrite {
       return Future.succeededFuture();
     }
     List<Long> ids = List.copyOf(newChildren.keySet());
-    return writer.countChildren(ids, List.copyOf(newChildren.values())).compose(counted -> {
+    return rejectWaitsThroughStoredTasks().compose(v -> writer.countChildren(ids, List.copyOf(newChildren.values()))).compose(counted -> {
       for (Long id : ids) {
         if (!counted.contains(id)) {
           int item = firstChildOf(id);
@@ -474,6 +474,89 @@ final class GraphWrite {
       }
       return Future.succeededFuture();
     });
+  }
+
+  /**
+   * A stored parent that completes with its children starts waiting on each new child, so it is
+   * the one stored task that gains a prerequisite: a child that waits, through items of the
+   * request and stored tasks, on that parent would close a cycle. The items' part is walked here,
+   * the stored part in one statement ({@code DependencyStore.GraphWriter#waitsOn}).
+   */
+  private Future<Void> rejectWaitsThroughStoredTasks() {
+    Map<Integer, Set<Long>> storedWaitedOn = new HashMap<>();
+    Set<Long> starts = new LinkedHashSet<>();
+    Set<Long> parents = new LinkedHashSet<>();
+    for (int item : duplicates.firsts()) {
+      int parentItem = plan.parentItem(item);
+      boolean storedParent = parentItem < 0 || !createdItems.contains(parentItem);
+      if (!createdItems.contains(item) || !storedParent || !parentCompletesWithChildren(item)) {
+        continue;
+      }
+      long parentId = parentOf(item).id();
+      Set<Long> waitedOn = storedTasksWaitedOnFrom(item);
+      if (waitedOn.contains(parentId)) {
+        return Future.failedFuture(waitsOnParent(item, parentId));
+      }
+      if (!waitedOn.isEmpty()) {
+        storedWaitedOn.put(item, waitedOn);
+        starts.addAll(waitedOn);
+        parents.add(parentId);
+      }
+    }
+    if (starts.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return writer.waitsOn(List.copyOf(starts), List.copyOf(parents)).compose(reached -> {
+      for (Map.Entry<Integer, Set<Long>> child : storedWaitedOn.entrySet()) {
+        long parentId = parentOf(child.getKey()).id();
+        for (long start : child.getValue()) {
+          if (reached.getOrDefault(start, Set.of()).contains(parentId)) {
+            return Future.failedFuture(waitsOnParent(child.getKey(), parentId));
+          }
+        }
+      }
+      return Future.succeededFuture();
+    });
+  }
+
+  /** The stored tasks an item waits on directly or through the items it waits on (holding links; a parent item waits on its children). */
+  private Set<Long> storedTasksWaitedOnFrom(int start) {
+    Set<Long> stored = new LinkedHashSet<>();
+    Set<Integer> seen = new HashSet<>();
+    java.util.ArrayDeque<Integer> next = new java.util.ArrayDeque<>(List.of(start));
+    while (!next.isEmpty()) {
+      int item = next.pop();
+      if (!seen.add(item)) {
+        continue;
+      }
+      for (Edge e : plan.edgesOf(item)) {
+        if (!e.prerequisite().type().holds()) {
+          continue;
+        }
+        if (e.toItem() && createdItems.contains(e.targetItem())) {
+          next.push(e.targetItem());
+        } else {
+          Long id = prerequisiteId(e);
+          if (id != null) {
+            stored.add(id);
+          }
+        }
+      }
+      if (plan.completesWithChildren(item)) {
+        for (int child : duplicates.firsts()) {
+          if (plan.parentItem(child) == item && createdItems.contains(child)) {
+            next.push(child);
+          }
+        }
+      }
+    }
+    return stored;
+  }
+
+  private Invalid waitsOnParent(int item, long parentId) {
+    String field = plan.parentItem(item) >= 0 ? "parent_ref" : "parent_id";
+    return parentFault(item, field, "task " + parentId + " would wait on this task, its child, which waits on task " + parentId
+        + " (through its prerequisites): the dependencies would form a cycle");
   }
 
   private int firstChildOf(long parentId) {

@@ -382,6 +382,31 @@ class SubtaskTest extends ServerTest {
   }
 
   @Test
+  void aNewChildOfAStoredParentThatWaitsOnThatParentIs422() {
+    long project = newProject();
+    String type = newType();
+    long p = createTask(project, new JsonObject().put("type", type).put("complete_when_children_done", true)).getLong("id");
+    JsonObject direct = admin.post("/projects/" + project + "/tasks", new JsonObject().put("type", type).put("parent_id", p)
+        .put("depends_on", new JsonArray().add(new JsonObject().put("task_id", p)))).problem(422);
+    assertEquals("/parent_id", direct.getJsonArray("errors").getJsonObject(0).getString("pointer"));
+    assertTrue(direct.getString("detail").contains("cycle"), direct.encode());
+
+    // Through a stored task that waits on the parent, and an item of the request that waits on that task.
+    long waiting = createTask(project, new JsonObject().put("type", type).put("external_id", "waiting")
+        .put("depends_on", new JsonArray().add(new JsonObject().put("task_id", p)))).getLong("id");
+    JsonObject through = admin.post("/projects/" + project + "/tasks:bulk", new JsonObject().put("tasks", new JsonArray()
+        .add(item(type, "middle").put("depends_on", new JsonArray().add(new JsonObject().put("task_id", waiting))))
+        .add(requiring(new JsonObject().put("type", type).put("parent_id", p), "middle")))).problem(422);
+    assertEquals("/tasks/1/parent_id", through.getJsonArray("errors").getJsonObject(0).getString("pointer"));
+    assertEquals(0, task(project, p).getInteger("unmet_prerequisites"), "nothing was written");
+    assertEquals(2, admin.get("/projects/" + project + "/tasks").items().size());
+    // A child that waits on some other task is fine.
+    createTask(project, new JsonObject().put("type", type).put("parent_id", p)
+        .put("depends_on", new JsonArray().add(new JsonObject().put("task_id", createTask(project, type).getLong("id")))));
+    assertEquals(1, task(project, p).getInteger("unmet_prerequisites"));
+  }
+
+  @Test
   void aChildLinkCannotBeRemovedAndUnlinkingNeverReleasesAParentToBeClaimed() {
     long project = newProject();
     String type = newType();

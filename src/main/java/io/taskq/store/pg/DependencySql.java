@@ -149,6 +149,27 @@ final class DependencySql {
       """;
 
   /**
+   * Which of the targets ($2) each start ($1) waits on: the walk follows holding links from a
+   * task to its prerequisites (a parent that completes with its children to each child) while
+   * the task has not completed (a completed task waits on nothing). UNION keeps the walk finite.
+   * $1 start ids bigint[], $2 target ids bigint[].
+   */
+  static final String WAITS_ON = """
+      WITH RECURSIVE walk (start, id) AS (
+          SELECT s, s FROM unnest($1::bigint[]) AS s
+          UNION
+          SELECT w.start, p.id
+            FROM walk w
+           CROSS JOIN LATERAL (
+               SELECT d.prerequisite_id AS id FROM tasks t JOIN task_dependencies d ON d.task_id = t.id
+                WHERE t.id = w.id AND t.status <> 'completed' AND d.link_type <> 'suggests'
+               OFFSET 0 -- looked up per task of the walk (see SUBTREE)
+           ) p
+      )
+      SELECT start, id FROM walk WHERE id = ANY ($2::bigint[])
+      """;
+
+  /**
    * Gives new tasks of the graph being written the stored task that stands for their parent
    * item, and marks those counted by it as having dependents. $1 child ids bigint[], $2 parent
    * ids bigint[], $3 whether the parent counts the child boolean[].

@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 
 public final class PgDependencyStore implements DependencyStore {
@@ -99,6 +100,17 @@ public final class PgDependencyStore implements DependencyStore {
             List<Long> counted = new ArrayList<>(rows.size());
             rows.forEach(row -> counted.add(row.getLong("id")));
             return counted;
+          });
+    }
+
+    @Override
+    public Future<Map<Long, Set<Long>>> waitsOn(List<Long> starts, List<Long> targets) {
+      return conn.preparedQuery(DependencySql.WAITS_ON)
+          .execute(Tuple.tuple().addArrayOfLong(starts.toArray(Long[]::new)).addArrayOfLong(targets.toArray(Long[]::new)))
+          .map(rows -> {
+            Map<Long, Set<Long>> reached = new HashMap<>();
+            rows.forEach(row -> reached.computeIfAbsent(row.getLong("start"), k -> new java.util.HashSet<>()).add(row.getLong("id")));
+            return reached;
           });
     }
 

@@ -62,6 +62,7 @@ class HotPathPlansTest {
     HOT_STATEMENTS.put(DependencySql.DEPENDENTS, "1, 1, 0, 10");
     HOT_STATEMENTS.put(DependencySql.UNLINK, "1, 1, 2");
     HOT_STATEMENTS.put(DependencySql.COUNT_CHILDREN, "'{1}', '{1}'");
+    HOT_STATEMENTS.put(DependencySql.WAITS_ON, "'{1}', '{2}'");
     HOT_STATEMENTS.put(DependencySql.ADOPT, "'{1}', '{2}', '{true}'");
     HOT_STATEMENTS.put(DependencySql.CHILDREN, "1, 1, 0, 10");
     HOT_STATEMENTS.put(DependencySql.SUBTREE, "1, 1, 0, 10");

@@ -33,6 +33,13 @@ import java.util.Set;
  * items], link. Bracketed statements run only when needed; a first post of a graph of new items
  * runs two. Each new task is inserted with its final status and count, so it is written once,
  * unless a prerequisite it named turns out to be a stored task that had completed.
+ *
+ * <p>Subtasks add, also only when needed: [look up the stored parents named by parent_id]
+ * before the insert (a child of an item gets its parent's id from the insert itself, by
+ * position), [recount new parents whose child items were skipped, and give new children the
+ * stored task that stands for a skipped parent item] after it, and after the link [walk the
+ * stored tasks a new child waits on, then count the new children against their stored parents].
+ * At most twelve statements in all, whatever the size.
  */
 final class GraphWrite {
 

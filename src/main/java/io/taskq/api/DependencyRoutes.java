@@ -1,6 +1,7 @@
 package io.taskq.api;
 
 import io.taskq.auth.Permission;
+import io.taskq.error.BadRequest;
 import io.taskq.queue.ProjectService;
 import io.taskq.store.DependencyStore.Link;
 import io.taskq.workflow.DependencyService;
@@ -9,7 +10,10 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 
-/** A task's links: GET .../dependencies, GET .../dependents, DELETE .../dependencies/{prerequisiteId}. */
+/**
+ * A task's links: GET .../dependencies, GET .../dependents, DELETE .../dependencies/{prerequisiteId},
+ * and its place in a hierarchy: GET .../children.
+ */
 final class DependencyRoutes {
 
   private final DependencyService dependencies;
@@ -25,6 +29,30 @@ final class DependencyRoutes {
     router.getWithRegex(TaskRoutes.TASK + "/dependents").handler(QueryParameters.only("after", "limit")).handler(this::dependents);
     router.deleteWithRegex(TaskRoutes.TASK + "/dependencies/(?<prerequisiteId>[^/:]+)").handler(QueryParameters.none())
         .handler(this::unlink);
+    router.getWithRegex(TaskRoutes.TASK + "/children").handler(QueryParameters.only("recursive", "after", "limit"))
+        .handler(this::children);
+  }
+
+  /** The task's children, or with recursive=true its whole subtree, as tasks by id. */
+  private void children(RoutingContext rc) {
+    long project = TaskRoutes.authorize(rc, Permission.TASKS_READ);
+    long taskId = PathIds.taskId(rc);
+    QueryParameters query = QueryParameters.of(rc);
+    Paging paging = Paging.of(query);
+    boolean recursive = recursive(query.get("recursive"));
+    Responses.reply(rc, projects.requireExisting(project)
+            .compose(v -> dependencies.childrenOf(project, taskId, recursive, paging.after(), paging.limit() + 1)),
+        200, found -> paging.page(found, Representations::task, io.taskq.queue.Task::id));
+  }
+
+  private static boolean recursive(String raw) {
+    if (raw == null || raw.equals("false")) {
+      return false;
+    }
+    if (raw.equals("true")) {
+      return true;
+    }
+    throw new BadRequest("query parameter recursive must be true or false");
   }
 
   private void prerequisites(RoutingContext rc) {

@@ -62,7 +62,8 @@ final class TaskRoutes {
   void mount(Router router) {
     Handler<RoutingContext> none = QueryParameters.none();
     router.postWithRegex(TASKS).handler(none).handler(this::create);
-    router.getWithRegex(TASKS).handler(QueryParameters.only("status", "type", "external_id", "worker_id", "after", "limit"))
+    router.getWithRegex(TASKS).handler(QueryParameters.only("status", "type", "external_id", "worker_id", "parent_id", "after",
+            "limit"))
         .handler(this::list);
     router.postWithRegex(TASKS + ":bulk").handler(none).handler(this::createAll);
     router.postWithRegex(TASKS + ":claim").handler(none).handler(this::claim);
@@ -192,9 +193,11 @@ final class TaskRoutes {
     java.time.Instant runAt = f.timestamp("run_at");
     Integer maxAttempts = f.integer("max_attempts", false, 1, 1000);
     List<Prerequisite> dependsOn = DependsOnFields.read(f);
+    ParentFields parent = ParentFields.read(f);
     f.rejectUnknown();
     return new TaskDraft(type, typeVersion, title, description, params == null ? new JsonObject() : params,
-        priority, externalId, milestoneId, dedupe, dedupeKey, runAt, maxAttempts, dependsOn);
+        priority, externalId, milestoneId, dedupe, dedupeKey, runAt, maxAttempts, dependsOn, parent.parentId(), parent.parentRef(),
+        parent.completeWhenChildrenDone());
   }
 
   private void list(RoutingContext rc) {
@@ -208,7 +211,9 @@ final class TaskRoutes {
     }
     int limit = (int) queryNumber(query, "limit", DEFAULT_PAGE, 1, MAX_PAGE);
     long after = queryNumber(query, "after", 0, 0, Long.MAX_VALUE);
-    TaskFilter filter = new TaskFilter(status, query.get("type"), query.get("external_id"), query.get("worker_id"), after, limit + 1);
+    Long parentId = query.get("parent_id") == null ? null : queryNumber(query, "parent_id", 0, 1, Long.MAX_VALUE);
+    TaskFilter filter = new TaskFilter(status, query.get("type"), query.get("external_id"), query.get("worker_id"), after, limit + 1,
+        parentId);
     Responses.reply(rc, inProject(project, projectId -> tasks.list(projectId, filter)), 200,
         found -> page(found, limit, Representations::task, Task::id));
   }

@@ -6,7 +6,9 @@ import java.util.List;
 
 /**
  * A task as a client asked for it, well-formed but not yet checked against its type.
- * Null fields were not given; {@code dependsOn} is empty when not given.
+ * Null fields were not given; {@code dependsOn} is empty when not given. {@code parentId} names
+ * an existing task as the parent, {@code parentRef} another item of the same request (by its
+ * external id); giving both is refused once the project is known to exist.
  */
 public record TaskDraft(
     String type,
@@ -21,10 +23,21 @@ public record TaskDraft(
     String dedupeKey,
     Instant runAt,
     Integer maxAttempts,
-    List<Prerequisite> dependsOn) {
+    List<Prerequisite> dependsOn,
+    Long parentId,
+    String parentRef,
+    boolean completeWhenChildrenDone) {
+
+  /** A task that is no subtask and no parent that completes with its children. */
+  public TaskDraft(String type, Integer typeVersion, String title, String description, JsonObject params, Integer priority,
+      String externalId, String milestoneId, boolean dedupe, String dedupeKey, Instant runAt, Integer maxAttempts,
+      List<Prerequisite> dependsOn) {
+    this(type, typeVersion, title, description, params, priority, externalId, milestoneId, dedupe, dedupeKey, runAt, maxAttempts,
+        dependsOn, null, null, false);
+  }
 
   /** Whether the task waits on anything, or is linked to anything: then it is created as a graph of one. */
   public boolean hasLinks() {
-    return !dependsOn.isEmpty();
+    return !dependsOn.isEmpty() || parentId != null || parentRef != null || completeWhenChildrenDone;
   }
 }

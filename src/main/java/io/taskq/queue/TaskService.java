@@ -39,6 +39,8 @@ public final class TaskService {
   static final int CHANGES_IN_FLIGHT = 4;
   /** Items of one group-committed statement. */
   static final int MAX_BATCH = 1000;
+  /** Rounds of {@link #releaseAfterParents}: far more than any nesting of parents that complete with their children. */
+  static final int MAX_PARENT_ROUNDS = 1000;
   private static final Logger LOG = Logger.getLogger(TaskService.class.getName());
   /**
    * Where a refused value lies, when it is cheap to say: a completion's and a failure's one
@@ -69,7 +71,7 @@ public final class TaskService {
     this.retry = retry;
     this.claims = new ClaimCoalescers(store);
     this.creates = new CreateCoalescers(store);
-    this.completions = new Coalescer<>(store::completeAllIfLeaseHeld, CHANGES_IN_FLIGHT, MAX_BATCH, c -> 1, Completion::taskId,
+    this.completions = new Coalescer<>(this::completeAllIfLeaseHeld, CHANGES_IN_FLIGHT, MAX_BATCH, c -> 1, Completion::taskId,
         TaskStore::refusedForContent);
     this.failures = new Coalescer<>(this::failAllIfLeaseHeld, CHANGES_IN_FLIGHT, MAX_BATCH, f -> 1, AttemptFailure::taskId,
         TaskStore::refusedForContent);
@@ -398,7 +400,7 @@ public final class TaskService {
    * ({@link Isolation}). Any other failure fails the request.
    */
   public Future<List<ItemOutcome>> completeAll(List<Completion> items) {
-    return batch(items, rechecked(store::completeAllIfLeaseHeld, Completion::leaseId),
+    return batch(items, rechecked(this::completeAllIfLeaseHeld, Completion::leaseId),
         (c, t) -> completionOutcome(c.taskId(), c.leaseId(), t),
         (c, refusal) -> ItemOutcome.invalid(c.taskId(), pointed(refusal, RESULT)));
   }
@@ -431,6 +433,60 @@ public final class TaskService {
         }
         return merged;
       });
+    });
+  }
+
+  /**
+   * Completes a batch in one statement, then releases the dependents of the parents it completed
+   * with their last child: that statement completed them but could not release their own
+   * dependents (TaskSql.RELEASE_AFTER_PARENTS), so a parent's dependents are released a statement
+   * after the parent completed, before any of the batch is answered.
+   */
+  private Future<List<Transition>> completeAllIfLeaseHeld(List<Completion> items) {
+    return store.completeAllIfLeaseHeld(items).compose(transitions -> {
+      Map<Long, List<Long>> parentsByProject = new HashMap<>();
+      for (Transition t : transitions) {
+        if (t.applied() && !t.completedParents().isEmpty()) {
+          parentsByProject.computeIfAbsent(t.task().orElseThrow().projectId(), p -> new ArrayList<>()).addAll(t.completedParents());
+        }
+      }
+      Future<Void> released = Future.succeededFuture();
+      for (Map.Entry<Long, List<Long>> parents : parentsByProject.entrySet()) {
+        released = released.compose(v -> releaseAfterParents(parents.getKey(), parents.getValue()));
+      }
+      return released.map(transitions);
+    });
+  }
+
+  /**
+   * Releases the dependents of parents that just completed, round after round while that
+   * completes further parents (each round goes one step up an acyclic graph; the bound only
+   * guards against a bug). A failure is logged, not answered: the completions it follows have
+   * committed, and a client's retry of them would not run it again.
+   */
+  private Future<Void> releaseAfterParents(long projectId, List<Long> parents) {
+    return releaseAfterParents(projectId, parents, 0).otherwise(failure -> {
+      LOG.log(Level.SEVERE, "the dependents of completed parents " + parents + " of project " + projectId
+          + " could not be released", failure);
+      return null;
+    });
+  }
+
+  private Future<Void> releaseAfterParents(long projectId, List<Long> parents, int round) {
+    if (parents.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    if (round == MAX_PARENT_ROUNDS) {
+      LOG.severe("parents " + parents + " of project " + projectId + " completed after " + MAX_PARENT_ROUNDS
+          + " rounds of parents completing; their dependents were not released");
+      return Future.succeededFuture();
+    }
+    return store.releaseAfterParents(parents).compose(release -> {
+      if (release.released() > 0) {
+        meters.released(projectId, release.released());
+        signals.announce(projectId, null);
+      }
+      return releaseAfterParents(projectId, release.completedParents(), round + 1);
     });
   }
 
@@ -553,15 +609,19 @@ public final class TaskService {
     }
   }
 
+  /** A parent that completes with its children and whose children all completed meanwhile completes at once. */
   public Future<Task> retry(long projectId, long taskId) {
-    return store.retryIfFinishedUnsuccessfully(projectId, taskId).map(transition -> {
+    return store.retryIfFinishedUnsuccessfully(projectId, taskId).compose(transition -> {
       Task task = transition.task().orElseThrow(() -> taskNotFound(taskId));
       if (!transition.applied()) {
         throw new Conflict("task-not-retryable", "task " + taskId + " is " + task.status().wireName()
             + "; only failed or cancelled tasks can be retried");
       }
+      if (task.status() == TaskStatus.COMPLETED) {
+        return releaseAfterParents(projectId, List.of(task.id())).map(task);
+      }
       signals.announce(projectId, null);
-      return task;
+      return Future.succeededFuture(task);
     });
   }
 

@@ -10,6 +10,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -35,13 +36,19 @@ public interface DependencyStore {
    * How a new task of a graph starts: blocked while {@code unmet} links (and event waits) hold
    * it, or while it is a parent that completes with its children. {@code eventPayloads}: the
    * payloads of events it waits on that had already arrived (null: none); {@code parentId} and
-   * {@code workflowRunId} null when it has none.
+   * {@code workflowRunId} null when it has none. {@code parentOrd}: the parent is another task of
+   * the same insert, at this position in its list (its id is drawn by the insert); null otherwise.
    */
   record ItemState(int unmet, boolean hasDependents, JsonObject eventPayloads, Long parentId, boolean completeWhenChildrenDone,
-      Long workflowRunId) {
+      Long workflowRunId, Integer parentOrd) {
 
     public ItemState(int unmet, boolean hasDependents) {
       this(unmet, hasDependents, null, null, false, null);
+    }
+
+    public ItemState(int unmet, boolean hasDependents, JsonObject eventPayloads, Long parentId, boolean completeWhenChildrenDone,
+        Long workflowRunId) {
+      this(unmet, hasDependents, eventPayloads, parentId, completeWhenChildrenDone, workflowRunId, null);
     }
 
     public boolean blocked() {
@@ -97,7 +104,37 @@ public interface DependencyStore {
 
     /** Records that new tasks wait on events not yet received (parallel lists). */
     Future<Void> waitOnEvents(long projectId, List<Long> taskIds, List<String> keys);
+
+    /**
+     * Counts new children against stored parents that complete with their children
+     * ({@code counts[i]} more for {@code parentIds[i]}), each only while it is still blocked: the
+     * update takes its lock and reads its newest status. Answers the parents counted; one missing
+     * had finished (perhaps concurrently) and cannot gain children.
+     */
+    Future<List<Long>> countChildren(List<Long> parentIds, List<Integer> counts);
+
+    /**
+     * Gives new tasks their stored parent (a parent item of the request that was skipped as a
+     * duplicate of a stored task), marking as having dependents those whose parent completes
+     * with its children. Answers them as they now are.
+     */
+    Future<List<Task>> adopt(List<Long> childIds, List<Long> parentIds, List<Boolean> childLinked);
+
+    /**
+     * Which of {@code targets} each of {@code starts} waits on, through holding links of tasks
+     * that have not completed (a parent that completes with its children waits on them); by start.
+     */
+    Future<Map<Long, Set<Long>>> waitsOn(List<Long> starts, List<Long> targets);
   }
+
+  /** How many levels below a task its subtree listing reaches (its children are level 1). */
+  int SUBTREE_DEPTH = 20;
+
+  /**
+   * A keyset page of a task's children by id, or with {@code recursive} of its whole subtree down
+   * to {@link #SUBTREE_DEPTH} levels; empty when the task is not in the project.
+   */
+  Future<Optional<List<Task>>> childrenOf(long projectId, long taskId, boolean recursive, long after, int limit);
 
   /** A page of the task's prerequisites (by prerequisite id); empty when the task is not in the project. */
   Future<Optional<List<Link>>> prerequisitesOf(long projectId, long taskId, long after, int limit);

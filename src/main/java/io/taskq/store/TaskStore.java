@@ -31,12 +31,22 @@ public interface TaskStore {
    * (as it was found, when it did not apply); empty when no such task exists. {@code released}:
    * the blocked dependents its completion released; {@code cascaded}: the dependents that
    * required it and were cancelled because it failed for good or was cancelled.
+   * {@code completedParents}: the parents that completed with this completion, their last child's
+   * (whose own dependents {@link #releaseAfterParents} releases).
    */
-  record Transition(boolean applied, Optional<Task> task, int released, int cascaded) {
+  record Transition(boolean applied, Optional<Task> task, int released, int cascaded, List<Long> completedParents) {
 
     public Transition(boolean applied, Optional<Task> task) {
       this(applied, task, 0, 0);
     }
+
+    public Transition(boolean applied, Optional<Task> task, int released, int cascaded) {
+      this(applied, task, released, cascaded, List.of());
+    }
+  }
+
+  /** Of {@link #releaseAfterParents}: the dependents released, and the parents that completed in turn. */
+  record ParentRelease(int released, List<Long> completedParents) {
   }
 
   /** Of a cancel by filter: the tasks cancelled, and the blocked tasks that required them and were cancelled too. */
@@ -121,6 +131,12 @@ public interface TaskStore {
   Future<Cancellation> cancelRun(long projectId, long runId);
 
   Future<Transition> retryIfFinishedUnsuccessfully(long projectId, long taskId);
+
+  /**
+   * Releases the dependents of parents that just completed with their last child, a statement
+   * after the one that completed them (which could not); call it once per parent.
+   */
+  Future<ParentRelease> releaseAfterParents(List<Long> parentIds);
 
   /** Returns up to {@code limit} tasks whose lease lapsed to the queue (or fails them); safe on many instances at once. */
   Future<List<Task>> sweepExpiredLeases(int limit);

@@ -30,12 +30,21 @@ public final class DependencyService {
     return store.dependentsOf(projectId, taskId, after, limit).map(found -> found.orElseThrow(() -> taskNotFound(taskId)));
   }
 
+  /**
+   * A keyset page of the task's children by id; with {@code recursive}, of its whole subtree
+   * (children, their children, ... down to {@link DependencyStore#SUBTREE_DEPTH} levels), by id.
+   */
+  public Future<List<Task>> childrenOf(long projectId, long taskId, boolean recursive, long after, int limit) {
+    return store.childrenOf(projectId, taskId, recursive, after, limit).map(found -> found.orElseThrow(() -> taskNotFound(taskId)));
+  }
+
   /** Removes a link; answers the task as it now is (released, if that link was the last thing holding it). */
   public Future<Task> unlink(long projectId, long taskId, long prerequisiteId) {
     return store.unlink(projectId, taskId, prerequisiteId).map(found -> {
       DependencyStore.Unlinking unlinking = found.orElseThrow(() -> taskNotFound(taskId));
       if (!unlinking.removed()) {
-        throw new NotFound("task " + taskId + " does not depend on task " + prerequisiteId);
+        throw new NotFound("task " + taskId + " does not depend on task " + prerequisiteId
+            + " by a link that can be removed (a parent's link to its child goes with the child)");
       }
       if (unlinking.released()) {
         meters.released(projectId, 1);

@@ -20,7 +20,8 @@ import java.util.Optional;
 
 /**
  * Creates tasks with links: a bulk request whose items name prerequisites (each other by
- * {@code ref}, existing tasks by id or external id), or a single task that does. The graph is
+ * {@code ref}, existing tasks by id or external id) or parents ({@code parent_ref},
+ * {@code parent_id}), or a single task that does. The graph is
  * checked whole ({@link GraphPlan}), then written in one transaction in a constant number of
  * statements ({@link GraphWrite}); a re-post skips every item it already created, and the new
  * items of a re-post link to the stored ones.
@@ -56,7 +57,9 @@ public final class GraphService {
   private Future<BulkOutcome> write(long projectId, List<TaskDraft> drafts, List<NewTask> checked, DuplicateStrategy strategy,
       ItemPointers where) {
     InRequestDuplicates duplicates = InRequestDuplicates.find(checked, strategy);
-    GraphPlan plan = GraphPlan.of(checked, drafts.stream().map(TaskDraft::dependsOn).toList(), duplicates.firstOf(), where);
+    GraphPlan plan = GraphPlan.of(checked, drafts.stream().map(TaskDraft::dependsOn).toList(),
+        drafts.stream().map(d -> new GraphPlan.Parent(d.parentId(), d.parentRef(), d.completeWhenChildrenDone())).toList(),
+        duplicates.firstOf(), where);
     return store.inTransaction(writer -> new GraphWrite(writer, projectId, checked, duplicates, plan, strategy, where, null).run())
         .map(outcome -> {
           tasks.recordCreated(projectId, outcome.created());
@@ -72,8 +75,8 @@ public final class GraphService {
   public Future<Optional<BulkOutcome>> startRun(long projectId, long workflowId, String runId, JsonObject params,
       Instant scheduledFor, List<TaskDraft> drafts, List<NewTask> checked) {
     InRequestDuplicates duplicates = InRequestDuplicates.find(checked, DuplicateStrategy.EXTERNAL_ID);
-    GraphPlan plan = GraphPlan.of(checked, drafts.stream().map(TaskDraft::dependsOn).toList(), duplicates.firstOf(),
-        ItemPointers.BULK);
+    GraphPlan plan = GraphPlan.of(checked, drafts.stream().map(TaskDraft::dependsOn).toList(),
+        drafts.stream().map(d -> GraphPlan.Parent.NONE).toList(), duplicates.firstOf(), ItemPointers.BULK);
     return store.inTransaction(writer -> writer.startRun(projectId, workflowId, runId, params, scheduledFor)
             .compose(run -> run.isEmpty() ? Future.succeededFuture(Optional.<BulkOutcome>empty())
                 : new GraphWrite(writer, projectId, checked, duplicates, plan, DuplicateStrategy.EXTERNAL_ID, ItemPointers.BULK,

@@ -1,5 +1,7 @@
 package io.taskq.workflow;
 
+import io.taskq.error.FieldError;
+import io.taskq.error.Invalid;
 import io.taskq.queue.BulkOutcome;
 import io.taskq.queue.DuplicateStrategy;
 import io.taskq.queue.InRequestDuplicates;
@@ -36,6 +38,13 @@ import java.util.TreeSet;
  * it is written once, unless a prerequisite it named turns out to be a stored task that had
  * completed. The event keys are locked before any task row: an arrival takes its key's lock
  * before the rows of the tasks waiting on it, so the two cannot wait on each other.
+ *
+ * <p>Subtasks add, also only when needed: [look up the stored parents named by parent_id]
+ * before the insert (a child of an item gets its parent's id from the insert itself, by
+ * position), [recount new parents whose child items were skipped, and give new children the
+ * stored task that stands for a skipped parent item] after it, and after the link [walk the
+ * stored tasks a new child waits on, then count the new children against their stored parents].
+ * A constant number of statements in all, whatever the size.
  */
 final class GraphWrite {
 
@@ -55,6 +64,9 @@ final class GraphWrite {
   private final Set<Integer> createdItems = new HashSet<>();
   /** The events waited on that had been received (and had not expired), by key: their payloads (null: none). */
   private final Map<String, Object> arrivedEvents = new HashMap<>();
+  /** Stored tasks named by parent_id, by id. */
+  private final Map<Long, Task> storedParents = new HashMap<>();
+  private Map<Integer, Integer> distinctIndexOf;
 
   GraphWrite(GraphWriter writer, long projectId, List<NewTask> tasks, InRequestDuplicates duplicates, GraphPlan plan,
       DuplicateStrategy strategy, ItemPointers where, Long workflowRunId) {
@@ -73,9 +85,12 @@ final class GraphWrite {
     return (titled ? writer.lockProjectTitles(projectId) : Future.<Void>succeededFuture())
         .compose(v -> findArrivedEvents())
         .compose(v -> markNamedPrerequisites())
+        .compose(v -> findNamedParents())
         .compose(v -> insert())
         .compose(this::correctForSkippedPrerequisites)
-        .compose(outcome -> link().compose(v -> waitOnEvents()).map(outcome));
+        .compose(this::correctForSkippedParents)
+        .compose(outcome -> link().compose(v -> waitOnEvents()).map(outcome))
+        .compose(outcome -> countChildrenOfStoredParents().map(outcome));
   }
 
   /** The events the items wait on that were received already: they do not hold, and their payloads go to the task. */
@@ -209,7 +224,7 @@ final class GraphWrite {
       distinct.add(tasks.get(item));
       int unmet = (int) plan.edgesOf(item).stream().filter(this::holds).count()
           + (int) plan.eventsOf(item).stream().filter(e -> !arrivedEvents.containsKey(e.prerequisite().key())).count();
-      states.add(new ItemState(unmet, plan.isHoldingPrerequisite(item), arrivedPayloads(item), null, false, workflowRunId));
+      states.add(stateOf(item, unmet));
     }
     return writer.insertItems(projectId, distinct, states, strategy).compose(created -> {
       for (Map.Entry<Integer, Task> c : created.entrySet()) {
@@ -333,6 +348,291 @@ final class GraphWrite {
         }
       }
     }
+    addChildLinks(dependents, prerequisites, types);
     return writer.link(dependents, prerequisites, types);
+  }
+
+  // ---- Subtasks: parents named by parent_id (stored tasks) or parent_ref (items of the request).
+  // A plain parent only records parent_id. A parent that completes with its children is their
+  // dependent: one 'child' link per child (task_id = parent, prerequisite_id = child), counted
+  // in the parent's unmet_prerequisites like a requires link.
+
+  /** Stored tasks named by parent_id: each must be in the project; one that completes with its children must not have finished. */
+  private Future<Void> findNamedParents() {
+    Set<Long> ids = new LinkedHashSet<>();
+    for (int item : duplicates.firsts()) {
+      if (plan.parentTaskId(item) != null) {
+        ids.add(plan.parentTaskId(item));
+      }
+    }
+    if (ids.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    // A look-up, not a mark: the parent is the dependent of its children, never their prerequisite.
+    // countChildrenOfStoredParents locks it and reads its newest status.
+    return writer.markPrerequisites(projectId, List.of(), List.of(), List.copyOf(ids), List.of()).compose(found -> {
+      found.forEach(f -> storedParents.put(f.task().id(), f.task()));
+      for (int item : duplicates.firsts()) {
+        Long parentId = plan.parentTaskId(item);
+        if (parentId == null) {
+          continue;
+        }
+        Task parent = storedParents.get(parentId);
+        if (parent == null) {
+          return Future.failedFuture(parentFault(item, "parent_id", "there is no task " + parentId + " in this project"));
+        }
+        if (parent.completeWhenChildrenDone() && parent.status() != TaskStatus.BLOCKED) {
+          return Future.failedFuture(parentFault(item, "parent_id", finishedParent(parent.id(), parent.status())));
+        }
+      }
+      return Future.succeededFuture();
+    });
+  }
+
+  private Invalid parentFault(int item, String field, String message) {
+    return new Invalid(message, List.of(new FieldError(where.of(item) + "/" + field, where.index(item), message)));
+  }
+
+  private static String finishedParent(long parentId, TaskStatus status) {
+    return "task " + parentId + (status == null ? " has finished" : " is " + status.wireName())
+        + ": a parent that completes with its children cannot gain children once it has finished";
+  }
+
+  /** The parent a written item has once items are written: a created item, a stored task, or null. */
+  private Task parentOf(int item) {
+    int parentItem = plan.parentItem(item);
+    if (parentItem >= 0) {
+      return taskOfItem.get(parentItem);
+    }
+    Long parentId = plan.parentTaskId(item);
+    return parentId == null ? null : storedParents.get(parentId);
+  }
+
+  /** Whether the item's parent completes with its children: the stored flag for a stored parent, the item's own for a parent item. */
+  private boolean parentCompletesWithChildren(int item) {
+    int parentItem = plan.parentItem(item);
+    if (parentItem >= 0) {
+      return createdItems.contains(parentItem) ? plan.completesWithChildren(parentItem)
+          : taskOfItem.get(parentItem) != null && taskOfItem.get(parentItem).completeWhenChildrenDone();
+    }
+    Task stored = parentOf(item);
+    return stored != null && stored.completeWhenChildrenDone();
+  }
+
+  /**
+   * How an item is inserted: its count gains one per child item when it completes with its
+   * children, and its parent is the stored task or, by position, the parent item (whose id the
+   * insert draws). As if every item were new: the corrections below handle skipped ones.
+   */
+  private ItemState stateOf(int item, int unmet) {
+    boolean completes = plan.completesWithChildren(item);
+    int parentItem = plan.parentItem(item);
+    Long parentId = plan.parentTaskId(item);
+    boolean storedParentCompletes = parentId != null && storedParents.get(parentId).completeWhenChildrenDone();
+    return new ItemState(unmet + (completes ? plan.childItems(item) : 0), plan.isHoldingPrerequisite(item) || storedParentCompletes,
+        arrivedPayloads(item), parentId, completes, workflowRunId, parentItem >= 0 ? distinctIndex(parentItem) : null);
+  }
+
+  private int distinctIndex(int item) {
+    if (distinctIndexOf == null) {
+      distinctIndexOf = new HashMap<>();
+      for (int d = 0; d < duplicates.firsts().size(); d++) {
+        distinctIndexOf.put(duplicates.firsts().get(d), d);
+      }
+    }
+    return distinctIndexOf.get(item);
+  }
+
+  /**
+   * A re-post can skip a parent item (its stored task stands in: the new children get its id
+   * and, when it completes with its children, are counted against it) or skip child items of a
+   * new parent (which then does not count them).
+   */
+  private Future<BulkOutcome> correctForSkippedParents(BulkOutcome outcome) {
+    List<Long> adopted = new ArrayList<>();
+    List<Long> adoptiveParents = new ArrayList<>();
+    List<Boolean> linked = new ArrayList<>();
+    Map<Integer, Integer> uncountedChildren = new HashMap<>();
+    for (int item : duplicates.firsts()) {
+      int parentItem = plan.parentItem(item);
+      if (parentItem < 0 || (createdItems.contains(item) && createdItems.contains(parentItem))) {
+        continue;
+      }
+      if (!createdItems.contains(item)) {
+        if (createdItems.contains(parentItem) && plan.completesWithChildren(parentItem)) {
+          uncountedChildren.merge(parentItem, 1, Integer::sum);
+        }
+        continue;
+      }
+      Task stored = taskOfItem.get(parentItem);
+      if (stored == null) {
+        return Future.failedFuture(parentFault(item, "parent_ref", "the task item " + parentItem
+            + " stands for was removed while this request ran; retry the request"));
+      }
+      if (stored.completeWhenChildrenDone() && isFinished(stored.status())) {
+        return Future.failedFuture(parentFault(item, "parent_ref", finishedParent(stored.id(), stored.status())));
+      }
+      adopted.add(taskOfItem.get(item).id());
+      adoptiveParents.add(stored.id());
+      linked.add(stored.completeWhenChildrenDone());
+    }
+    Future<BulkOutcome> recounted = Future.succeededFuture(outcome);
+    if (!uncountedChildren.isEmpty()) {
+      List<Long> ids = new ArrayList<>();
+      List<Integer> counts = new ArrayList<>();
+      uncountedChildren.forEach((parentItem, n) -> {
+        ids.add(taskOfItem.get(parentItem).id());
+        counts.add(taskOfItem.get(parentItem).unmetPrerequisites() - n);
+      });
+      recounted = writer.recount(ids, counts).map(now -> replaceCreated(outcome, now));
+    }
+    if (adopted.isEmpty()) {
+      return recounted;
+    }
+    return recounted.compose(o -> writer.adopt(adopted, adoptiveParents, linked).map(now -> replaceCreated(o, now)));
+  }
+
+  private static boolean isFinished(TaskStatus status) {
+    return status == TaskStatus.COMPLETED || status == TaskStatus.FAILED || status == TaskStatus.CANCELLED;
+  }
+
+  /** The outcome with these tasks as they now are, and the items' tasks too. */
+  private BulkOutcome replaceCreated(BulkOutcome outcome, List<Task> changed) {
+    Map<Long, Task> now = new HashMap<>();
+    changed.forEach(t -> now.put(t.id(), t));
+    createdItems.forEach(item -> taskOfItem.computeIfPresent(item, (i, t) -> now.getOrDefault(t.id(), t)));
+    return new BulkOutcome(outcome.requested(), outcome.created().stream().map(t -> now.getOrDefault(t.id(), t)).toList(),
+        outcome.skipped());
+  }
+
+  /** A 'child' link from each created item to its parent, when the parent completes with its children. */
+  private void addChildLinks(List<Long> dependents, List<Long> prerequisites, List<LinkType> types) {
+    for (int item : duplicates.firsts()) {
+      if (!createdItems.contains(item) || !parentCompletesWithChildren(item)) {
+        continue;
+      }
+      dependents.add(parentOf(item).id());
+      prerequisites.add(taskOfItem.get(item).id());
+      types.add(LinkType.CHILD);
+    }
+  }
+
+  /** Stored parents that complete with their children count their new children, in one statement whatever their number. */
+  private Future<Void> countChildrenOfStoredParents() {
+    Map<Long, Integer> newChildren = new java.util.TreeMap<>();
+    for (int item : duplicates.firsts()) {
+      int parentItem = plan.parentItem(item);
+      boolean storedParent = parentItem < 0 || !createdItems.contains(parentItem);
+      if (createdItems.contains(item) && storedParent && parentCompletesWithChildren(item)) {
+        newChildren.merge(parentOf(item).id(), 1, Integer::sum);
+      }
+    }
+    if (newChildren.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<Long> ids = List.copyOf(newChildren.keySet());
+    return rejectWaitsThroughStoredTasks().compose(v -> writer.countChildren(ids, List.copyOf(newChildren.values()))).compose(counted -> {
+      for (Long id : ids) {
+        if (!counted.contains(id)) {
+          int item = firstChildOf(id);
+          String field = plan.parentItem(item) >= 0 ? "parent_ref" : "parent_id";
+          return Future.failedFuture(parentFault(item, field, finishedParent(id, null)));
+        }
+      }
+      return Future.succeededFuture();
+    });
+  }
+
+  /**
+   * A stored parent that completes with its children starts waiting on each new child, so it is
+   * the one stored task that gains a prerequisite: a child that waits, through items of the
+   * request and stored tasks, on that parent would close a cycle. The items' part is walked here,
+   * the stored part in one statement ({@code DependencyStore.GraphWriter#waitsOn}).
+   */
+  private Future<Void> rejectWaitsThroughStoredTasks() {
+    Map<Integer, Set<Long>> storedWaitedOn = new HashMap<>();
+    Set<Long> starts = new LinkedHashSet<>();
+    Set<Long> parents = new LinkedHashSet<>();
+    for (int item : duplicates.firsts()) {
+      int parentItem = plan.parentItem(item);
+      boolean storedParent = parentItem < 0 || !createdItems.contains(parentItem);
+      if (!createdItems.contains(item) || !storedParent || !parentCompletesWithChildren(item)) {
+        continue;
+      }
+      long parentId = parentOf(item).id();
+      Set<Long> waitedOn = storedTasksWaitedOnFrom(item);
+      if (waitedOn.contains(parentId)) {
+        return Future.failedFuture(waitsOnParent(item, parentId));
+      }
+      if (!waitedOn.isEmpty()) {
+        storedWaitedOn.put(item, waitedOn);
+        starts.addAll(waitedOn);
+        parents.add(parentId);
+      }
+    }
+    if (starts.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return writer.waitsOn(List.copyOf(starts), List.copyOf(parents)).compose(reached -> {
+      for (Map.Entry<Integer, Set<Long>> child : storedWaitedOn.entrySet()) {
+        long parentId = parentOf(child.getKey()).id();
+        for (long start : child.getValue()) {
+          if (reached.getOrDefault(start, Set.of()).contains(parentId)) {
+            return Future.failedFuture(waitsOnParent(child.getKey(), parentId));
+          }
+        }
+      }
+      return Future.succeededFuture();
+    });
+  }
+
+  /** The stored tasks an item waits on directly or through the items it waits on (holding links; a parent item waits on its children). */
+  private Set<Long> storedTasksWaitedOnFrom(int start) {
+    Set<Long> stored = new LinkedHashSet<>();
+    Set<Integer> seen = new HashSet<>();
+    java.util.ArrayDeque<Integer> next = new java.util.ArrayDeque<>(List.of(start));
+    while (!next.isEmpty()) {
+      int item = next.pop();
+      if (!seen.add(item)) {
+        continue;
+      }
+      for (Edge e : plan.edgesOf(item)) {
+        if (!e.prerequisite().type().holds()) {
+          continue;
+        }
+        if (e.toItem() && createdItems.contains(e.targetItem())) {
+          next.push(e.targetItem());
+        } else {
+          Long id = prerequisiteId(e);
+          if (id != null) {
+            stored.add(id);
+          }
+        }
+      }
+      if (plan.completesWithChildren(item)) {
+        for (int child : duplicates.firsts()) {
+          if (plan.parentItem(child) == item && createdItems.contains(child)) {
+            next.push(child);
+          }
+        }
+      }
+    }
+    return stored;
+  }
+
+  private Invalid waitsOnParent(int item, long parentId) {
+    String field = plan.parentItem(item) >= 0 ? "parent_ref" : "parent_id";
+    return parentFault(item, field, "task " + parentId + " would wait on this task, its child, which waits on task " + parentId
+        + " (through its prerequisites): the dependencies would form a cycle");
+  }
+
+  private int firstChildOf(long parentId) {
+    for (int item : duplicates.firsts()) {
+      Task parent = createdItems.contains(item) ? parentOf(item) : null;
+      if (parent != null && parent.id() == parentId) {
+        return item;
+      }
+    }
+    throw new IllegalStateException("no child of task " + parentId);
   }
 }

@@ -320,6 +320,8 @@ final class FuzzFixture {
       case "lease_id" -> pathTask != null && pathTask.leaseId != null ? pathTask.leaseId
           : claimed.isEmpty() ? null : claimed.get(slot % claimed.size()).leaseId;
       case "id" -> claimed.isEmpty() ? null : claimed.get(slot % claimed.size()).id;
+      // A task of the project, so that valid subtasks get created (a random id names no task: 422).
+      case "parent_id" -> pathTask != null ? (Object) pathTask.id : claimed.isEmpty() ? null : (Object) claimed.get(slot % claimed.size()).id;
       default -> null;
     };
   }

@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 
 public final class PgDependencyStore implements DependencyStore {
@@ -137,6 +138,17 @@ public final class PgDependencyStore implements DependencyStore {
     }
 
     @Override
+    public Future<List<Long>> countChildren(List<Long> parentIds, List<Integer> counts) {
+      return conn.preparedQuery(DependencySql.COUNT_CHILDREN)
+          .execute(Tuple.tuple().addArrayOfLong(parentIds.toArray(Long[]::new)).addArrayOfInteger(counts.toArray(Integer[]::new)))
+          .map(rows -> {
+            List<Long> counted = new ArrayList<>(rows.size());
+            rows.forEach(row -> counted.add(row.getLong("id")));
+            return counted;
+          });
+    }
+
+    @Override
     public Future<Void> waitOnEvents(long projectId, List<Long> taskIds, List<String> keys) {
       if (taskIds.isEmpty()) {
         return Future.succeededFuture();
@@ -146,6 +158,44 @@ public final class PgDependencyStore implements DependencyStore {
               .addArrayOfString(keys.toArray(String[]::new)))
           .mapEmpty();
     }
+
+    @Override
+    public Future<Map<Long, Set<Long>>> waitsOn(List<Long> starts, List<Long> targets) {
+      return conn.preparedQuery(DependencySql.WAITS_ON)
+          .execute(Tuple.tuple().addArrayOfLong(starts.toArray(Long[]::new)).addArrayOfLong(targets.toArray(Long[]::new)))
+          .map(rows -> {
+            Map<Long, Set<Long>> reached = new HashMap<>();
+            rows.forEach(row -> reached.computeIfAbsent(row.getLong("start"), k -> new java.util.HashSet<>()).add(row.getLong("id")));
+            return reached;
+          });
+    }
+
+    @Override
+    public Future<List<Task>> adopt(List<Long> childIds, List<Long> parentIds, List<Boolean> childLinked) {
+      return conn.preparedQuery(DependencySql.ADOPT)
+          .execute(Tuple.tuple().addArrayOfLong(childIds.toArray(Long[]::new)).addArrayOfLong(parentIds.toArray(Long[]::new))
+              .addArrayOfBoolean(childLinked.toArray(Boolean[]::new)))
+          .map(PgTaskStore::tasks);
+    }
+  }
+
+  @Override
+  public Future<Optional<List<Task>>> childrenOf(long projectId, long taskId, boolean recursive, long after, int limit) {
+    return pool.preparedQuery(recursive ? DependencySql.SUBTREE : DependencySql.CHILDREN)
+        .execute(Tuple.of(projectId, taskId, after, limit))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return Optional.<List<Task>>empty();
+          }
+          List<Task> children = new ArrayList<>(rows.size());
+          for (Row row : rows) {
+            if (row.getLong("id") != null) {
+              children.add(Rows.task(row));
+            }
+          }
+          return Optional.of(children);
+        })
+        .recover(PgErrors.translate());
   }
 
   @Override
@@ -172,7 +222,7 @@ public final class PgDependencyStore implements DependencyStore {
     for (Row row : rows) {
       if (row.getLong("task_id") != null) {
         links.add(new Link(row.getLong("task_id"), row.getString("external_id"), row.getString("type"),
-            TaskStatus.of(row.getString("status")), LinkType.fromWire(row.getString("link_type")).orElseThrow(),
+            TaskStatus.of(row.getString("status")), LinkType.ofStored(row.getString("link_type")).orElseThrow(),
             row.getOffsetDateTime("linked_at").toInstant()));
       }
     }

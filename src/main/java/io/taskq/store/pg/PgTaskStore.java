@@ -194,6 +194,7 @@ public final class PgTaskStore implements TaskStore {
     Long[] parentId = null;
     Boolean[] completeWhenChildrenDone = null;
     Long[] workflowRunId = null;
+    Integer[] parentOrd = null;
     if (states != null) {
       status = new String[n];
       unmet = new Integer[n];
@@ -202,6 +203,7 @@ public final class PgTaskStore implements TaskStore {
       parentId = new Long[n];
       completeWhenChildrenDone = new Boolean[n];
       workflowRunId = new Long[n];
+      parentOrd = new Integer[n];
       for (int i = 0; i < n; i++) {
         DependencyStore.ItemState state = states.get(i);
         unmet[i] = state.unmet();
@@ -211,6 +213,7 @@ public final class PgTaskStore implements TaskStore {
         parentId[i] = state.parentId();
         completeWhenChildrenDone[i] = state.completeWhenChildrenDone();
         workflowRunId[i] = state.workflowRunId();
+        parentOrd[i] = state.parentOrd();
       }
     }
     Integer[] ord = new Integer[n];
@@ -249,7 +252,7 @@ public final class PgTaskStore implements TaskStore {
         .addArrayOfString(dedupeKey).addArrayOfString(runAt).addArrayOfInteger(maxAttempts)
         .addArrayOfInteger(leaseSeconds).addArrayOfString(status).addArrayOfInteger(unmet).addArrayOfBoolean(hasDependents)
         .addArrayOfString(eventPayloads).addArrayOfLong(parentId).addArrayOfBoolean(completeWhenChildrenDone)
-        .addArrayOfLong(workflowRunId);
+        .addArrayOfLong(workflowRunId).addArrayOfInteger(parentOrd);
   }
 
   static Future<List<Task>> findCollisions(
@@ -290,7 +293,7 @@ public final class PgTaskStore implements TaskStore {
   public Future<List<Task>> list(long projectId, TaskFilter f) {
     Tuple args = Tuple.tuple().addLong(projectId).addLong(f.after())
         .addString(f.status() == null ? null : f.status().wireName())
-        .addString(f.type()).addString(f.externalId()).addString(f.workerId()).addInteger(f.limit());
+        .addString(f.type()).addString(f.externalId()).addString(f.workerId()).addInteger(f.limit()).addLong(f.parentId());
     return PlannerSettings.withDefaultPlanning(pool, TaskSql.LIST, args).map(PgTaskStore::tasks).recover(PgErrors.translate());
   }
 
@@ -399,9 +402,28 @@ public final class PgTaskStore implements TaskStore {
           }
           for (Row row : rows) {
             transitions.set(row.getLong("ord").intValue() - 1,
-                new Transition(row.getBoolean("applied"), Optional.of(Rows.task(row)), count(row, "released"), count(row, "cascaded")));
+                new Transition(row.getBoolean("applied"), Optional.of(Rows.task(row)), count(row, "released"), count(row, "cascaded"),
+                    ids(row, "completed_parents")));
           }
           return transitions;
+        })
+        .recover(PgErrors.translate());
+  }
+
+  /** An id array column some statements answer; empty where the statement has none, or it is null. */
+  private static List<Long> ids(Row row, String column) {
+    if (row.getColumnIndex(column) < 0 || row.getArrayOfLongs(column) == null) {
+      return List.of();
+    }
+    return List.of(row.getArrayOfLongs(column));
+  }
+
+  @Override
+  public Future<ParentRelease> releaseAfterParents(List<Long> parentIds) {
+    return pool.preparedQuery(TaskSql.RELEASE_AFTER_PARENTS).execute(Tuple.tuple().addArrayOfLong(parentIds.toArray(Long[]::new)))
+        .map(rows -> {
+          Row row = rows.iterator().next();
+          return new ParentRelease(count(row, "released"), ids(row, "completed_parents"));
         })
         .recover(PgErrors.translate());
   }

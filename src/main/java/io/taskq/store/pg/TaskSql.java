@@ -67,7 +67,9 @@ final class TaskSql {
    * and for the tasks of a graph (plain creates pass null arrays, which unnest pads with nulls):
    * $15 status text[] (pending, or blocked for a task that waits on something),
    * $16 unmet_prerequisites int[], $17 has_dependents boolean[], $18 event_payloads text[] (JSON),
-   * $19 parent_id bigint[], $20 complete_when_children_done boolean[], $21 workflow_run_id bigint[].
+   * $19 parent_id bigint[], $20 complete_when_children_done boolean[], $21 workflow_run_id bigint[],
+   * $22 parent_ord int[] (the parent is the item at this ord, whose id this statement draws: it
+   * is looked up in one array of the drawn ids, built only when some item has a parent_ord).
    * The {@code %s} is filled once, at class load, by one of the title guards below.
    */
   private static final String INSERT_ALL_TEMPLATE = """
@@ -75,11 +77,12 @@ final class TaskSql {
           SELECT nextval(pg_get_serial_sequence('tasks', 'id')) AS id, i.*
             FROM unnest($2::int[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::int[],
                         $9::text[], $10::text[], $11::text[], $12::text[], $13::int[], $14::int[],
-                        $15::text[], $16::int[], $17::boolean[], $18::text[], $19::bigint[], $20::boolean[], $21::bigint[])
+                        $15::text[], $16::int[], $17::boolean[], $18::text[], $19::bigint[], $20::boolean[], $21::bigint[],
+                        $22::int[])
                  AS i(ord, type, type_version, title, description, params, priority,
                       external_id, milestone_id, dedupe_key, run_at, max_attempts, lease_seconds,
                       status, unmet_prerequisites, has_dependents, event_payloads, parent_id,
-                      complete_when_children_done, workflow_run_id)
+                      complete_when_children_done, workflow_run_id, parent_ord)
       ), inserted AS (
           INSERT INTO tasks (id, project_id, type, type_version, title, description, params, priority,
                              external_id, milestone_id, dedupe_key, run_at, max_attempts, lease_seconds,
@@ -88,7 +91,9 @@ final class TaskSql {
           SELECT i.id, $1, i.type, i.type_version, i.title, i.description, i.params::jsonb, i.priority,
                  i.external_id, i.milestone_id, i.dedupe_key, coalesce(i.run_at::timestamptz, now()),
                  i.max_attempts, i.lease_seconds, coalesce(i.status, 'pending'), coalesce(i.unmet_prerequisites, 0),
-                 coalesce(i.has_dependents, false), i.event_payloads::jsonb, i.parent_id,
+                 coalesce(i.has_dependents, false), i.event_payloads::jsonb,
+                 CASE WHEN i.parent_ord IS NULL THEN i.parent_id
+                      ELSE (SELECT array_agg(p.id ORDER BY p.ord) FROM input p)[i.parent_ord + 1] END,
                  coalesce(i.complete_when_children_done, false), i.workflow_run_id
             FROM input i
            WHERE %s
@@ -151,8 +156,9 @@ final class TaskSql {
    * listing index, tasks_listing_idx, and nothing else (see changeset 015: a plain project_id
    * index lured claims away from the claimable index). Runs with the planner's defaults
    * ({@link io.taskq.db.PlannerSettings#withDefaultPlanning}): a custom plan folds away the
-   * filters not given, and may read a large project sequentially. $1 project_id, $2 after id, $3 status,
-   * $4 type, $5 external_id, $6 worker_id, $7 limit.
+   * filters not given, and may read a large project sequentially; given a parent, it reads the
+   * children by id through tasks_parent_idx. $1 project_id, $2 after id, $3 status,
+   * $4 type, $5 external_id, $6 worker_id, $7 limit, $8 parent_id.
    */
   static final String LIST = """
       SELECT * FROM tasks
@@ -161,6 +167,7 @@ final class TaskSql {
          AND ($4::text IS NULL OR type = $4)
          AND ($5::text IS NULL OR external_id = $5)
          AND ($6::text IS NULL OR worker_id = $6)
+         AND ($8::bigint IS NULL OR parent_id = $8)
        ORDER BY id
        LIMIT $7
       """;
@@ -265,6 +272,13 @@ final class TaskSql {
   private static final String DEPENDENTS_SEEN = "(NOT t.has_dependents OR t.xmin = (SELECT s.xmin FROM tasks s WHERE s.id = t.id))";
 
   /**
+   * Whether the task {@code t} completes with its children and has some: one that has none yet
+   * waits for its first, blocked at 0, whatever else it waited on.
+   */
+  private static final String COMPLETES_NOW = """
+      (t.complete_when_children_done AND EXISTS (SELECT 1 FROM task_dependencies k WHERE k.task_id = t.id AND k.link_type = 'child'))""";
+
+  /**
    * Releases the dependents of just-completed tasks; {@code %1$s} names a CTE of those task rows.
    * Grouped by dependent: two prerequisites of one dependent completed in one batch decrement it
    * once by two ({@code UPDATE ... FROM} with two matching rows would apply only one). Dependents
@@ -274,6 +288,13 @@ final class TaskSql {
    * has_dependents is set: a completion without dependents costs no index probe, and a
    * completion reads only its own links, never its dependents' other links, so the 10,000th
    * completion of a fan-in costs what the first did.
+   *
+   * <p>Every link type but suggests counts, 'child' too: a parent that completes with its
+   * children is their dependent, and when nothing holds it any more it becomes completed (log
+   * entry 'completed') instead of pending, in this statement ({@link #COMPLETES_NOW}: one with
+   * no child yet stays blocked, waiting for its first). Its own dependents cannot be
+   * released here (a data-modifying CTE cannot read what another one wrote), so the caller runs
+   * {@link #RELEASE_AFTER_PARENTS} for the parents this statement completed.
    */
   private static final String RELEASE_DEPENDENTS = """
       satisfied AS (
@@ -286,18 +307,23 @@ final class TaskSql {
       ), unblocked AS (
           UPDATE tasks t
              SET unmet_prerequisites = t.unmet_prerequisites - s.n,
-                 status = CASE WHEN t.status = 'blocked' AND t.unmet_prerequisites = s.n THEN 'pending' ELSE t.status END,
+                 status = CASE WHEN t.status <> 'blocked' OR t.unmet_prerequisites <> s.n THEN t.status
+                               WHEN {completes_now} THEN 'completed'
+                               WHEN t.complete_when_children_done THEN t.status ELSE 'pending' END,
                  run_at = CASE WHEN t.status = 'blocked' AND t.unmet_prerequisites = s.n THEN greatest(t.run_at, now())
                                ELSE t.run_at END, -- the queue wait counts from the release
+                 completed_at = CASE WHEN t.status = 'blocked' AND t.unmet_prerequisites = s.n AND {completes_now}
+                                     THEN now() ELSE t.completed_at END,
                  updated_at = now()
             FROM satisfied s
            WHERE t.id = s.task_id AND t.id IN (SELECT id FROM dependents)
           RETURNING t.id, t.status, t.unmet_prerequisites, s.by_prerequisite
       ), release_logged AS (
           INSERT INTO task_logs (task_id, event, metadata)
-          SELECT id, 'released', jsonb_build_object('last_prerequisite_id', by_prerequisite)
-            FROM unblocked WHERE status = 'pending' AND unmet_prerequisites = 0
-      )""";
+          SELECT id, CASE status WHEN 'completed' THEN 'completed' ELSE 'released' END,
+                 jsonb_build_object('last_prerequisite_id', by_prerequisite)
+            FROM unblocked WHERE status IN ('pending', 'completed') AND unmet_prerequisites = 0
+      )""".replace("{completes_now}", COMPLETES_NOW);
 
   /**
    * Cancels, transitively, the blocked dependents that {@code requires} links tie to tasks that
@@ -308,26 +334,41 @@ final class TaskSql {
    * walks a diamond once; links cannot form a cycle (a task only ever gains prerequisites that
    * existed before it, or items of its own graph, checked acyclic). Cancelled dependents keep
    * their count, so one retried later is blocked again until its prerequisites complete.
+   *
+   * <p>'child' links are walked too: a parent that completes with its children fails for good
+   * (status 'failed', a 'failed' log entry naming the child, cause child_failed or
+   * child_cancelled as the root ended) when a child fails for good or is cancelled, and the walk
+   * goes on from it (its requires dependents are cancelled, its own parent fails). A task reached
+   * both ways fails.
    */
   private static final String CASCADE_FROM = """
-      walk (id, via, root) AS (
-          SELECT d.task_id, f.id, f.id FROM %1$s f JOIN task_dependencies d ON d.prerequisite_id = f.id
-           WHERE f.has_dependents AND %2$s AND d.link_type = 'requires'
+      walk (id, via, root, by_child) AS (
+          SELECT d.task_id, f.id, f.id, d.link_type = 'child' FROM %1$s f JOIN task_dependencies d ON d.prerequisite_id = f.id
+           WHERE f.has_dependents AND %2$s AND d.link_type IN ('requires', 'child')
           UNION
-          SELECT d.task_id, w.id, w.root FROM walk w JOIN task_dependencies d ON d.prerequisite_id = w.id
-           WHERE d.link_type = 'requires'
+          SELECT d.task_id, w.id, w.root, d.link_type = 'child' FROM walk w JOIN task_dependencies d ON d.prerequisite_id = w.id
+           WHERE d.link_type IN ('requires', 'child')
       ), doomed AS MATERIALIZED (
           SELECT t.id FROM tasks t WHERE t.id IN (SELECT id FROM walk) AND t.status = 'blocked' ORDER BY t.id FOR NO KEY UPDATE
       ), cascaded AS (
-          UPDATE tasks t SET status = 'cancelled', updated_at = now()
-            FROM (SELECT id, min(via) AS via, min(root) AS root FROM walk GROUP BY id) w
+          UPDATE tasks t SET status = CASE WHEN w.by_child THEN 'failed' ELSE 'cancelled' END,
+                             error_message = CASE WHEN w.by_child THEN 'child task ' || w.via || ' did not complete'
+                                                  ELSE t.error_message END,
+                             updated_at = now()
+            FROM (SELECT id, bool_or(by_child) AS by_child, coalesce(min(via) FILTER (WHERE by_child), min(via)) AS via,
+                         min(root) AS root
+                    FROM walk GROUP BY id) w
            WHERE t.id = w.id AND t.id IN (SELECT id FROM doomed) AND t.status = 'blocked'
-          RETURNING t.id, w.via, w.root
+          RETURNING t.id, w.via, w.root, w.by_child
       ), cascade_logged AS (
           INSERT INTO task_logs (task_id, event, message, metadata)
           SELECT id, 'cancelled', 'a prerequisite it requires did not complete',
                  jsonb_build_object('cause', '%3$s', 'prerequisite_id', via, 'root_task_id', root)
-            FROM cascaded
+            FROM cascaded WHERE NOT by_child
+          UNION ALL
+          SELECT id, 'failed', 'a child did not complete',
+                 jsonb_build_object('cause', replace('%3$s', 'prerequisite_', 'child_'), 'child_id', via, 'root_task_id', root)
+            FROM cascaded WHERE by_child
       )""";
 
   /**
@@ -387,6 +428,26 @@ final class TaskSql {
       """;
 
   /**
+   * {@link #BATCH_ANSWER_COUNTING} for completions: each completed task's count of dependents it
+   * released ({@code released}) and the ids of the parents its completion completed
+   * ({@code completed_parents}, null: none), each attributed to one completed task
+   * ({@code by_prerequisite}) so that a parent is followed up once ({@link #RELEASE_AFTER_PARENTS}).
+   */
+  private static final String COMPLETION_ANSWER = """
+      SELECT i.ord, true AS applied, c.*, coalesce(k.released, 0) AS released, k.completed_parents
+        FROM input i JOIN changed c ON c.id = i.id
+        LEFT JOIN (SELECT by_prerequisite AS id, count(*) FILTER (WHERE status = 'pending') AS released,
+                          array_agg(id) FILTER (WHERE status = 'completed') AS completed_parents
+                     FROM unblocked WHERE unmet_prerequisites = 0 AND status IN ('pending', 'completed')
+                    GROUP BY by_prerequisite) k ON k.id = c.id
+      UNION ALL
+      SELECT i.ord, false AS applied, f.*, 0 AS released, NULL::bigint[] AS completed_parents
+        FROM input i JOIN tasks f ON f.id = i.id AND f.project_id = i.project_id
+       WHERE NOT EXISTS (SELECT 1 FROM changed c WHERE c.id = i.id)
+      ORDER BY ord
+      """;
+
+  /**
    * Completes a batch of tasks, each under its own lease, in one statement (the group commit of
    * concurrent completes as well as the batch endpoint). $1 project_id bigint[], $2 task id
    * bigint[], $3 lease_id uuid[], $4 result text[] (JSON, null: none).
@@ -408,9 +469,24 @@ final class TaskSql {
           INSERT INTO task_logs (task_id, event, worker_id) SELECT id, 'completed', worker_id FROM changed
       ), %s, %s
       %s""".formatted(DEPENDENTS_SEEN, RELEASE_ROOM.formatted("changed"), RELEASE_DEPENDENTS.formatted("changed"),
-      BATCH_ANSWER_COUNTING.formatted("released", """
-          SELECT by_prerequisite AS id, count(*) AS n FROM unblocked
-           WHERE status = 'pending' AND unmet_prerequisites = 0 GROUP BY by_prerequisite"""));
+      COMPLETION_ANSWER);
+
+  /**
+   * Releases the dependents of parents that completed with their last child
+   * ({@link #RELEASE_DEPENDENTS}): the statement after the one that completed them, as that one
+   * could not. It may complete further parents (a parent's own parent, or a dependent that is a
+   * parent), which it answers for the next round; each parent is given here once, by the
+   * statement that completed it. $1 parent ids bigint[].
+   */
+  static final String RELEASE_AFTER_PARENTS = """
+      WITH given AS MATERIALIZED (
+          SELECT * FROM tasks WHERE id = ANY ($1::bigint[])
+      ), parents AS ( -- apart from the look-up by id: with the status beside it, a plan read every finished task
+          SELECT * FROM given WHERE status = 'completed'
+      ), %s
+      SELECT (SELECT count(*) FROM unblocked WHERE status = 'pending' AND unmet_prerequisites = 0) AS released,
+             (SELECT array_agg(id) FROM unblocked WHERE status = 'completed' AND unmet_prerequisites = 0) AS completed_parents
+      """.formatted(RELEASE_DEPENDENTS.formatted("parents"));
 
   /**
    * Fails a batch of attempts: each goes back to pending after a backoff while retryable and
@@ -520,7 +596,9 @@ final class TaskSql {
 
   /**
    * $1 project_id, $2 task id. Failed or cancelled become pending again (blocked, while prerequisites still hold
-   * it), with a fresh set of attempts.
+   * it), with a fresh set of attempts. A parent that completes with its children is never pending: it is blocked
+   * while anything holds it (or while it has no child yet), else (its failed children were retried and completed
+   * meanwhile) it completes now, and the caller releases its dependents ({@link #RELEASE_AFTER_PARENTS}).
    */
   static final String RETRY = """
       WITH previous AS (
@@ -529,9 +607,11 @@ final class TaskSql {
              FOR UPDATE
       ), changed AS (
           UPDATE tasks t
-             SET status = CASE WHEN t.unmet_prerequisites > 0 THEN 'blocked' ELSE 'pending' END,
+             SET status = CASE WHEN t.unmet_prerequisites > 0 THEN 'blocked' WHEN %1$s THEN 'completed'
+                               WHEN t.complete_when_children_done THEN 'blocked' ELSE 'pending' END,
                  attempts = 0, run_at = now(), worker_id = NULL, lease_id = NULL,
-                 lease_expires_at = NULL, claimed_at = NULL, completed_at = NULL, result = NULL, error_message = NULL
+                 lease_expires_at = NULL, claimed_at = NULL, result = NULL, error_message = NULL,
+                 completed_at = CASE WHEN t.unmet_prerequisites = 0 AND %1$s THEN now() END
             FROM previous p
            WHERE t.id = p.id
           RETURNING t.*
@@ -539,8 +619,10 @@ final class TaskSql {
           INSERT INTO task_logs (task_id, event, metadata)
           SELECT p.id, 'retried', jsonb_build_object('previous_status', p.status, 'previous_error', p.error_message)
             FROM previous p JOIN changed c ON c.id = p.id
+          UNION ALL
+          SELECT id, 'completed', jsonb_build_object('cause', 'children_completed') FROM changed WHERE status = 'completed'
       )
-      %s""".formatted(AS_FOUND_UNLESS);
+      %2$s""".formatted(COMPLETES_NOW, AS_FOUND_UNLESS);
 
   /**
    * Returns lapsed leases to the queue, or fails the task when its attempts are used up.

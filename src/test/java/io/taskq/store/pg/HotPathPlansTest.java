@@ -44,11 +44,11 @@ class HotPathPlansTest {
     HOT_STATEMENTS.put(TaskSql.HEARTBEAT, "1, 1, " + LEASE + ", NULL");
     HOT_STATEMENTS.put(TaskSql.INSERT, "1, 't', 1, NULL, NULL, '{}', 0, 'x', NULL, NULL, NULL, 3, 30");
     HOT_STATEMENTS.put(TaskSql.INSERT_ALL,
-        "1, '{1}', '{t}', '{1}', '{NULL}', '{NULL}', '{\"{}\"}', '{0}', '{x}', '{NULL}', '{NULL}', '{NULL}', '{3}', '{30}', '{pending}', '{0}', '{false}', '{NULL}', '{NULL}', '{false}', '{NULL}'");
+        "1, '{1}', '{t}', '{1}', '{NULL}', '{NULL}', '{\"{}\"}', '{0}', '{x}', '{NULL}', '{NULL}', '{NULL}', '{3}', '{30}', '{pending}', '{0}', '{false}', '{NULL}', '{NULL}', '{false}', '{NULL}', '{NULL}'");
     HOT_STATEMENTS.put(TaskSql.INSERT_ALL_UNLESS_TITLE_EXISTS,
-        "1, '{1}', '{t}', '{1}', '{a}', '{NULL}', '{\"{}\"}', '{0}', '{x}', '{NULL}', '{NULL}', '{NULL}', '{3}', '{30}', '{pending}', '{0}', '{false}', '{NULL}', '{NULL}', '{false}', '{NULL}'");
+        "1, '{1}', '{t}', '{1}', '{a}', '{NULL}', '{\"{}\"}', '{0}', '{x}', '{NULL}', '{NULL}', '{NULL}', '{3}', '{30}', '{pending}', '{0}', '{false}', '{NULL}', '{NULL}', '{false}', '{NULL}', '{NULL}'");
     HOT_STATEMENTS.put(TaskSql.INSERT_ALL_UNLESS_TITLE_AND_MILESTONE_EXIST,
-        "1, '{1}', '{t}', '{1}', '{a}', '{NULL}', '{\"{}\"}', '{0}', '{x}', '{m}', '{NULL}', '{NULL}', '{3}', '{30}', '{pending}', '{0}', '{false}', '{NULL}', '{NULL}', '{false}', '{NULL}'");
+        "1, '{1}', '{t}', '{1}', '{a}', '{NULL}', '{\"{}\"}', '{0}', '{x}', '{m}', '{NULL}', '{NULL}', '{3}', '{30}', '{pending}', '{0}', '{false}', '{NULL}', '{NULL}', '{false}', '{NULL}', '{NULL}'");
     HOT_STATEMENTS.put(TaskSql.FIND_COLLISIONS, "1, '{x}', '{d}', '{a}'");
     HOT_STATEMENTS.put(TaskSql.FIND_BY_IDENTITY, "1, 'x', NULL");
     HOT_STATEMENTS.put(TaskSql.FIND, "1, 1");
@@ -70,6 +70,12 @@ class HotPathPlansTest {
     HOT_STATEMENTS.put(EventSql.FIND_ARRIVED, "1, '{k}'");
     HOT_STATEMENTS.put(EventSql.WAIT, "1, '{1}', '{k}'");
     HOT_STATEMENTS.put(EventSql.RECEIVE, "1, 'k', NULL, 60");
+    HOT_STATEMENTS.put(DependencySql.COUNT_CHILDREN, "'{1}', '{1}'");
+    HOT_STATEMENTS.put(DependencySql.WAITS_ON, "'{1}', '{2}'");
+    HOT_STATEMENTS.put(DependencySql.ADOPT, "'{1}', '{2}', '{true}'");
+    HOT_STATEMENTS.put(DependencySql.CHILDREN, "1, 1, 0, 10");
+    HOT_STATEMENTS.put(DependencySql.SUBTREE, "1, 1, 0, 10");
+    HOT_STATEMENTS.put(TaskSql.RELEASE_AFTER_PARENTS, "'{1}'");
   }
 
   private static final Pattern SEQUENTIAL_SCAN = Pattern.compile("Seq Scan on (tasks|task_logs|task_dependencies|events|task_event_waits)\\b");

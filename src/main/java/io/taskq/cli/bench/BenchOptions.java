@@ -65,8 +65,9 @@ record BenchOptions(
         --warmup 3              seconds of uncounted load before each window
         --prewarm 20            seconds of uncounted load, shared by the selected scenarios at 8 workers,
                                 before the first run: the server's and the bench's JIT compile meanwhile
-        --scenarios LIST        of create, bulk, claim-complete, claim-complete-batch, e2e (default all;
-                                claim-complete-batch-10 and claim-complete-batch-100 also name one run)
+        --scenarios LIST        of create, bulk, claim-complete, claim-complete-batch, e2e, dag (default all;
+                                claim-complete-batch-10 and claim-complete-batch-100 also name one run;
+                                dag: runs of a 1 -> 100 -> 1 workflow, with release latencies)
         --out FILE              write the results as JSON
         --baseline              also run claim/complete as plain SQL through the PostgreSQL client
         --db-url URL            the database of --url (postgresql://user:pass@host:5432/db)
@@ -215,7 +216,7 @@ record BenchOptions(
     Set<ScenarioKind> kinds = new LinkedHashSet<>();
     for (String part : value.split(",", -1)) {
       List<ScenarioKind> named = ScenarioKind.fromOption(part.trim()).orElseThrow(() -> new UsageError(
-          "unknown scenario '" + part.trim() + "'; known: create, bulk, claim-complete, claim-complete-batch, e2e"));
+          "unknown scenario '" + part.trim() + "'; known: create, bulk, claim-complete, claim-complete-batch, e2e, dag"));
       kinds.addAll(named);
     }
     return List.copyOf(kinds);

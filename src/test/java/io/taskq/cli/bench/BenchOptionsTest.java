@@ -24,7 +24,8 @@ class BenchOptionsTest {
     assertEquals(3, options.warmupSeconds());
     assertEquals(20, options.prewarmSeconds());
     assertEquals(List.of(ScenarioKind.CREATE, ScenarioKind.BULK, ScenarioKind.CLAIM_COMPLETE,
-        ScenarioKind.CLAIM_COMPLETE_BATCH_10, ScenarioKind.CLAIM_COMPLETE_BATCH_100, ScenarioKind.E2E), options.scenarios());
+        ScenarioKind.CLAIM_COMPLETE_BATCH_10, ScenarioKind.CLAIM_COMPLETE_BATCH_100, ScenarioKind.E2E, ScenarioKind.DAG),
+        options.scenarios());
     assertTrue(options.startsOwnServer());
     assertFalse(options.baseline());
     assertEquals(500, options.e2eRate());

@@ -27,7 +27,7 @@ class BenchRunnerTest {
           "--duration", "1", "--warmup", "0", "--prewarm", "2", "--workers", "2", "--scenarios", "create,claim-complete",
           "--baseline", "--db-url", databaseUrl));
       BenchTarget target = new BenchTarget(options.url().orElseThrow(), TestServer.ADMIN_KEY, Optional.of(databaseUrl),
-          Optional.empty());
+          Optional.empty(), Optional.empty());
 
       List<RunResult> results = new BenchRunner(generator, options, target, new PrintStream(progress, true), 100_000).runAll();
 

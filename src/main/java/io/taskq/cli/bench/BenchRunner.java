@@ -99,7 +99,8 @@ final class BenchRunner {
     progress.printf(Locale.ROOT, "bench: %s, %d workers: %d s warm-up, %d s measured%n", name, workers,
         warmupSeconds, durationSeconds);
     // The creator's client is e2e's only; an unused WebClient opens no connection.
-    try (TaskqClient client = new TaskqClient(vertx(), target.url(), target.adminKey(), connections(kind, workers));
+    try (TaskqClient client = new TaskqClient(vertx(), target.url(), target.adminKey(),
+            connections(kind, workers, options.dagRunsInFlight(workers)));
         TaskqClient creator = new TaskqClient(vertx(), options.e2eCreatorUrl().orElse(target.url()), target.adminKey(),
             EndToEndScenario.creatorConnections())) {
       LoadScenario scenario = switch (kind) {
@@ -110,7 +111,7 @@ final class BenchRunner {
             new ClaimCompleteBatchScenario(vertx(), client, project, workers, kind.claimLimit());
         case E2E -> new EndToEndScenario(vertx(), client, creator, project, type, workers, options.e2eRate(),
             options.longPollMs(), warmupSeconds + durationSeconds);
-        case DAG -> new DagScenario(vertx(), client, project, workers);
+        case DAG -> new DagScenario(vertx(), client, project, workers, options.dagRunsInFlight(workers));
       };
       RunResult result = loadRun.run(name, scenario, workers, warmupSeconds, durationSeconds,
           new ErrorLog(name + ", " + workers + " workers", progress));
@@ -128,11 +129,11 @@ final class BenchRunner {
    * long-polling workers queued their completes behind those parked claims in the bench's own
    * pool and fell behind a 500/s creator (285 tasks claimed/s; 447-501/s with this pool).
    */
-  static int connections(ScenarioKind kind, int workers) {
+  static int connections(ScenarioKind kind, int workers, int dagRunsInFlight) {
     return switch (kind) {
       case E2E -> workers * (1 + kind.claimLimit());
       // The starter's run creations must not queue behind the workers' parked long-polls either.
-      case DAG -> workers + DagScenario.runsInFlight(workers);
+      case DAG -> workers + dagRunsInFlight;
       default -> workers;
     };
   }

@@ -54,10 +54,6 @@ final class DagScenario implements LoadScenario {
   private volatile boolean starterStopped;
   private volatile MeasurementWindow window;
 
-  DagScenario(Vertx vertx, TaskqClient client, long project, int workers) {
-    this(vertx, client, project, workers, runsInFlight(workers));
-  }
-
   DagScenario(Vertx vertx, TaskqClient client, long project, int workers, int runsInFlight) {
     this.vertx = vertx;
     this.client = client;
@@ -71,16 +67,16 @@ final class DagScenario implements LoadScenario {
   }
 
   /**
-   * Runs kept in flight: enough that {@code workers} tasks are claimable nearly all the time,
-   * and no more, since every task already claimable is a task a newly released one queues
-   * behind (the claim takes tasks in the order they became claimable). A claim takes the oldest
-   * first, so a new run's start waits behind the fan-out released before it, and an end behind
-   * the next run's fan-out: at any moment one run is fanning out (100 claimable, enough for up
-   * to 100 workers), an older one waits for its end and a newer one for its start. Each further
-   * 100 workers need one more fan-out.
+   * Runs kept in flight: one fanning out (100 claimable, enough for up to 100 workers) while
+   * the one before it waits for its end, and one more for each further 100 workers. No more: a
+   * claim takes the oldest claimable task first, so a further run's tasks only queue behind
+   * these, and every task queued ahead of a released one adds to its release latency. Measured
+   * at 8 and 32 workers with 1, 2, 3, 4 and 6 runs in flight (benchmarks.md), more runs bought no
+   * tasks/s within the machine's noise and raised the fan-in's p50 from 11-16 ms (2) to
+   * 28-64 ms (3-4) and 78-142 ms (6).
    */
   static int runsInFlight(int workers) {
-    return 2 + (workers + FanWorkflow.FAN_OUT - 1) / FanWorkflow.FAN_OUT;
+    return 1 + (workers + FanWorkflow.FAN_OUT - 1) / FanWorkflow.FAN_OUT;
   }
 
   int runsInFlight() {

@@ -58,12 +58,13 @@ class BenchRunnerTest {
     }
   }
 
-  /** An e2e worker's completes must not queue behind other workers' parked long-polls in the bench's own pool. */
+  /** An e2e worker's completes, or a dag run's start, must not queue behind other workers' parked long-polls in the bench's own pool. */
   @Test
   void e2eWorkersHaveAConnectionForTheirClaimAndEachOfItsCompletes() {
-    assertEquals(8 * (1 + ScenarioKind.E2E.claimLimit()), BenchRunner.connections(ScenarioKind.E2E, 8));
-    assertEquals(8, BenchRunner.connections(ScenarioKind.CLAIM_COMPLETE, 8));
-    assertEquals(8, BenchRunner.connections(ScenarioKind.CLAIM_COMPLETE_BATCH_100, 8));
+    assertEquals(8 * (1 + ScenarioKind.E2E.claimLimit()), BenchRunner.connections(ScenarioKind.E2E, 8, 3));
+    assertEquals(8, BenchRunner.connections(ScenarioKind.CLAIM_COMPLETE, 8, 3));
+    assertEquals(8, BenchRunner.connections(ScenarioKind.CLAIM_COMPLETE_BATCH_100, 8, 3));
+    assertEquals(8 + 3, BenchRunner.connections(ScenarioKind.DAG, 8, 3), "the dag starter's runs get connections of their own");
   }
 
   private static String postgresUrl(DatabaseTarget db) {

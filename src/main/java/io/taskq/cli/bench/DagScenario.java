@@ -71,9 +71,9 @@ final class DagScenario implements LoadScenario {
    * the one before it waits for its end, and one more for each further 100 workers. No more: a
    * claim takes the oldest claimable task first, so a further run's tasks only queue behind
    * these, and every task queued ahead of a released one adds to its release latency. Measured
-   * at 8 and 32 workers with 1, 2, 3, 4 and 6 runs in flight (benchmarks.md), more runs bought no
-   * tasks/s within the machine's noise and raised the fan-in's p50 from 11-16 ms (2) to
-   * 28-64 ms (3-4) and 78-142 ms (6).
+   * at 32 workers with 2, 3, 4 and 6 runs in flight (benchmarks.md), more than 2 bought no tasks/s
+   * beyond the machine's noise and raised the fan-in's p50 from 11-29 ms (2) to 28-64 ms (3-4)
+   * and 78-142 ms (6). With 1, workers idle while a run's start and end are claimed and completed.
    */
   static int runsInFlight(int workers) {
     return 1 + (workers + FanWorkflow.FAN_OUT - 1) / FanWorkflow.FAN_OUT;

@@ -106,12 +106,15 @@ final class DagScenario implements LoadScenario {
 
   /** Posts the next run; every run that completes, or fails to start, makes room for another. */
   private void startRun() {
+    // Counted before the look at the flag: the closing timer then either sees this start or stops it.
+    startsUnanswered.incrementAndGet();
     if (starterStopped) {
+      startsUnanswered.decrementAndGet();
+      finishStarterIfIdle();
       return;
     }
     long run = nextRun.getAndIncrement();
     progress.put(run, new FanRunProgress());
-    startsUnanswered.incrementAndGet();
     String body = new JsonObject().put("run_id", FanWorkflow.runId(run)).encode();
     client.post(runsPath, body).onComplete(ar -> {
       long t1 = System.nanoTime();
@@ -199,13 +202,16 @@ final class DagScenario implements LoadScenario {
 
   /** An answer's timestamp as epoch microseconds (PostgreSQL's resolution); 0, counted as an error, if unreadable. */
   private static long micros(String timestamp, long t1, MeasurementWindow window) {
-    try {
-      Instant at = Instant.parse(timestamp);
-      return at.getEpochSecond() * 1_000_000 + at.getNano() / 1_000;
-    } catch (DateTimeParseException | NullPointerException e) {
-      window.error(t1, "read a timestamp", "not an instant: " + timestamp);
-      return 0;
+    if (timestamp != null) {
+      try {
+        Instant at = Instant.parse(timestamp);
+        return at.getEpochSecond() * 1_000_000 + at.getNano() / 1_000;
+      } catch (DateTimeParseException e) {
+        // reported below
+      }
     }
+    window.error(t1, "read a timestamp", "not an instant: " + timestamp);
+    return 0;
   }
 
   private final FanRunProgress.Releases releases = new FanRunProgress.Releases() {

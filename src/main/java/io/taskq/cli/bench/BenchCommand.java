@@ -46,7 +46,7 @@ public final class BenchCommand {
 
   private static int onRunningServer(BenchOptions options) throws Exception {
     BenchTarget target = new BenchTarget(options.url().orElseThrow(), options.key().orElseThrow(), options.databaseUrl(),
-        Optional.empty());
+        Optional.empty(), Optional.empty());
     return measure(options, target, options.url().get().toString());
   }
 
@@ -59,7 +59,7 @@ public final class BenchCommand {
         ServerUnderTest server = ServerUnderTest.start(database.url(), work)) {
       System.err.println("bench: server (pid " + server.pid() + ") on " + server.url() + ", its log in " + server.log());
       BenchTarget target = new BenchTarget(server.url(), server.adminKey(), Optional.of(database.url()),
-          Optional.of(server.rss()));
+          Optional.of(server.rss()), Optional.of(new ServerCpu(server.pid())));
       return measure(options, target, "a taskq child process on " + (database.embedded() ? "an embedded PostgreSQL" : "TASKQ_DB_URL"));
     } finally {
       // The database can be gigabytes after a full bench; the server's log is small and worth keeping.

@@ -48,6 +48,13 @@ final class BenchFixtures {
     return name;
   }
 
+  /** Registers the dag scenario's workflow ({@link FanWorkflow}) in the project. */
+  void registerFanWorkflow(long project, String type) throws Exception {
+    HttpResponse<Buffer> response = Await.result(
+        client.post("/projects/" + project + "/workflows", FanWorkflow.definition(type).encode()), SETUP_TIMEOUT);
+    expect(response, 201, "register the workflow " + FanWorkflow.NAME);
+  }
+
   long newProject(String label) throws Exception {
     JsonObject body = new JsonObject().put("name", "bench-" + label + "-" + suffix + "-" + UUID.randomUUID().toString().substring(0, 8));
     HttpResponse<Buffer> response = Await.result(client.post("/projects", body.encode()), SETUP_TIMEOUT);

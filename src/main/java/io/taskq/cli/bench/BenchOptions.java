@@ -26,6 +26,7 @@ import java.util.Set;
  * @param longPollMs e2e claims carry {@code "wait_ms"} when positive
  * @param maxConcurrency the bench's task type is registered with this max_concurrency (0: none)
  * @param e2eCreatorUrl another instance of the same deployment that the e2e creator sends to
+ * @param dagRunsInFlight runs the dag starter keeps in flight; 0: {@link DagScenario#runsInFlight(int)} of the workers
  */
 record BenchOptions(
     Optional<URI> url,
@@ -41,7 +42,8 @@ record BenchOptions(
     int e2eRate,
     int longPollMs,
     int maxConcurrency,
-    Optional<URI> e2eCreatorUrl) {
+    Optional<URI> e2eCreatorUrl,
+    int dagRunsInFlight) {
 
   static final List<Integer> DEFAULT_WORKERS = List.of(1, 8, 32, 64);
   static final int DEFAULT_DURATION_SECONDS = 10;
@@ -55,6 +57,7 @@ record BenchOptions(
   static final int DEFAULT_PREWARM_SECONDS = 20;
   static final int DEFAULT_E2E_RATE = 500;
   static final int MAX_WORKERS = 1024;
+  static final int MAX_DAG_RUNS_IN_FLIGHT = 1000;
 
   static final String USAGE = """
       usage: java -jar taskq.jar bench [options]
@@ -65,8 +68,9 @@ record BenchOptions(
         --warmup 3              seconds of uncounted load before each window
         --prewarm 20            seconds of uncounted load, shared by the selected scenarios at 8 workers,
                                 before the first run: the server's and the bench's JIT compile meanwhile
-        --scenarios LIST        of create, bulk, claim-complete, claim-complete-batch, e2e (default all;
-                                claim-complete-batch-10 and claim-complete-batch-100 also name one run)
+        --scenarios LIST        of create, bulk, claim-complete, claim-complete-batch, e2e, dag (default all;
+                                claim-complete-batch-10 and claim-complete-batch-100 also name one run;
+                                dag: runs of a 1 -> 100 -> 1 workflow, with release latencies)
         --out FILE              write the results as JSON
         --baseline              also run claim/complete as plain SQL through the PostgreSQL client
         --db-url URL            the database of --url (postgresql://user:pass@host:5432/db)
@@ -75,7 +79,11 @@ record BenchOptions(
         --max-concurrency 0     register the bench's task type with this max_concurrency (0: no limit),
                                 to measure what the limit check costs
         --e2e-creator-url URL   with --url: e2e creates go to this other instance (same database, same
-                                admin key), so wake-ups cross instances""";
+                                admin key), so wake-ups cross instances
+        --dag-runs-in-flight N  runs the dag starter keeps going (default 1 + workers/100, rounded up: one
+                                fanning out while the one before waits for its end); with 1, workers idle
+                                between a run's phases, so the fan-in's release latency is the release and
+                                the wake-up alone, with no queue ahead of it""";
 
   /** A command line the bench cannot run with; the message says why. */
   static final class UsageError extends IllegalArgumentException {
@@ -108,6 +116,7 @@ record BenchOptions(
     int longPollMs = 0;
     int maxConcurrency = 0;
     Optional<URI> e2eCreatorUrl = Optional.empty();
+    int dagRunsInFlight = 0;
     Set<String> seen = new LinkedHashSet<>();
 
     for (int i = 0; i < args.size(); i++) {
@@ -154,6 +163,7 @@ record BenchOptions(
         case "--long-poll-ms" -> longPollMs = wholeNumber(name, value, 0, 20_000);
         case "--max-concurrency" -> maxConcurrency = wholeNumber(name, value, 0, 1_000_000);
         case "--e2e-creator-url" -> e2eCreatorUrl = Optional.of(httpUrl(value));
+        case "--dag-runs-in-flight" -> dagRunsInFlight = wholeNumber(name, value, 1, MAX_DAG_RUNS_IN_FLIGHT);
         default -> throw new UsageError("unknown option: " + name);
       }
     }
@@ -167,7 +177,12 @@ record BenchOptions(
       throw new UsageError("--baseline with --url needs --db-url: the baseline talks to that server's database directly");
     }
     return new BenchOptions(url, key, workers, duration, warmup, prewarm, scenarios, out, baseline, databaseUrl, e2eRate, longPollMs, maxConcurrency,
-        e2eCreatorUrl);
+        e2eCreatorUrl, dagRunsInFlight);
+  }
+
+  /** Runs the dag starter keeps in flight at {@code workers} workers. */
+  int dagRunsInFlight(int workers) {
+    return dagRunsInFlight > 0 ? dagRunsInFlight : DagScenario.runsInFlight(workers);
   }
 
   boolean startsOwnServer() {
@@ -215,7 +230,7 @@ record BenchOptions(
     Set<ScenarioKind> kinds = new LinkedHashSet<>();
     for (String part : value.split(",", -1)) {
       List<ScenarioKind> named = ScenarioKind.fromOption(part.trim()).orElseThrow(() -> new UsageError(
-          "unknown scenario '" + part.trim() + "'; known: create, bulk, claim-complete, claim-complete-batch, e2e"));
+          "unknown scenario '" + part.trim() + "'; known: create, bulk, claim-complete, claim-complete-batch, e2e, dag"));
       kinds.addAll(named);
     }
     return List.copyOf(kinds);

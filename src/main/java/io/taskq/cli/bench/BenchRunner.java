@@ -41,7 +41,7 @@ final class BenchRunner {
     this.progress = progress;
     // Allocated once and reused by every run: the generator allocates nothing per request to record.
     this.loadRun = new LoadRun(generator, new LatencyRecorder(sampleCapacity), new LatencyRecorder(sampleCapacity),
-        target.serverRss());
+        target.serverRss(), target.serverCpu());
   }
 
   List<RunResult> runAll() throws Exception {
@@ -93,10 +93,14 @@ final class BenchRunner {
     String name = kind.wireName();
     long project = fixtures.newProject(name + "-" + workers);
     List<String> notes = prefillIfDraining(fixtures, type, kind, name, project, workers, warmupSeconds + durationSeconds);
+    if (kind == ScenarioKind.DAG) {
+      fixtures.registerFanWorkflow(project, type);
+    }
     progress.printf(Locale.ROOT, "bench: %s, %d workers: %d s warm-up, %d s measured%n", name, workers,
         warmupSeconds, durationSeconds);
     // The creator's client is e2e's only; an unused WebClient opens no connection.
-    try (TaskqClient client = new TaskqClient(vertx(), target.url(), target.adminKey(), connections(kind, workers));
+    try (TaskqClient client = new TaskqClient(vertx(), target.url(), target.adminKey(),
+            connections(kind, workers, options.dagRunsInFlight(workers)));
         TaskqClient creator = new TaskqClient(vertx(), options.e2eCreatorUrl().orElse(target.url()), target.adminKey(),
             EndToEndScenario.creatorConnections())) {
       LoadScenario scenario = switch (kind) {
@@ -107,6 +111,7 @@ final class BenchRunner {
             new ClaimCompleteBatchScenario(vertx(), client, project, workers, kind.claimLimit());
         case E2E -> new EndToEndScenario(vertx(), client, creator, project, type, workers, options.e2eRate(),
             options.longPollMs(), warmupSeconds + durationSeconds);
+        case DAG -> new DagScenario(vertx(), client, project, workers, options.dagRunsInFlight(workers));
       };
       RunResult result = loadRun.run(name, scenario, workers, warmupSeconds, durationSeconds,
           new ErrorLog(name + ", " + workers + " workers", progress));
@@ -119,12 +124,18 @@ final class BenchRunner {
   /**
    * HTTP/1.1 connections for the workers: one each, except in e2e, where a worker sends the
    * completes of its claim (up to the claim's limit) at once while the other workers' claims may
-   * be parked on the server for their {@code wait_ms}. With one connection per worker, 8
+   * be parked on the server for their {@code wait_ms} (dag: one more per run in flight, for the
+   * starter). With one connection per worker, 8
    * long-polling workers queued their completes behind those parked claims in the bench's own
    * pool and fell behind a 500/s creator (285 tasks claimed/s; 447-501/s with this pool).
    */
-  static int connections(ScenarioKind kind, int workers) {
-    return kind == ScenarioKind.E2E ? workers * (1 + kind.claimLimit()) : workers;
+  static int connections(ScenarioKind kind, int workers, int dagRunsInFlight) {
+    return switch (kind) {
+      case E2E -> workers * (1 + kind.claimLimit());
+      // The starter's run creations must not queue behind the workers' parked long-polls either.
+      case DAG -> workers + dagRunsInFlight;
+      default -> workers;
+    };
   }
 
   /**
@@ -139,7 +150,7 @@ final class BenchRunner {
     }
     Pool pool = Pools.create(vertx(), DatabaseTarget.parse(target.databaseUrl().get()), 1);
     try {
-      Await.result(pool.query("VACUUM (ANALYZE) tasks, task_logs").execute(), Duration.ofMinutes(5));
+      Await.result(pool.query("VACUUM (ANALYZE) tasks, task_logs, task_dependencies, workflow_runs").execute(), Duration.ofMinutes(5));
     } finally {
       Await.result(pool.close(), Duration.ofSeconds(30));
     }
@@ -157,7 +168,7 @@ final class BenchRunner {
     Pool pool = Pools.create(vertx(), database, workers);
     try {
       LoadScenario scenario = new BaselineScenario(vertx(), new PgTaskStore(pool), project, kind.claimLimit());
-      RunResult result = loadRun.run(name, scenario, workers, options.warmupSeconds(), options.durationSeconds(),
+      RunResult result = loadRun.runPastTheServer(name, scenario, workers, options.warmupSeconds(), options.durationSeconds(),
           new ErrorLog(name + ", " + workers + " workers", progress));
       prefill.observe(name, result.tasksPerSecond());
       return result.withNotesFirst(notes);

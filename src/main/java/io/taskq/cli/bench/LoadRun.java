@@ -21,16 +21,31 @@ final class LoadRun {
   private final LatencyRecorder latency;
   private final LatencyRecorder secondLatency;
   private final Optional<RssSampler> serverRss;
+  private final Optional<ServerCpu> serverCpu;
 
-  LoadRun(LoadGenerator generator, LatencyRecorder latency, LatencyRecorder secondLatency, Optional<RssSampler> serverRss) {
+  LoadRun(LoadGenerator generator, LatencyRecorder latency, LatencyRecorder secondLatency, Optional<RssSampler> serverRss,
+      Optional<ServerCpu> serverCpu) {
     this.generator = generator;
     this.latency = latency;
     this.secondLatency = secondLatency;
     this.serverRss = serverRss;
+    this.serverCpu = serverCpu;
   }
 
+  /** A run whose load goes through the server: its CPU over the window is read when the bench can. */
   RunResult run(String name, LoadScenario scenario, int workers, int warmupSeconds, int durationSeconds, ErrorLog errors)
       throws Exception {
+    return run(name, scenario, workers, warmupSeconds, durationSeconds, errors, serverCpu);
+  }
+
+  /** A run that bypasses the server (the baseline): the server's idle CPU would say nothing. */
+  RunResult runPastTheServer(String name, LoadScenario scenario, int workers, int warmupSeconds, int durationSeconds,
+      ErrorLog errors) throws Exception {
+    return run(name, scenario, workers, warmupSeconds, durationSeconds, errors, Optional.empty());
+  }
+
+  private RunResult run(String name, LoadScenario scenario, int workers, int warmupSeconds, int durationSeconds,
+      ErrorLog errors, Optional<ServerCpu> serverCpu) throws Exception {
     MeasurementWindow window = new MeasurementWindow(System.nanoTime(), warmupSeconds, durationSeconds, latency,
         secondLatency, errors);
     List<Future<?>> loops = new ArrayList<>(workers + 1);
@@ -43,10 +58,13 @@ final class LoadRun {
 
     Await.until(window.measureFromNanos);
     long cpuFrom = CpuMeter.processCpuNanos();
+    long serverCpuFrom = serverCpu.map(ServerCpu::nanos).orElse(-1L);
     long wallFrom = System.nanoTime();
     serverRss.ifPresent(RssSampler::startWindow);
     Await.until(window.measureUntilNanos);
     double cpuPercent = CpuMeter.percentOfOneCore(cpuFrom, CpuMeter.processCpuNanos(), System.nanoTime() - wallFrom);
+    long serverCpuTo = serverCpu.map(ServerCpu::nanos).orElse(-1L);
+    long serverCpuNanos = serverCpuFrom < 0 || serverCpuTo < 0 ? -1 : serverCpuTo - serverCpuFrom;
     long rssKb = serverRss.map(RssSampler::windowMaxKb).orElse(-1L);
     List<String> notes = new ArrayList<>(scenario.notes(window));
     serverRss.filter(rss -> rss.windowFirstKb() > 0).ifPresent(rss -> notes.add(String.format(Locale.ROOT,
@@ -56,6 +74,7 @@ final class LoadRun {
     Await.result(Future.all(loops), DRAIN_TIMEOUT);
     return new RunResult(name, workers, window.seconds(), window.tasks(), window.requests(), latency.summarize(),
         scenario.secondLatencyName(), scenario.secondLatencyName() == null ? LatencySummary.EMPTY : secondLatency.summarize(),
-        window.errors(), window.emptyPolls(), window.created(), cpuPercent, rssKb, notes, Optional.empty());
+        window.errors(), window.emptyPolls(), window.created(), window.runs(), cpuPercent, serverCpuNanos, rssKb, notes,
+        Optional.empty());
   }
 }

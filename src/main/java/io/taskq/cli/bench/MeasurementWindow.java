@@ -30,6 +30,7 @@ final class MeasurementWindow {
   private final LongAdder errors = new LongAdder();
   private final LongAdder emptyPolls = new LongAdder();
   private final LongAdder created = new LongAdder();
+  private final LongAdder runs = new LongAdder();
 
   MeasurementWindow(long startNanos, int warmupSeconds, int durationSeconds, LatencyRecorder latency,
       LatencyRecorder secondLatency, ErrorLog errorLog) {
@@ -82,6 +83,13 @@ final class MeasurementWindow {
   void created(long t1) {
     if (counts(t1)) {
       created.increment();
+    }
+  }
+
+  /** A workflow run completed (dag). */
+  void runCompleted(long t1) {
+    if (counts(t1)) {
+      runs.increment();
     }
   }
 
@@ -149,5 +157,9 @@ final class MeasurementWindow {
 
   long created() {
     return created.sum();
+  }
+
+  long runs() {
+    return runs.sum();
   }
 }

@@ -35,7 +35,8 @@ final class ReportTable {
     }
     out.append(String.format(Locale.ROOT,
         "tasks/s and req/s count answers inside the measured window; latencies are of successful requests "
-            + "(e2e: task created to claimed); gen cpu %% is the bench process (%d event loops) as %% of one core.%n",
+            + "(e2e: task created to claimed; dag: a dependent's release, its last prerequisite completed to its claim, "
+            + "server times); server CPU is the taskq process's utime + stime over the window; gen cpu %% is the bench process (%d event loops) as %% of one core.%n",
         generatorEventLoops));
     if (serverMaxRssKb.isPresent() && serverMaxRssKb.getAsLong() >= 0) {
       out.append(String.format(Locale.ROOT, "server max RSS over the whole bench: %,.0f MB%n", serverMaxRssKb.getAsLong() / 1024.0));
@@ -65,6 +66,8 @@ final class ReportTable {
     if (r.secondLatencyName() != null) {
       parts.add(r.secondLatencyName() + " latency " + percentiles(r.secondLatency()));
     }
+    r.serverCpuMicrosPerTask().ifPresent(us -> parts.add(String.format(Locale.ROOT,
+        "server CPU %,.0f us per task (%.0f %% of a core)", us, r.serverCpuPercent().orElse(0.0))));
     parts.addAll(r.notes());
     r.baseline().ifPresent(b -> {
       List<String> baseline = new ArrayList<>();

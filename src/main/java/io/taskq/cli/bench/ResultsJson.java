@@ -25,7 +25,8 @@ final class ResultsJson {
         .put("scenarios", new JsonArray(options.scenarios().stream().map(ScenarioKind::wireName).toList()))
         .put("baseline", options.baseline())
         .put("e2e_rate", options.e2eRate())
-        .put("long_poll_ms", options.longPollMs());
+        .put("long_poll_ms", options.longPollMs())
+        .put("dag_runs_in_flight", options.dagRunsInFlight() == 0 ? null : options.dagRunsInFlight());
     JsonArray runs = new JsonArray();
     for (RunResult r : results) {
       runs.add(r.toJson().put("config", config));

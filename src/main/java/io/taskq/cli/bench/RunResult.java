@@ -14,7 +14,9 @@ import java.util.Optional;
  * @param latency the headline latency (requests; e2e: create acknowledged to claimed)
  * @param secondLatencyName what {@code secondLatency} measures, or null
  * @param created e2e: creates acknowledged in the window
+ * @param runs dag: workflow runs completed in the window
  * @param generatorCpuPercent the bench process's CPU over the window, % of one core
+ * @param serverCpuNanos the server process's CPU over the window; -1 unknown (not its child, or not Linux)
  * @param serverMaxRssKb the server's largest resident size in the window; -1 unknown
  * @param baseline the naive SQL bound at the same worker count, if run
  */
@@ -30,7 +32,9 @@ record RunResult(
     long errors,
     long emptyPolls,
     long created,
+    long runs,
     double generatorCpuPercent,
+    long serverCpuNanos,
     long serverMaxRssKb,
     List<String> notes,
     Optional<RunResult> baseline) {
@@ -47,9 +51,23 @@ record RunResult(
     return requests / seconds;
   }
 
+  double runsPerSecond() {
+    return runs / seconds;
+  }
+
+  /** The server's CPU per task in microseconds, when it is known and tasks were done. */
+  Optional<Double> serverCpuMicrosPerTask() {
+    return serverCpuNanos < 0 || tasks == 0 ? Optional.empty() : Optional.of(serverCpuNanos / 1_000.0 / tasks);
+  }
+
+  /** The server's CPU over the window as a percentage of one core, when known. */
+  Optional<Double> serverCpuPercent() {
+    return serverCpuNanos < 0 ? Optional.empty() : Optional.of(100.0 * serverCpuNanos / (seconds * 1e9));
+  }
+
   RunResult withBaseline(RunResult bound) {
     return new RunResult(scenario, workers, seconds, tasks, requests, latency, secondLatencyName, secondLatency,
-        errors, emptyPolls, created, generatorCpuPercent, serverMaxRssKb, notes, Optional.of(bound));
+        errors, emptyPolls, created, runs, generatorCpuPercent, serverCpuNanos, serverMaxRssKb, notes, Optional.of(bound));
   }
 
   /** The same run with {@code first} noted ahead of its own notes. */
@@ -57,7 +75,7 @@ record RunResult(
     List<String> all = new java.util.ArrayList<>(first);
     all.addAll(notes);
     return new RunResult(scenario, workers, seconds, tasks, requests, latency, secondLatencyName, secondLatency,
-        errors, emptyPolls, created, generatorCpuPercent, serverMaxRssKb, all, baseline);
+        errors, emptyPolls, created, runs, generatorCpuPercent, serverCpuNanos, serverMaxRssKb, all, baseline);
   }
 
   /** taskq's throughput over the baseline's, when there is one that did anything. */
@@ -82,6 +100,8 @@ record RunResult(
         .put("errors", errors)
         .put("empty_polls", emptyPolls)
         .put("generator_cpu_percent_of_core", generatorCpuPercent)
+        .put("server_cpu_us_per_task", serverCpuMicrosPerTask().orElse(null))
+        .put("server_cpu_percent_of_core", serverCpuPercent().orElse(null))
         .put("server_max_rss_kb", serverMaxRssKb < 0 ? null : serverMaxRssKb)
         .put("notes", new JsonArray(List.copyOf(notes)));
     if (secondLatencyName != null) {
@@ -89,6 +109,9 @@ record RunResult(
     }
     if (scenario.equals(ScenarioKind.E2E.wireName())) {
       json.put("created", created).put("created_per_second", created / seconds);
+    }
+    if (scenario.equals(ScenarioKind.DAG.wireName())) {
+      json.put("runs", runs).put("runs_per_second", runsPerSecond()).put("tasks_per_run", FanWorkflow.TASKS_PER_RUN);
     }
     baseline.ifPresent(b -> json
         .put("baseline_tasks_per_second", b.tasksPerSecond())

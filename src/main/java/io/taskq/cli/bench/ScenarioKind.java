@@ -10,7 +10,9 @@ enum ScenarioKind {
   CLAIM_COMPLETE("claim-complete", 1),
   CLAIM_COMPLETE_BATCH_10("claim-complete-batch-10", 10),
   CLAIM_COMPLETE_BATCH_100("claim-complete-batch-100", 100),
-  E2E("e2e", 10);
+  E2E("e2e", 10),
+  /** Runs of a 1 -> 100 -> 1 workflow; workers claim one task at a time (see {@link DagScenario}). */
+  DAG("dag", 1);
 
   private final String wireName;
   private final int claimLimit;

@@ -24,12 +24,25 @@ class BenchOptionsTest {
     assertEquals(3, options.warmupSeconds());
     assertEquals(20, options.prewarmSeconds());
     assertEquals(List.of(ScenarioKind.CREATE, ScenarioKind.BULK, ScenarioKind.CLAIM_COMPLETE,
-        ScenarioKind.CLAIM_COMPLETE_BATCH_10, ScenarioKind.CLAIM_COMPLETE_BATCH_100, ScenarioKind.E2E), options.scenarios());
+        ScenarioKind.CLAIM_COMPLETE_BATCH_10, ScenarioKind.CLAIM_COMPLETE_BATCH_100, ScenarioKind.E2E, ScenarioKind.DAG),
+        options.scenarios());
     assertTrue(options.startsOwnServer());
     assertFalse(options.baseline());
     assertEquals(500, options.e2eRate());
     assertEquals(0, options.longPollMs());
     assertEquals(Optional.empty(), options.out());
+    assertEquals(2, options.dagRunsInFlight(8), "one run fanning out, the one before it waiting for its end");
+    assertEquals(2, options.dagRunsInFlight(32));
+    assertEquals(2, options.dagRunsInFlight(100));
+    assertEquals(3, options.dagRunsInFlight(101), "more workers than one fan-out holds: a second one");
+  }
+
+  @Test
+  void theDagRunsInFlightCanBeFixed() {
+    BenchOptions options = BenchOptions.parse(List.of("--scenarios", "dag", "--dag-runs-in-flight", "1"));
+    assertEquals(List.of(ScenarioKind.DAG), options.scenarios());
+    assertEquals(1, options.dagRunsInFlight(8));
+    assertEquals(1, options.dagRunsInFlight(32));
   }
 
   @Test
@@ -67,7 +80,8 @@ class BenchOptionsTest {
       "--scenarios create,nope", "--scenarios ", "--e2e-rate 0", "--long-poll-ms -5",
       "--url ftp://localhost --key k", "--url http://localhost/api --key k", "--url http://localhost",
       "--key k", "--db-url mysql://localhost/db", "--frobnicate 1", "stray", "--duration",
-      "--duration 1 --duration 2", "--baseline=yes", "--url http://localhost:1 --key k --baseline"})
+      "--duration 1 --duration 2", "--baseline=yes", "--url http://localhost:1 --key k --baseline",
+      "--dag-runs-in-flight 0", "--dag-runs-in-flight 1001"})
   void badCommandLinesAreUsageErrors(String commandLine) {
     List<String> args = List.of(commandLine.split(" ", -1));
     assertThrows(BenchOptions.UsageError.class, () -> BenchOptions.parse(args));

@@ -27,7 +27,7 @@ class BenchRunnerTest {
           "--duration", "1", "--warmup", "0", "--prewarm", "2", "--workers", "2", "--scenarios", "create,claim-complete",
           "--baseline", "--db-url", databaseUrl));
       BenchTarget target = new BenchTarget(options.url().orElseThrow(), TestServer.ADMIN_KEY, Optional.of(databaseUrl),
-          Optional.empty());
+          Optional.empty(), Optional.empty());
 
       List<RunResult> results = new BenchRunner(generator, options, target, new PrintStream(progress, true), 100_000).runAll();
 
@@ -58,12 +58,13 @@ class BenchRunnerTest {
     }
   }
 
-  /** An e2e worker's completes must not queue behind other workers' parked long-polls in the bench's own pool. */
+  /** An e2e worker's completes, or a dag run's start, must not queue behind other workers' parked long-polls in the bench's own pool. */
   @Test
   void e2eWorkersHaveAConnectionForTheirClaimAndEachOfItsCompletes() {
-    assertEquals(8 * (1 + ScenarioKind.E2E.claimLimit()), BenchRunner.connections(ScenarioKind.E2E, 8));
-    assertEquals(8, BenchRunner.connections(ScenarioKind.CLAIM_COMPLETE, 8));
-    assertEquals(8, BenchRunner.connections(ScenarioKind.CLAIM_COMPLETE_BATCH_100, 8));
+    assertEquals(8 * (1 + ScenarioKind.E2E.claimLimit()), BenchRunner.connections(ScenarioKind.E2E, 8, 3));
+    assertEquals(8, BenchRunner.connections(ScenarioKind.CLAIM_COMPLETE, 8, 3));
+    assertEquals(8, BenchRunner.connections(ScenarioKind.CLAIM_COMPLETE_BATCH_100, 8, 3));
+    assertEquals(8 + 3, BenchRunner.connections(ScenarioKind.DAG, 8, 3), "the dag starter's runs get connections of their own");
   }
 
   private static String postgresUrl(DatabaseTarget db) {

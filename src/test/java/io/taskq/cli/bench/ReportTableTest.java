@@ -39,7 +39,7 @@ class ReportTableTest {
 
   private static RunResult run(String scenario, long tasks, long requests) {
     LatencySummary latency = new LatencySummary(10, 1, 2, 3, 4);
-    return new RunResult(scenario, 8, 10.0, tasks, requests, latency, "complete", latency, 0, 0, 0, 50.0, 300 * 1024,
+    return new RunResult(scenario, 8, 10.0, tasks, requests, latency, "complete", latency, 0, 0, 0, 0, 50.0, -1, 300 * 1024,
         List.of(), Optional.empty());
   }
 }

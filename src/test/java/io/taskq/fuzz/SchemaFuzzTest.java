@@ -300,7 +300,8 @@ class SchemaFuzzTest extends ServerTest {
     }
     String type = answer.contentType() == null ? "" : answer.contentType();
     if (status >= 400 || type.contains("json")) {
-      String text = answer.text();
+      // A new key's secret is random base64url: now and then it spells a marker ("...Ipg_t..."), which leaks nothing.
+      String text = answer.text().replaceAll("\"secret\":\"[A-Za-z0-9_-]*\"", "\"secret\":\"\"");
       String request = null;
       for (String marker : INTERNALS) {
         if (!text.contains(marker)) {

@@ -188,6 +188,7 @@ public final class TaskqServer implements AutoCloseable {
         first = first == null ? server : first;
       }
       Leadership leadership = new Leadership(pool, config.leaderLease(), config.leaderLease().dividedBy(5));
+      meters.leader(leadership::isLeader);
       MaintenanceJobs jobs = new MaintenanceJobs(pool, leadership, meters, new MaintenanceJobs.Settings(
           config.keepCompleted(), config.keepFailed(), RETENTION_EVERY, GAUGES_EVERY));
       List<String> background = new ArrayList<>();

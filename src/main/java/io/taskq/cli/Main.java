@@ -28,7 +28,7 @@ public final class Main {
       TaskqConfig config = TaskqConfig.fromEnvironment(System.getenv());
       switch (command) {
         case "serve" -> serve(config);
-        case "migrate" -> migrate(config);
+        case "migrate" -> migrate(config, arguments.subList(1, arguments.size()));
         case "rollback" -> rollback(config, arguments.subList(1, arguments.size()));
         case "bench" -> System.exit(BenchCommand.run(arguments.subList(1, arguments.size()), System.getenv()));
         case "help", "--help", "-h" -> usage(0);
@@ -76,7 +76,14 @@ public final class Main {
     stopped.await();
   }
 
-  private static void migrate(TaskqConfig config) throws Exception {
+  private static void migrate(TaskqConfig config, List<String> args) throws Exception {
+    if (args.equals(List.of("--status"))) {
+      withDatabase(config, target -> MigrationStatus.print(Migrations.status(target), target.describe(), System.out));
+      return;
+    }
+    if (!args.isEmpty()) {
+      throw new IllegalArgumentException("usage: taskq migrate [--status]");
+    }
     withDatabase(config, target -> {
       DatabaseCreator.ensureExists(target);
       Migrations.update(target);
@@ -124,6 +131,7 @@ public final class Main {
         usage: java -jar taskq.jar [command]
           serve                 apply pending migrations, then serve HTTP (the default)
           migrate               apply pending migrations and exit
+          migrate --status      list applied changesets (id, date applied) and pending ones; changes nothing
           rollback --count N    roll back the last N changesets
           bench [options]       measure throughput and latency (bench --help)
         environment: TASKQ_DB_URL, TASKQ_DATA_DIR, TASKQ_HTTP_PORT, TASKQ_DB_POOL_SIZE, TASKQ_ADMIN_KEY""");

@@ -2,10 +2,17 @@ package io.taskq.db;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import liquibase.Contexts;
+import liquibase.LabelExpression;
+import liquibase.Liquibase;
 import liquibase.Scope;
+import liquibase.changelog.ChangeSetStatus;
 import liquibase.UpdateSummaryOutputEnum;
 import liquibase.analytics.configuration.AnalyticsArgs;
 import liquibase.command.CommandScope;
@@ -48,6 +55,26 @@ public final class Migrations {
         .addArgumentValue(DatabaseChangelogCommandStep.CHANGELOG_FILE_ARG, CHANGELOG)
         .addArgumentValue(RollbackCountCommandStep.COUNT_ARG, count)
         .execute());
+  }
+
+  /** One changeset of the changelog: {@code appliedAt} is null while it is pending. */
+  public record Changeset(String id, Instant appliedAt) {
+    public boolean applied() {
+      return appliedAt != null;
+    }
+  }
+
+  /** Every changeset of the changelog, in changelog order, applied or pending. Changes no schema of ours. */
+  public static List<Changeset> status(DatabaseTarget target) throws Exception {
+    List<Changeset> changesets = new ArrayList<>();
+    run(target, database -> {
+      Liquibase liquibase = new Liquibase(CHANGELOG, Scope.getCurrentScope().getResourceAccessor(), database);
+      for (ChangeSetStatus status : liquibase.getChangeSetStatuses(new Contexts(), new LabelExpression())) {
+        boolean applied = status.getPreviouslyRan() && status.getDateLastExecuted() != null;
+        changesets.add(new Changeset(status.getChangeSet().getId(), applied ? status.getDateLastExecuted().toInstant() : null));
+      }
+    });
+    return changesets;
   }
 
   private interface Command {

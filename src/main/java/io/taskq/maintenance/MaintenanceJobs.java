@@ -8,12 +8,14 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -42,6 +44,10 @@ public final class MaintenanceJobs extends VerticleBase {
   private final Map<String, Boolean> running = new HashMap<>();
   private static final long GAUGES_SHARE = 20;
   private static final long MARGIN_NANOS = 100_000_000;
+  /** The statuses LIVE_TASK_GAUGES counts. */
+  private static final List<String> LIVE_STATUSES = List.of("pending", "claimed", "blocked");
+  /** Bounds the zero series: 1,000 pairs are 4,000 gauge series and 6,000 meters of counters and timers. */
+  private static final int MAX_KNOWN_PAIRS = 1000;
   private long nextGaugesAt;
   private MultiGauge liveTasks;
   private MultiGauge oldestClaimable;
@@ -129,25 +135,42 @@ public final class MaintenanceJobs extends VerticleBase {
     if (now < nextGaugesAt) {
       return Future.succeededFuture();
     }
-    return PlannerSettings.withDefaultPlanning(pool, MaintenanceSql.LIVE_TASK_GAUGES, Tuple.tuple()).onComplete(ar -> {
+    Future<RowSet<Row>> live = PlannerSettings.withDefaultPlanning(pool, MaintenanceSql.LIVE_TASK_GAUGES, Tuple.tuple());
+    Future<RowSet<Row>> known = pool.preparedQuery(MaintenanceSql.KNOWN_PROJECT_TYPES).execute(Tuple.of(MAX_KNOWN_PAIRS));
+    return Future.all(live, known).onComplete(ar -> {
       long took = System.nanoTime() - now;
       nextGaugesAt = now + Math.max(settings.gaugesEvery().toNanos() - MARGIN_NANOS, GAUGES_SHARE * took);
-    }).onSuccess(rows -> {
-      List<MultiGauge.Row<?>> counts = new ArrayList<>();
-      Map<Tags, Double> oldest = new HashMap<>();
-      for (Row row : rows) {
-        Tags projectAndType = Tags.of("project", Long.toString(row.getLong("project_id")), "type", row.getString("type"));
-        counts.add(MultiGauge.Row.of(projectAndType.and("status", row.getString("status")), row.getLong("tasks")));
-        Object seconds = row.getValue("oldest_claimable_seconds");
-        if (seconds instanceof Number n) {
-          oldest.merge(projectAndType, n.doubleValue(), Math::max);
-        }
+    }).onSuccess(both -> publishGauges(live.result(), known.result()));
+  }
+
+  /** Known pairs are published at zero, so that dashboards and alerts see an idle queue rather than none. */
+  private void publishGauges(RowSet<Row> live, RowSet<Row> known) {
+    Map<Tags, Long> counts = new LinkedHashMap<>();
+    Map<Tags, Double> oldest = new LinkedHashMap<>();
+    for (Row row : known) {
+      long project = row.getLong("project_id");
+      String type = row.getString("type");
+      meters.known(project, type);
+      Tags projectAndType = Tags.of("project", Long.toString(project), "type", type);
+      for (String status : LIVE_STATUSES) {
+        counts.put(projectAndType.and("status", status), 0L);
       }
-      liveTasks.register(counts, true);
-      List<MultiGauge.Row<?>> ages = new ArrayList<>();
-      oldest.forEach((tags, age) -> ages.add(MultiGauge.Row.of(tags, age)));
-      oldestClaimable.register(ages, true);
-    });
+      oldest.put(projectAndType, 0.0);
+    }
+    for (Row row : live) {
+      Tags projectAndType = Tags.of("project", Long.toString(row.getLong("project_id")), "type", row.getString("type"));
+      counts.put(projectAndType.and("status", row.getString("status")), row.getLong("tasks"));
+      Object seconds = row.getValue("oldest_claimable_seconds");
+      if (seconds instanceof Number n) {
+        oldest.merge(projectAndType, n.doubleValue(), Math::max);
+      }
+    }
+    List<MultiGauge.Row<?>> countRows = new ArrayList<>();
+    counts.forEach((tags, count) -> countRows.add(MultiGauge.Row.of(tags, count)));
+    liveTasks.register(countRows, true);
+    List<MultiGauge.Row<?>> ages = new ArrayList<>();
+    oldest.forEach((tags, age) -> ages.add(MultiGauge.Row.of(tags, age)));
+    oldestClaimable.register(ages, true);
   }
 
   private void clearGaugesIfFollower() {

@@ -88,6 +88,17 @@ final class MaintenanceSql {
    * tasks have no index of their own, so it runs with the planner's defaults, sequential scan
    * allowed ({@link io.taskq.db.PlannerSettings#withDefaultPlanning}).
    */
+  /**
+   * The (project, type) pairs published at zero when no task of theirs is live: every project with
+   * every registered type name, at most $1 pairs (types are global, so the product is capped).
+   */
+  static final String KNOWN_PROJECT_TYPES = """
+      SELECT p.id AS project_id, t.name AS type
+        FROM projects p CROSS JOIN (SELECT DISTINCT name FROM task_types) t
+       ORDER BY p.id, t.name
+       LIMIT $1
+      """;
+
   static final String LIVE_TASK_GAUGES = """
       SELECT project_id, type, status, count(*) AS tasks,
              extract(epoch FROM now() - min(run_at) FILTER (WHERE status = 'pending' AND run_at <= now())) AS oldest_claimable_seconds

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -35,6 +36,7 @@ public final class Meters {
   public static final String CASCADE_CANCELLED = "taskq.tasks.cascade.cancelled";
   public static final String RUNS = "taskq.workflow.runs";
   public static final String RUN_DURATION = "taskq.workflow.run.duration";
+  public static final String LEADER = "taskq.leader";
 
   private final MeterRegistry registry;
 
@@ -110,6 +112,32 @@ public final class Meters {
     Timer.builder(QUEUE_WAIT).description("how long claimed tasks waited, from created (or due, if later) to claimed")
         .tag("project", Long.toString(projectId)).tag("type", type)
         .publishPercentileHistogram().register(registry).record(waited.isNegative() ? Duration.ZERO : waited);
+  }
+
+  /** Publishes 1 while this instance leads maintenance, 0 otherwise: alerting needs a series that exists when idle. */
+  public void leader(BooleanSupplier leads) {
+    Gauge.builder(LEADER, () -> leads.getAsBoolean() ? 1 : 0)
+        .description("1 on the instance that leads maintenance (lease sweep, retention, live-task gauges), 0 on the others")
+        .register(registry);
+  }
+
+  /**
+   * Registers, at zero, the series of a known project and type that the alert rules read, so that
+   * an idle deployment publishes them before its first task (a rate over an absent series is no rate).
+   */
+  public void known(long projectId, String type) {
+    counter(COMPLETED, projectId, type, "tasks completed");
+    counter(EXPIRED, projectId, type, "leases that lapsed and were swept");
+    for (boolean last : new boolean[] {false, true}) {
+      Counter.builder(FAILED).description("failed attempts; final=true when the task failed for good")
+          .tag("project", Long.toString(projectId)).tag("type", type).tag("final", Boolean.toString(last))
+          .register(registry);
+    }
+    for (boolean longPoll : new boolean[] {false, true}) {
+      Timer.builder(CLAIM_LATENCY).description("claim requests, from request to response (long-polls included)")
+          .tag("project", Long.toString(projectId)).tag("long_poll", Boolean.toString(longPoll))
+          .publishPercentileHistogram().register(registry);
+    }
   }
 
   public void rateLimited() {

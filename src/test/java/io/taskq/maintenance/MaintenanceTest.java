@@ -21,6 +21,10 @@ class MaintenanceTest {
     return api.post("/projects", new JsonObject().put("name", "m")).expect(201).json().getLong("id");
   }
 
+  private static String metrics(TestServer s) {
+    return new Api(s.vertx(), s.port(), null).get("/metrics").expect(200).body().toString();
+  }
+
   private static String setUpType(Api api) {
     String name = "t-" + UUID.randomUUID().toString().substring(0, 8);
     api.post("/task-types", new JsonObject().put("name", name).put("version", 1)
@@ -39,6 +43,8 @@ class MaintenanceTest {
       TestServer leader = a.server().isLeader() ? a : b;
       TestServer follower = leader == a ? b : a;
       Api api = new Api(follower.vertx(), follower.port(), TestServer.ADMIN_KEY);
+      assertTrue(metrics(leader).contains("\ntaskq_leader 1.0"), "the leader says so");
+      assertTrue(metrics(follower).contains("\ntaskq_leader 0.0"), "the follower says so");
       long project = setUpProject(api);
       String type = setUpType(api);
       long id = api.post("/projects/" + project + "/tasks", new JsonObject().put("type", type)).expect(201).json().getLong("id");

@@ -101,7 +101,8 @@ final class Representations {
         .put("permissions", permissions)
         .put("rate_limit_per_minute", k.rateLimitPerMinute())
         .put("created_at", time(k.createdAt()))
-        .put("revoked_at", time(k.revokedAt()));
+        .put("revoked_at", time(k.revokedAt()))
+        .put("last_used_at", time(k.lastUsedAt()));
   }
 
   static JsonObject bulkOutcome(BulkOutcome outcome) {

@@ -8,6 +8,7 @@ import io.taskq.api.HttpServerVerticle;
 import io.taskq.api.Overload;
 import io.taskq.api.Services;
 import io.taskq.auth.ApiKeyService;
+import io.taskq.auth.KeyUsage;
 import io.taskq.auth.RateLimiter;
 import io.taskq.config.TaskqConfig;
 import io.taskq.db.DatabaseCreator;
@@ -98,10 +99,12 @@ public final class TaskqServer implements AutoCloseable {
   private final Leadership leadership;
   private final MaintenanceJobs jobs;
   private final PgClaimableSignals signals;
+  private final KeyUsage keyUsage;
 
   private TaskqServer(Vertx vertx, EmbeddedDatabase embedded, int port, Optional<String> generatedAdminSecret,
       ClaimWaiters waiters, List<String> httpDeployments, List<String> backgroundDeployments, Leadership leadership,
-      MaintenanceJobs jobs, PgClaimableSignals signals) {
+      MaintenanceJobs jobs, PgClaimableSignals signals, KeyUsage keyUsage) {
+    this.keyUsage = keyUsage;
     this.backgroundDeployments = backgroundDeployments;
     this.leadership = leadership;
     this.jobs = jobs;
@@ -158,7 +161,11 @@ public final class TaskqServer implements AutoCloseable {
       signals.listen(waiters::signal);
       signals.onGap(waiters::wakeAll);
       TaskService tasks = new TaskService(new PgTaskStore(pool), taskTypes, meters, config.retry(), signals, waiters);
-      ApiKeyService apiKeys = new ApiKeyService(new PgApiKeyStore(pool), Clock.systemUTC(), config.keyCacheTtl(), signals);
+      PgApiKeyStore keyStore = new PgApiKeyStore(pool);
+      KeyUsage keyUsage = new KeyUsage(keyStore, Clock.systemUTC());
+      ApiKeyService apiKeys = new ApiKeyService(keyStore, Clock.systemUTC(), config.keyCacheTtl(), signals, keyUsage,
+          config.defaultRateLimit());
+      vertx.setPeriodic(KeyUsage.FLUSH_EVERY.toMillis(), timer -> keyUsage.flush());
       Admission bulkAdmission = new Admission(BULK_REQUESTS_AT_ONCE);
       meters.bulkWaiting(bulkAdmission::waiting);
 
@@ -205,7 +212,8 @@ public final class TaskqServer implements AutoCloseable {
           leadership::isLeader, LeaderLoop.draining(schedules::startDue, ScheduleService.BATCH)))));
       int actualPort = first.actualPort();
       LOG.info("taskq is serving HTTP on port " + actualPort);
-      return new TaskqServer(vertx, embedded, actualPort, generated, waiters, deployments, background, leadership, jobs, signals);
+      return new TaskqServer(vertx, embedded, actualPort, generated, waiters, deployments, background, leadership, jobs, signals,
+          keyUsage);
     } catch (Exception e) {
       vertx.close();
       throw e;
@@ -223,6 +231,11 @@ public final class TaskqServer implements AutoCloseable {
   /** Runs retention now (it also runs every minute on the leader); answers how many tasks it deleted. */
   public Future<Integer> runRetention() {
     return jobs.retention();
+  }
+
+  /** Writes the API-key uses noted since the last flush now (it also runs every 30 s); answers how many keys it wrote. */
+  public Future<Integer> flushKeyUsage() {
+    return keyUsage.flush();
   }
 
   /** Deletes expired events now (the leader also does every minute); answers how many. */
@@ -262,6 +275,7 @@ public final class TaskqServer implements AutoCloseable {
       for (String deployment : httpDeployments) {
         await(vertx.undeploy(deployment));
       }
+      flushKeyUsageBeforeStop();
       // Background verticles next, while the pool is open: the leader hands its lease back.
       for (String deployment : backgroundDeployments) {
         await(vertx.undeploy(deployment));
@@ -272,6 +286,15 @@ public final class TaskqServer implements AutoCloseable {
       if (embedded != null) {
         embedded.close();
       }
+    }
+  }
+
+  /** The last minute's key uses; bounded, because a database that is gone must not hold the stop up. */
+  private void flushKeyUsageBeforeStop() {
+    try {
+      keyUsage.flush().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warning("the last API-key uses were not recorded before stopping: " + e);
     }
   }
 

@@ -9,6 +9,7 @@ import java.util.UUID;
  *
  * @param projectId the one project the key may touch, or null for every project
  * @param rateLimitPerMinute requests a minute across all instances, or null for no limit
+ * @param lastUsedAt when the key last authenticated a request, to the minute at best (see {@link KeyUsage}); null if never
  */
 public record ApiKey(
     UUID id,
@@ -18,7 +19,8 @@ public record ApiKey(
     Set<Permission> permissions,
     Instant createdAt,
     Instant revokedAt,
-    Integer rateLimitPerMinute) {
+    Integer rateLimitPerMinute,
+    Instant lastUsedAt) {
 
   public boolean allows(Permission permission) {
     return permissions.contains(Permission.ADMIN) || permissions.contains(permission);

@@ -41,12 +41,20 @@ public final class ApiKeyService {
   private final Duration cacheTtl;
   private final KeyRevocations revocations;
   private final Map<String, Cached> bySecretHash = new ConcurrentHashMap<>();
+  private final KeyUsage usage;
+  private final Integer defaultRateLimit;
 
-  public ApiKeyService(ApiKeyStore store, Clock clock, Duration cacheTtl, KeyRevocations revocations) {
+  /**
+   * @param defaultRateLimit the limit of keys issued without one ({@code TASKQ_DEFAULT_RATE_LIMIT}); empty: none
+   */
+  public ApiKeyService(ApiKeyStore store, Clock clock, Duration cacheTtl, KeyRevocations revocations, KeyUsage usage,
+      Optional<Integer> defaultRateLimit) {
     this.store = store;
     this.clock = clock;
     this.cacheTtl = cacheTtl;
     this.revocations = revocations;
+    this.usage = usage;
+    this.defaultRateLimit = defaultRateLimit.orElse(null);
     revocations.listen(this::forget);
   }
 
@@ -57,7 +65,8 @@ public final class ApiKeyService {
       return Future.failedFuture(Invalid.of("/permissions", "an admin key cannot be scoped to a project"));
     }
     String secret = Secrets.generate();
-    return store.insert(name, Secrets.displayPrefix(secret), Secrets.hash(secret), projectId, permissions, rateLimitPerMinute)
+    Integer limit = rateLimitPerMinute != null ? rateLimitPerMinute : defaultRateLimit;
+    return store.insert(name, Secrets.displayPrefix(secret), Secrets.hash(secret), projectId, permissions, limit)
         .map(key -> new IssuedKey(key, secret));
   }
 
@@ -79,15 +88,18 @@ public final class ApiKeyService {
     bySecretHash.values().removeIf(cached -> cached.key().id().equals(id));
   }
 
+  /** The active key of this secret, if any; a key found is noted as used (written later, see {@link KeyUsage}). */
   public Future<Optional<ApiKey>> authenticate(String secret) {
     String hash = Secrets.hash(secret);
     Cached cached = bySecretHash.get(hash);
     Instant now = clock.instant();
     if (cached != null && cached.fetchedAt().plus(cacheTtl).isAfter(now)) {
+      usage.used(cached.key().id());
       return Future.succeededFuture(Optional.of(cached.key()));
     }
     return store.findActiveBySecretHash(hash).onSuccess(found -> {
       if (found.isPresent()) {
+        usage.used(found.get().id());
         bySecretHash.put(hash, new Cached(found.get(), now));
       } else {
         bySecretHash.remove(hash);

@@ -26,6 +26,8 @@ import java.util.Optional;
  * @param maxRequestsInFlight {@code TASKQ_MAX_REQUESTS_IN_FLIGHT}: requests an instance works on at once; more are shed with 503
  * @param eventRetention {@code TASKQ_EVENT_RETENTION}: how long an external event is kept (a task created meanwhile that
  *     waits on it starts released)
+ * @param defaultRateLimit {@code TASKQ_DEFAULT_RATE_LIMIT}: requests a minute allowed to a key created without a
+ *     {@code rate_limit_per_minute}; empty: such keys are not limited
  */
 public record TaskqConfig(
     Optional<String> databaseUrl,
@@ -42,7 +44,8 @@ public record TaskqConfig(
     Duration keyCacheTtl,
     HttpLimits http,
     int maxRequestsInFlight,
-    Duration eventRetention) {
+    Duration eventRetention,
+    Optional<Integer> defaultRateLimit) {
 
   public static final int DEFAULT_HTTP_PORT = 8080;
   public static final Path DEFAULT_DATA_DIRECTORY = Path.of("taskq-data");
@@ -58,6 +61,8 @@ public record TaskqConfig(
    * src/site/markdown/reliability.md). Long-polls waiting for work do not count.
    */
   public static final int DEFAULT_MAX_REQUESTS_IN_FLIGHT = 256;
+  /** The largest {@code rate_limit_per_minute} a key may be given (as in the API). */
+  public static final int MAX_RATE_LIMIT = 1_000_000;
 
   public TaskqConfig {
     if (httpPort < 0 || httpPort > 65535) {
@@ -82,6 +87,13 @@ public record TaskqConfig(
     }
     if (eventRetention == null || eventRetention.isNegative() || eventRetention.isZero()) {
       throw new IllegalArgumentException("TASKQ_EVENT_RETENTION must be a positive duration such as 7d, 12h, 30m or P7D");
+    }
+    if (defaultRateLimit == null) {
+      throw new IllegalArgumentException("the default rate limit is required (empty for none)");
+    }
+    if (defaultRateLimit.isPresent() && (defaultRateLimit.get() < 1 || defaultRateLimit.get() > MAX_RATE_LIMIT)) {
+      throw new IllegalArgumentException("TASKQ_DEFAULT_RATE_LIMIT must be 1.." + MAX_RATE_LIMIT
+          + " requests a minute (unset for no limit), got " + defaultRateLimit.get());
     }
   }
 
@@ -113,57 +125,58 @@ public record TaskqConfig(
             duration(env, "TASKQ_HTTP_IDLE_TIMEOUT", HttpLimits.DEFAULT_IDLE_TIMEOUT),
             intValue(env, "TASKQ_HTTP_MAX_CONNECTIONS", HttpLimits.DEFAULT_MAX_CONNECTIONS)),
         intValue(env, "TASKQ_MAX_REQUESTS_IN_FLIGHT", DEFAULT_MAX_REQUESTS_IN_FLIGHT),
-        duration(env, "TASKQ_EVENT_RETENTION", DEFAULT_EVENT_RETENTION));
+        duration(env, "TASKQ_EVENT_RETENTION", DEFAULT_EVENT_RETENTION),
+        optionalInt(env, "TASKQ_DEFAULT_RATE_LIMIT"));
   }
 
   public TaskqConfig withDatabaseUrl(String url) {
     return new TaskqConfig(Optional.of(url), dataDirectory, httpPort, poolSize, adminKey, sweepInterval, retry, keepCompleted,
-        keepFailed, leaderLease, idempotencyTtl, keyCacheTtl, http, maxRequestsInFlight, eventRetention);
+        keepFailed, leaderLease, idempotencyTtl, keyCacheTtl, http, maxRequestsInFlight, eventRetention, defaultRateLimit);
   }
 
   public TaskqConfig withHttpPort(int port) {
     return new TaskqConfig(databaseUrl, dataDirectory, port, poolSize, adminKey, sweepInterval, retry, keepCompleted,
-        keepFailed, leaderLease, idempotencyTtl, keyCacheTtl, http, maxRequestsInFlight, eventRetention);
+        keepFailed, leaderLease, idempotencyTtl, keyCacheTtl, http, maxRequestsInFlight, eventRetention, defaultRateLimit);
   }
 
   public TaskqConfig withAdminKey(String key) {
     return new TaskqConfig(databaseUrl, dataDirectory, httpPort, poolSize, Optional.of(key), sweepInterval, retry,
-        keepCompleted, keepFailed, leaderLease, idempotencyTtl, keyCacheTtl, http, maxRequestsInFlight, eventRetention);
+        keepCompleted, keepFailed, leaderLease, idempotencyTtl, keyCacheTtl, http, maxRequestsInFlight, eventRetention, defaultRateLimit);
   }
 
   public TaskqConfig withSweepInterval(Duration interval) {
     return new TaskqConfig(databaseUrl, dataDirectory, httpPort, poolSize, adminKey, interval, retry, keepCompleted,
-        keepFailed, leaderLease, idempotencyTtl, keyCacheTtl, http, maxRequestsInFlight, eventRetention);
+        keepFailed, leaderLease, idempotencyTtl, keyCacheTtl, http, maxRequestsInFlight, eventRetention, defaultRateLimit);
   }
 
   public TaskqConfig withRetry(RetryPolicy policy) {
     return new TaskqConfig(databaseUrl, dataDirectory, httpPort, poolSize, adminKey, sweepInterval, policy, keepCompleted,
-        keepFailed, leaderLease, idempotencyTtl, keyCacheTtl, http, maxRequestsInFlight, eventRetention);
+        keepFailed, leaderLease, idempotencyTtl, keyCacheTtl, http, maxRequestsInFlight, eventRetention, defaultRateLimit);
   }
 
   public TaskqConfig withRetention(Duration completed, Duration failed) {
     return new TaskqConfig(databaseUrl, dataDirectory, httpPort, poolSize, adminKey, sweepInterval, retry, completed, failed,
-        leaderLease, idempotencyTtl, keyCacheTtl, http, maxRequestsInFlight, eventRetention);
+        leaderLease, idempotencyTtl, keyCacheTtl, http, maxRequestsInFlight, eventRetention, defaultRateLimit);
   }
 
   public TaskqConfig withKeyCacheTtl(Duration ttl) {
     return new TaskqConfig(databaseUrl, dataDirectory, httpPort, poolSize, adminKey, sweepInterval, retry, keepCompleted,
-        keepFailed, leaderLease, idempotencyTtl, ttl, http, maxRequestsInFlight, eventRetention);
+        keepFailed, leaderLease, idempotencyTtl, ttl, http, maxRequestsInFlight, eventRetention, defaultRateLimit);
   }
 
   public TaskqConfig withLeaderLease(Duration lease) {
     return new TaskqConfig(databaseUrl, dataDirectory, httpPort, poolSize, adminKey, sweepInterval, retry, keepCompleted,
-        keepFailed, lease, idempotencyTtl, keyCacheTtl, http, maxRequestsInFlight, eventRetention);
+        keepFailed, lease, idempotencyTtl, keyCacheTtl, http, maxRequestsInFlight, eventRetention, defaultRateLimit);
   }
 
   public TaskqConfig withHttpLimits(HttpLimits limits) {
     return new TaskqConfig(databaseUrl, dataDirectory, httpPort, poolSize, adminKey, sweepInterval, retry, keepCompleted,
-        keepFailed, leaderLease, idempotencyTtl, keyCacheTtl, limits, maxRequestsInFlight, eventRetention);
+        keepFailed, leaderLease, idempotencyTtl, keyCacheTtl, limits, maxRequestsInFlight, eventRetention, defaultRateLimit);
   }
 
   public TaskqConfig withMaxRequestsInFlight(int max) {
     return new TaskqConfig(databaseUrl, dataDirectory, httpPort, poolSize, adminKey, sweepInterval, retry, keepCompleted,
-        keepFailed, leaderLease, idempotencyTtl, keyCacheTtl, http, max, eventRetention);
+        keepFailed, leaderLease, idempotencyTtl, keyCacheTtl, http, max, eventRetention, defaultRateLimit);
   }
 
   private static Optional<String> nonBlank(String value) {
@@ -199,6 +212,15 @@ public record TaskqConfig(
     } catch (RuntimeException e) {
       throw new IllegalArgumentException(name + " must be a positive duration such as 7d, 12h, 30m or P7D, got '" + raw.get() + "'");
     }
+  }
+
+  public TaskqConfig withDefaultRateLimit(Integer perMinute) {
+    return new TaskqConfig(databaseUrl, dataDirectory, httpPort, poolSize, adminKey, sweepInterval, retry, keepCompleted,
+        keepFailed, leaderLease, idempotencyTtl, keyCacheTtl, http, maxRequestsInFlight, eventRetention, Optional.ofNullable(perMinute));
+  }
+
+  private static Optional<Integer> optionalInt(Map<String, String> env, String name) {
+    return nonBlank(env.get(name)).isEmpty() ? Optional.empty() : Optional.of(intValue(env, name, 0));
   }
 
   private static int intValue(Map<String, String> env, String name, int fallback) {

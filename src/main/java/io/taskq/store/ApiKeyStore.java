@@ -3,7 +3,9 @@ package io.taskq.store;
 import io.taskq.auth.ApiKey;
 import io.taskq.auth.Permission;
 import io.vertx.core.Future;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -17,6 +19,9 @@ public interface ApiKeyStore {
 
   /** Revokes the key; false when no key has that id. Revoking twice is harmless. */
   Future<Boolean> revoke(UUID id);
+
+  /** Sets each key's last use to the given time unless a later one is stored; answers how many keys it found. */
+  Future<Integer> recordUses(Map<UUID, Instant> uses);
 
   Future<Optional<ApiKey>> findActiveBySecretHash(String secretHash);
 

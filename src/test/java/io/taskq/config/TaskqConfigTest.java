@@ -59,4 +59,20 @@ class TaskqConfigTest {
       assertTrue(e.getMessage().contains("TASKQ_EVENT_RETENTION"), e.getMessage());
     }
   }
+
+  @Test
+  void keysAreUnlimitedByDefaultUnlessTheEnvironmentSetsALimit() {
+    assertEquals(java.util.Optional.empty(), TaskqConfig.fromEnvironment(Map.of()).defaultRateLimit());
+    assertEquals(java.util.Optional.empty(), TaskqConfig.fromEnvironment(Map.of("TASKQ_DEFAULT_RATE_LIMIT", " ")).defaultRateLimit());
+    assertEquals(java.util.Optional.of(600), TaskqConfig.fromEnvironment(Map.of("TASKQ_DEFAULT_RATE_LIMIT", "600")).defaultRateLimit());
+  }
+
+  @Test
+  void nonsenseDefaultRateLimitStopsTheStartNamingTheVariable() {
+    for (String value : new String[] {"0", "-5", "ten", "1.5", "1000001", "99999999999"}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> TaskqConfig.fromEnvironment(Map.of("TASKQ_DEFAULT_RATE_LIMIT", value)), value);
+      assertTrue(e.getMessage().contains("TASKQ_DEFAULT_RATE_LIMIT"), e.getMessage());
+    }
+  }
 }

@@ -18,6 +18,16 @@ final class ApiKeySql {
   /** $1 id. Keeps the first revocation time when revoked twice. */
   static final String REVOKE = "UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 RETURNING id";
 
+  /**
+   * Records the uses of many keys in one statement. greatest() keeps a later time another instance
+   * may have written already (it ignores the null of a key never used). $1 ids uuid[], $2 times timestamptz[].
+   */
+  static final String RECORD_USES = """
+      UPDATE api_keys k SET last_used_at = greatest(k.last_used_at, u.used_at)
+        FROM unnest($1::uuid[], $2::timestamptz[]) AS u(id, used_at)
+       WHERE k.id = u.id
+      """;
+
   /** $1 secret_hash. */
   static final String FIND_ACTIVE_BY_HASH = "SELECT * FROM api_keys WHERE secret_hash = $1 AND revoked_at IS NULL";
 

@@ -7,7 +7,11 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -49,6 +53,21 @@ public final class PgApiKeyStore implements ApiKeyStore {
   public Future<Boolean> revoke(UUID id) {
     return pool.preparedQuery(ApiKeySql.REVOKE).execute(Tuple.of(id))
         .map(rows -> rows.rowCount() > 0)
+        .recover(PgErrors.translate());
+  }
+
+  @Override
+  public Future<Integer> recordUses(Map<UUID, Instant> uses) {
+    UUID[] ids = new UUID[uses.size()];
+    OffsetDateTime[] times = new OffsetDateTime[uses.size()];
+    int i = 0;
+    for (Map.Entry<UUID, Instant> use : uses.entrySet()) {
+      ids[i] = use.getKey();
+      times[i] = use.getValue().atOffset(ZoneOffset.UTC);
+      i++;
+    }
+    return pool.preparedQuery(ApiKeySql.RECORD_USES).execute(Tuple.tuple().addArrayOfUUID(ids).addArrayOfOffsetDateTime(times))
+        .map(rows -> rows.rowCount())
         .recover(PgErrors.translate());
   }
 

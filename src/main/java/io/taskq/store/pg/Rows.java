@@ -95,7 +95,8 @@ final class Rows {
         Set.copyOf(permissions),
         instant(row, "created_at"),
         instant(row, "revoked_at"),
-        row.getInteger("rate_limit_per_minute"));
+        row.getInteger("rate_limit_per_minute"),
+        instant(row, "last_used_at"));
   }
 
   private static Instant instant(Row row, String column) {

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** A task's attempts, and a project's log entries across its tasks (the audit). */
@@ -23,6 +24,7 @@ final class AuditRoutes {
   private static final int MAX_ATTEMPT = Integer.MAX_VALUE;
   private static final Pattern EVENT = Pattern.compile("[a-z_]{1,64}");
   private static final int MAX_WORKER_ID = 255;
+  private static final Pattern LEAP_SECOND = Pattern.compile("([0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ]23:59):60([.,0-9]*(?:[Zz]|[+-][0-9]{2}:[0-9]{2}))");
 
   private final TaskService tasks;
   private final ProjectService projects;
@@ -80,8 +82,16 @@ final class AuditRoutes {
     if (raw == null) {
       return null;
     }
+    // RFC 3339 allows a leap second (23:59:60), which java.time cannot parse: it is the instant
+    // after second 59, so that is what it filters by.
+    Matcher leap = LEAP_SECOND.matcher(raw);
+    boolean leapSecond = leap.matches();
+    String readable = leapSecond ? leap.group(1) + ":59" + leap.group(2) : raw;
     List<io.taskq.error.FieldError> errors = new ArrayList<>();
-    Instant instant = Fields.of(new JsonObject().put(name, raw), errors).timestamp(name);
+    Instant instant = Fields.of(new JsonObject().put(name, readable), errors).timestamp(name);
+    if (instant != null && leapSecond) {
+      instant = instant.plusSeconds(1);
+    }
     if (!errors.isEmpty()) {
       throw new BadRequest("query parameter " + name
           + " must be an RFC 3339 timestamp with an offset in years 0001 to 9999, such as 2026-01-31T12:00:00Z");

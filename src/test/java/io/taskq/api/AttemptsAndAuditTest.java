@@ -160,5 +160,6 @@ class AttemptsAndAuditTest extends ServerTest {
     }
     admin.get("/projects/" + (project + 1_000_000) + "/logs").problem(404);
     assertTrue(admin.get(logs + "?since=2026-01-01T00:00:00Z&worker_id=nobody").items().isEmpty());
+    assertTrue(admin.get(logs + "?until=2016-12-31T23:59:60Z").items().isEmpty(), "RFC 3339 allows a leap second");
   }
 }

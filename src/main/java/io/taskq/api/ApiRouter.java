@@ -46,6 +46,7 @@ public final class ApiRouter {
     new ProjectRoutes(services.projects()).mount(router);
     new TaskTypeRoutes(services.taskTypes()).mount(router);
     new TaskRoutes(services.tasks(), services.graphs(), services.projects(), services.bulkAdmission()).mount(router);
+    new AuditRoutes(services.tasks(), services.projects()).mount(router);
     new DependencyRoutes(services.dependencies(), services.projects()).mount(router);
     new ApiKeyRoutes(services.apiKeys(), services.projects()).mount(router);
     new QueueRoutes(services.queues(), services.projects()).mount(router);

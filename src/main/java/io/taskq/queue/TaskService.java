@@ -312,6 +312,14 @@ public final class TaskService {
     return store.logs(projectId, taskId, after, limit).map(l -> l.orElseThrow(() -> taskNotFound(taskId)));
   }
 
+  public Future<List<Attempt>> attempts(long projectId, long taskId, int after, int limit) {
+    return store.attempts(projectId, taskId, after, limit).map(l -> l.orElseThrow(() -> taskNotFound(taskId)));
+  }
+
+  public Future<List<TaskLog>> projectLogs(long projectId, LogFilter filter) {
+    return store.projectLogs(projectId, filter);
+  }
+
   /**
    * Claims up to {@code limit} tasks; with nothing claimable and a {@code wait}, holds the
    * request until a task becomes claimable for it (then claims it) or the wait ends (empty).

@@ -99,6 +99,12 @@ public interface TaskStore {
   /** The task's log from {@code after} on, oldest first; empty when the task does not exist. */
   Future<Optional<List<TaskLog>>> logs(long projectId, long taskId, long after, int limit);
 
+  /** The task's attempts numbered past {@code after}, oldest first; empty when the task does not exist. */
+  Future<Optional<List<io.taskq.queue.Attempt>>> attempts(long projectId, long taskId, int after, int limit);
+
+  /** The project's log entries across its tasks, newest first. */
+  Future<List<TaskLog>> projectLogs(long projectId, io.taskq.queue.LogFilter filter);
+
   /**
    * Claims for several requests of one project and type filter in one statement: the i-th
    * list holds the i-th request's tasks in claim order (earlier requests get earlier tasks).

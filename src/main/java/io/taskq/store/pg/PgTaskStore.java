@@ -5,7 +5,9 @@ import io.taskq.db.PlannerSettings;
 import io.taskq.coalesce.Isolation;
 import io.taskq.error.Invalid;
 import io.taskq.error.Unavailable;
+import io.taskq.queue.Attempt;
 import io.taskq.queue.ClaimRequest;
+import io.taskq.queue.LogFilter;
 import io.taskq.queue.Completion;
 import io.taskq.queue.AttemptFailure;
 import io.taskq.queue.DuplicateStrategy;
@@ -313,6 +315,44 @@ public final class PgTaskStore implements TaskStore {
           return Optional.of(logs);
         })
         .recover(PgErrors.translate());
+  }
+
+  @Override
+  public Future<Optional<List<Attempt>>> attempts(long projectId, long taskId, int after, int limit) {
+    return pool.preparedQuery(TaskSql.ATTEMPTS).execute(Tuple.of(projectId, taskId, after, limit))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return Optional.<List<Attempt>>empty();
+          }
+          List<Attempt> attempts = new ArrayList<>(rows.size());
+          for (Row row : rows) {
+            if (row.getLong("attempt") != null) {
+              attempts.add(Rows.attempt(row));
+            }
+          }
+          return Optional.of(attempts);
+        })
+        .recover(PgErrors.translate());
+  }
+
+  @Override
+  public Future<List<TaskLog>> projectLogs(long projectId, LogFilter f) {
+    Tuple args = Tuple.tuple().addLong(projectId).addString(f.event()).addString(f.workerId()).addLong(f.taskId())
+        .addOffsetDateTime(utc(f.since())).addOffsetDateTime(utc(f.until())).addOffsetDateTime(utc(f.beforeAt()))
+        .addLong(f.beforeId()).addInteger(f.limit());
+    return PlannerSettings.withDefaultPlanning(pool, TaskSql.PROJECT_LOGS, args)
+        .map(rows -> {
+          List<TaskLog> logs = new ArrayList<>(rows.size());
+          for (Row row : rows) {
+            logs.add(Rows.taskLog(row));
+          }
+          return logs;
+        })
+        .recover(PgErrors.translate());
+  }
+
+  private static java.time.OffsetDateTime utc(java.time.Instant instant) {
+    return instant == null ? null : instant.atOffset(java.time.ZoneOffset.UTC);
   }
 
   @Override

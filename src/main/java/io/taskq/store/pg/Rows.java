@@ -64,6 +64,18 @@ final class Rows {
         instant(row, "created_at"));
   }
 
+  static io.taskq.queue.Attempt attempt(Row row) {
+    return new io.taskq.queue.Attempt(
+        row.getLong("attempt").intValue(),
+        row.getString("worker_id"),
+        row.getUUID("lease_id"),
+        instant(row, "claimed_at"),
+        instant(row, "finished_at"),
+        row.getLong("duration_ms"),
+        row.getString("outcome"),
+        row.getString("error"));
+  }
+
   static Project project(Row row) {
     return new Project(row.getLong("id"), row.getString("name"), instant(row, "created_at"), instant(row, "updated_at"));
   }

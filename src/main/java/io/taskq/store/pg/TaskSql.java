@@ -187,6 +187,65 @@ final class TaskSql {
       """;
 
   /**
+   * A task's attempts, oldest first, derived from its log in one pass over the task's own rows
+   * (the primary key (task_id, id)): each 'claimed' entry is paired by lead() with the next entry
+   * that starts or ends an attempt. A claim followed by another claim lost its end (no event
+   * recorded it): it counts as expired. One row with a null attempt when the task has no attempt
+   * past {@code after}, none when the task does not exist.
+   * $1 project_id, $2 task id, $3 after attempt number, $4 limit.
+   */
+  static final String ATTEMPTS = """
+      WITH task AS (
+          SELECT id FROM tasks WHERE project_id = $1 AND id = $2
+      ), paired AS (
+          SELECT l.id, l.event, l.worker_id, l.metadata, l.created_at,
+                 lead(l.event) OVER w AS end_event, lead(l.message) OVER w AS end_message,
+                 lead(l.created_at) OVER w AS end_at
+            FROM task_logs l
+           WHERE l.task_id = (SELECT id FROM task)
+             AND l.event IN ('claimed', 'completed', 'failed', 'lease_expired', 'cancelled')
+          WINDOW w AS (ORDER BY l.id)
+      ), attempts AS (
+          SELECT row_number() OVER (ORDER BY id) AS attempt, worker_id, (metadata ->> 'lease_id')::uuid AS lease_id,
+                 created_at AS claimed_at, end_at AS finished_at,
+                 CASE end_event WHEN 'completed' THEN 'completed' WHEN 'failed' THEN 'failed'
+                                WHEN 'cancelled' THEN 'cancelled' WHEN 'lease_expired' THEN 'expired'
+                                WHEN 'claimed' THEN 'expired' ELSE 'running' END AS outcome,
+                 CASE WHEN end_event = 'failed' THEN end_message END AS error
+            FROM paired
+           WHERE event = 'claimed'
+      )
+      SELECT t.id AS task_id, a.attempt, a.worker_id, a.lease_id, a.claimed_at, a.finished_at,
+             (extract(epoch FROM a.finished_at - a.claimed_at) * 1000)::bigint AS duration_ms, a.outcome, a.error
+        FROM task t
+        LEFT JOIN LATERAL (SELECT * FROM attempts WHERE attempt > $3 ORDER BY attempt LIMIT $4) a ON true
+       ORDER BY a.attempt
+      """;
+
+  /**
+   * A project's log entries across its tasks, newest first, keyset-paged on (created_at, id).
+   * Run with the planner's defaults, so that absent filters (null) fold away and since/until
+   * become bounds of task_logs_created_idx, read backwards; a task_id filter reads the task's
+   * rows through the primary key instead. Each entry is joined to its task for the project.
+   * $1 project_id, $2 event, $3 worker_id, $4 task_id, $5 since (inclusive), $6 until (exclusive),
+   * $7 $8 the cursor (created_at, id) of the previous page's last entry, $9 limit.
+   */
+  static final String PROJECT_LOGS = """
+      SELECT l.id, l.task_id, l.event, l.worker_id, l.message, l.metadata, l.created_at
+        FROM task_logs l
+        JOIN tasks t ON t.id = l.task_id
+       WHERE t.project_id = $1
+         AND ($2::text IS NULL OR l.event = $2)
+         AND ($3::text IS NULL OR l.worker_id = $3)
+         AND ($4::bigint IS NULL OR l.task_id = $4)
+         AND ($5::timestamptz IS NULL OR l.created_at >= $5)
+         AND ($6::timestamptz IS NULL OR l.created_at < $6)
+         AND ($7::timestamptz IS NULL OR (l.created_at, l.id) < ($7, $8::bigint))
+       ORDER BY l.created_at DESC, l.id DESC
+       LIMIT $9
+      """;
+
+  /**
    * Claims tasks for one or more waiting claim requests at once. Each request contributes one
    * slot per task it asks for ($3 and $4 are parallel arrays, one entry per slot, requests in
    * arrival order); claimable tasks are numbered in claim order and slot n gets the n-th task.

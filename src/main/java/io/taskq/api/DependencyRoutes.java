@@ -5,6 +5,7 @@ import io.taskq.error.BadRequest;
 import io.taskq.queue.ProjectService;
 import io.taskq.store.DependencyStore.Link;
 import io.taskq.workflow.DependencyService;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -55,21 +56,25 @@ final class DependencyRoutes {
     throw new BadRequest("query parameter recursive must be true or false");
   }
 
+  /** One page of the task's links at one end: its prerequisites or its dependents. */
+  private interface LinkPage {
+    Future<List<Link>> of(long projectId, long taskId, long after, int limit);
+  }
+
   private void prerequisites(RoutingContext rc) {
-    long project = TaskRoutes.authorize(rc, Permission.TASKS_READ);
-    long taskId = PathIds.taskId(rc);
-    Paging paging = Paging.of(QueryParameters.of(rc));
-    Responses.reply(rc, projects.requireExisting(project)
-            .compose(v -> dependencies.prerequisitesOf(project, taskId, paging.after(), paging.limit() + 1)),
-        200, found -> paging.page(found, DependencyRoutes::link, Link::taskId));
+    links(rc, dependencies::prerequisitesOf);
   }
 
   private void dependents(RoutingContext rc) {
+    links(rc, dependencies::dependentsOf);
+  }
+
+  private void links(RoutingContext rc, LinkPage page) {
     long project = TaskRoutes.authorize(rc, Permission.TASKS_READ);
     long taskId = PathIds.taskId(rc);
     Paging paging = Paging.of(QueryParameters.of(rc));
     Responses.reply(rc, projects.requireExisting(project)
-            .compose(v -> dependencies.dependentsOf(project, taskId, paging.after(), paging.limit() + 1)),
+            .compose(v -> page.of(project, taskId, paging.after(), paging.limit() + 1)),
         200, found -> paging.page(found, DependencyRoutes::link, Link::taskId));
   }
 

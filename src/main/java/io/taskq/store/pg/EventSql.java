@@ -20,7 +20,7 @@ final class EventSql {
   private static final String LOCK_KEY_OF = "hashtextextended('taskq.events.' || $1::bigint || '.' || %s, 0)";
 
   /** $1 project_id, $2 key. */
-  static final String LOCK_KEY = "SELECT pg_advisory_xact_lock(" + LOCK_KEY_OF.formatted("$2::text") + ")";
+  static final String LOCK_KEY = "SELECT pg_advisory_xact_lock(%s)".formatted(LOCK_KEY_OF.formatted("$2::text"));
 
   /**
    * The locks of a graph's keys, taken in key order: from a sorted subquery, because the order in

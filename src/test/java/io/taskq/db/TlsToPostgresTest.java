@@ -16,13 +16,19 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -158,6 +164,46 @@ class TlsToPostgresTest {
     DatabaseTarget shared = TestDatabase.server();
     DatabaseTarget plainServer = DatabaseTarget.parse("postgresql://" + shared.user() + "@" + shared.host() + ":" + shared.port() + "/postgres");
     assertFalse(sessionIsEncrypted(plainServer), "prefer falls back to plain text on a server without TLS");
+  }
+
+  @Test
+  void theCommandLineStopsOnABadSettingOrARefusedCertificateWithOneLineAndNoStackTrace() throws Exception {
+    String base = "postgresql://postgres@localhost:" + tlsOnly.getPort() + "/" + DATABASE;
+
+    Exit bogus = taskq(base + "?sslmode=bogus", "migrate", "--status");
+    assertEquals(2, bogus.code());
+    assertEquals(List.of("taskq: TASKQ_DB_URL: sslmode must be one of disable, prefer, require, verify-ca, verify-full, got 'bogus'"),
+        bogus.lines());
+
+    Exit unreadable = taskq(base + "?sslmode=verify-ca&sslrootcert=" + directory.resolve("absent.pem"), "serve");
+    assertEquals(2, unreadable.code());
+    assertEquals(List.of("taskq: TASKQ_DB_URL: sslrootcert " + directory.resolve("absent.pem") + " is not a readable file"),
+        unreadable.lines());
+
+    Exit untrusted = taskq(base + "?sslmode=verify-ca&sslrootcert=" + certificates.otherCaCertificate, "migrate");
+    assertEquals(1, untrusted.code());
+    assertEquals(1, untrusted.lines().size(), untrusted.lines().toString());
+    assertTrue(untrusted.lines().get(0).startsWith("taskq: migrate failed: SSL error"), untrusted.lines().get(0));
+  }
+
+  private record Exit(int code, List<String> lines) {
+  }
+
+  /** {@code taskq <arguments>} as its own process, from this JVM's classpath. */
+  private static Exit taskq(String databaseUrl, String... arguments) throws Exception {
+    String classpath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+        .filter(entry -> !entry.isBlank()).map(entry -> Path.of(entry).toAbsolutePath().toString())
+        .collect(Collectors.joining(File.pathSeparator));
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx128m", "-cp", classpath, "io.taskq.cli.Main"));
+    command.addAll(List.of(arguments));
+    ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true);
+    builder.environment().keySet().removeIf(k -> k.startsWith("TASKQ_"));
+    builder.environment().put("TASKQ_DB_URL", databaseUrl);
+    Process process = builder.start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(process.waitFor(60, TimeUnit.SECONDS), "taskq stops by itself");
+    return new Exit(process.exitValue(), output.lines().toList());
   }
 
   private static DatabaseTarget url(String host, String parameters) {

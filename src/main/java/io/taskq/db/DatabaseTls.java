@@ -89,7 +89,9 @@ public record DatabaseTls(Mode mode, Path rootCertificate) {
       throw new IllegalArgumentException("TASKQ_DB_URL: sslrootcert is used only with sslmode=verify-ca, verify-full or require, got sslmode="
           + mode.value + (sslmode == null ? " (the default)" : ""));
     }
-    Path root = Path.of(sslrootcert);
+    // Absolute: Vert.x would look a relative path up on the classpath too, and a child process
+    // (the bench's server) may run elsewhere.
+    Path root = Path.of(sslrootcert).toAbsolutePath().normalize();
     requireCertificates(root);
     return new DatabaseTls(mode == Mode.REQUIRE ? Mode.VERIFY_CA : mode, root);
   }

@@ -67,6 +67,15 @@ class DatabaseTargetTest {
   }
 
   @Test
+  void aRelativeRootCertificateIsResolvedOnceAgainstTheWorkingDirectory(@TempDir Path dir) throws Exception {
+    Path ca = TestCertificates.writeTo(dir).caCertificate;
+    Path relative = Path.of("").toAbsolutePath().relativize(ca);
+    DatabaseTarget t = DatabaseTarget.parse("postgresql://localhost/q?sslmode=verify-ca&sslrootcert=" + relative);
+    assertEquals(ca, t.tls().rootCertificate());
+    assertEquals(ca.toString(), t.jdbcProperties().getProperty("sslrootcert"));
+  }
+
+  @Test
   void withoutSslmodeTheDefaultIsLibpqsPreferAndTheEmbeddedDatabaseUsesNoTls() {
     assertEquals(DatabaseTls.DEFAULT, DatabaseTarget.parse("postgresql://localhost/q").tls());
     assertEquals("prefer", DatabaseTarget.parse("postgresql://localhost/q").jdbcProperties().getProperty("sslmode"));

@@ -89,8 +89,8 @@ public record DatabaseTls(Mode mode, Path rootCertificate) {
       throw new IllegalArgumentException("TASKQ_DB_URL: sslrootcert is used only with sslmode=verify-ca, verify-full or require, got sslmode="
           + mode.value + (sslmode == null ? " (the default)" : ""));
     }
-    // Absolute: Vert.x would look a relative path up on the classpath too, and a child process
-    // (the bench's server) may run elsewhere.
+    // Absolute, so that both clients read the same file: Vert.x would also look a relative path up
+    // on the classpath.
     Path root = Path.of(sslrootcert).toAbsolutePath().normalize();
     requireCertificates(root);
     return new DatabaseTls(mode == Mode.REQUIRE ? Mode.VERIFY_CA : mode, root);

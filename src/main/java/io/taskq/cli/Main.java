@@ -7,6 +7,7 @@ import io.taskq.db.DatabaseCreator;
 import io.taskq.db.DatabaseTarget;
 import io.taskq.db.EmbeddedDatabase;
 import io.taskq.db.Migrations;
+import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -40,6 +41,11 @@ public final class Main {
     } catch (IllegalArgumentException e) {
       System.err.println("taskq: " + e.getMessage());
       System.exit(2);
+    } catch (SQLException e) {
+      // The database refused or could not be reached (address, password, certificate): the driver's
+      // message says which, and its stack trace adds nothing an operator can act on.
+      System.err.println("taskq: " + command + " failed: " + e.getMessage());
+      System.exit(1);
     } catch (Exception e) {
       System.err.println("taskq: " + command + " failed: " + e);
       e.printStackTrace();

@@ -4,13 +4,26 @@ import io.vertx.pgclient.PgConnectOptions;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 
 /**
- * Where the database is, read from a {@code postgresql://user:pass@host:port/db} URL, in the
- * two forms taskq needs it: JDBC (Liquibase) and the Vert.x client.
+ * Where the database is and how to reach it, read from a
+ * {@code postgresql://user:pass@host:port/db?sslmode=...&sslrootcert=...} URL, in the two forms
+ * taskq needs it: JDBC (Liquibase, the CLI) and the Vert.x client. Every connection taskq makes is
+ * configured here, so all of them get the same TLS.
  */
-public record DatabaseTarget(String host, int port, String database, String user, String password) {
+public record DatabaseTarget(String host, int port, String database, String user, String password, DatabaseTls tls) {
+
+  /** The URL parameters taskq reads; any other is refused rather than silently ignored (a misspelt sslmode would mean plain text). */
+  private static final Set<String> PARAMETERS = Set.of("sslmode", "sslrootcert");
+
+  /** A database without TLS: the embedded PostgreSQL taskq or a test starts on this machine. */
+  public DatabaseTarget(String host, int port, String database, String user, String password) {
+    this(host, port, database, user, password, DatabaseTls.DISABLED);
+  }
 
   public static DatabaseTarget parse(String url) {
     String raw = url.startsWith("jdbc:") ? url.substring(5) : url;
@@ -32,11 +45,34 @@ public record DatabaseTarget(String host, int port, String database, String user
     }
     String path = uri.getPath() == null ? "" : uri.getPath().replaceFirst("^/", "");
     String host = uri.getHost() == null ? "localhost" : uri.getHost();
-    return new DatabaseTarget(host, uri.getPort() < 0 ? 5432 : uri.getPort(), path.isEmpty() ? "taskq" : decode(path), user, password);
+    Map<String, String> parameters = parameters(uri.getRawQuery());
+    DatabaseTls tls = DatabaseTls.of(parameters.get("sslmode"), parameters.get("sslrootcert"));
+    return new DatabaseTarget(host, uri.getPort() < 0 ? 5432 : uri.getPort(), path.isEmpty() ? "taskq" : decode(path), user, password, tls);
+  }
+
+  private static Map<String, String> parameters(String rawQuery) {
+    Map<String, String> parameters = new HashMap<>();
+    if (rawQuery == null || rawQuery.isEmpty()) {
+      return parameters;
+    }
+    for (String pair : rawQuery.split("&")) {
+      String[] keyValue = pair.split("=", 2);
+      String key = decode(keyValue[0]);
+      if (!PARAMETERS.contains(key)) {
+        throw new IllegalArgumentException("TASKQ_DB_URL: unknown parameter '" + key + "' (taskq reads sslmode and sslrootcert)");
+      }
+      if (keyValue.length < 2 || keyValue[1].isEmpty()) {
+        throw new IllegalArgumentException("TASKQ_DB_URL: " + key + " needs a value");
+      }
+      if (parameters.put(key, decode(keyValue[1])) != null) {
+        throw new IllegalArgumentException("TASKQ_DB_URL: " + key + " is given twice");
+      }
+    }
+    return parameters;
   }
 
   public DatabaseTarget withDatabase(String name) {
-    return new DatabaseTarget(host, port, name, user, password);
+    return new DatabaseTarget(host, port, name, user, password, tls);
   }
 
   public String jdbcUrl() {
@@ -50,6 +86,7 @@ public record DatabaseTarget(String host, int port, String database, String user
       properties.setProperty("password", password);
     }
     properties.setProperty("ApplicationName", "taskq");
+    tls.applyTo(properties);
     return properties;
   }
 
@@ -70,12 +107,13 @@ public record DatabaseTarget(String host, int port, String database, String user
     }
     options.getProperties().put("application_name", "taskq");
     options.getProperties().putAll(PlannerSettings.SESSION);
+    tls.applyTo(options);
     return options;
   }
 
-  /** For logs: everything but the password. */
+  /** For logs, and a URL that reaches the same database: everything but the password. */
   public String describe() {
-    return "postgresql://" + user + "@" + host + ":" + port + "/" + database;
+    return "postgresql://" + user + "@" + host + ":" + port + "/" + database + tls.urlParameters();
   }
 
   private static String decode(String s) {

@@ -209,7 +209,8 @@ record BenchOptions(
     try {
       DatabaseTarget.parse(value);
     } catch (IllegalArgumentException e) {
-      throw new UsageError("--db-url must look like postgresql://user:pass@host:5432/taskq, got " + value);
+      throw new UsageError("--db-url must look like postgresql://user:pass@host:5432/taskq[?sslmode=...], got " + value
+          + " (" + e.getMessage() + ")");
     }
     return value;
   }

@@ -99,10 +99,10 @@ final class WorkerRoutes {
             .put("released", Representations.list(released, WorkerRoutes::released)));
   }
 
-  /** A worker id as a claim's worker_id may be (1-255 characters, not blank); any other cannot have been seen: 404. */
+  /** A worker id as a claim's worker_id may be (1-255 characters, not blank, no U+0000); any other cannot have been seen: 404. */
   private static String workerId(RoutingContext rc) {
     String raw = rc.pathParam("workerId");
-    if (raw == null || raw.isEmpty() || raw.codePointCount(0, raw.length()) > MAX_WORKER_ID
+    if (raw == null || raw.isEmpty() || raw.codePointCount(0, raw.length()) > MAX_WORKER_ID || raw.indexOf('\u0000') >= 0
         || raw.codePoints().allMatch(c -> Character.isWhitespace(c) || Character.isSpaceChar(c) || Character.isISOControl(c)
             || Character.getType(c) == Character.FORMAT)) {
       throw new NotFound("worker not found: a worker id is 1 to " + MAX_WORKER_ID + " characters, not all blank");

@@ -18,6 +18,9 @@ public interface WorkerStore {
   /** Up to {@code limit} workers by id after {@code after} (null: from the first); {@code active} null: all. */
   Future<List<WorkerStats>> listWorkers(long projectId, String after, Boolean active, int limit, Duration activeFor);
 
+  /** Whether the worker was ever seen in the project, by any instance (sightings not yet flushed excepted). */
+  Future<Boolean> isKnown(long projectId, String workerId);
+
   /** Appends sightings, insert-only; answers how many. */
   Future<Integer> recordSightings(List<Sighting> sightings);
 

@@ -46,19 +46,35 @@ public final class WorkerService {
     return store.listWorkers(projectId, after, active, limit, ACTIVE_FOR);
   }
 
+  /** A worker never seen in the project (it never claimed) is 404: it cannot hold anything. */
   public Future<List<HeldLease>> heartbeat(long projectId, String workerId, Integer leaseSeconds) {
-    sightings.seen(projectId, workerId);
-    return store.heartbeatAllLeases(projectId, workerId, leaseSeconds);
+    return store.heartbeatAllLeases(projectId, workerId, leaseSeconds)
+        .compose(leases -> leases.isEmpty() ? requireKnown(projectId, workerId).map(leases) : Future.succeededFuture(leases))
+        .onSuccess(leases -> sightings.seen(projectId, workerId));
   }
 
-  /** Wakes waiting claimers when a released task is claimable again. */
+  /** Wakes waiting claimers when a released task is claimable again. A worker never seen in the project is 404. */
   public Future<List<ReleasedLease>> release(long projectId, String workerId) {
-    sightings.seen(projectId, workerId);
-    return release(projectId, workerId, new ArrayList<>(), RELEASE_PASSES).onSuccess(released -> {
-      if (released.stream().anyMatch(r -> r.status() == TaskStatus.PENDING)) {
-        signals.announce(projectId, null);
-      }
-    });
+    return release(projectId, workerId, new ArrayList<>(), RELEASE_PASSES)
+        .compose(released -> released.isEmpty() ? requireKnown(projectId, workerId).map(released) : Future.succeededFuture(released))
+        .onSuccess(released -> {
+          sightings.seen(projectId, workerId);
+          if (released.stream().anyMatch(r -> r.status() == TaskStatus.PENDING)) {
+            signals.announce(projectId, null);
+          }
+        });
+  }
+
+  /**
+   * Asked only when the worker holds nothing (a worker holding a lease is known): its claims
+   * were recorded, or this instance saw one that it has not flushed yet.
+   */
+  private Future<Void> requireKnown(long projectId, String workerId) {
+    if (sightings.noted(projectId, workerId)) {
+      return Future.succeededFuture();
+    }
+    return store.isKnown(projectId, workerId).compose(known -> known ? Future.<Void>succeededFuture()
+        : Future.failedFuture(new NotFound("worker " + workerId + " has not been seen in project " + projectId)));
   }
 
   private Future<List<ReleasedLease>> release(long projectId, String workerId, List<ReleasedLease> sofar, int passes) {

@@ -45,6 +45,11 @@ public final class WorkerSightings {
     pending.put(new Worker(projectId, workerId), clock.instant());
   }
 
+  /** Whether this instance saw the worker since its last flush. */
+  public boolean noted(long projectId, String workerId) {
+    return pending.containsKey(new Worker(projectId, workerId));
+  }
+
   /**
    * Appends the sightings noted since the last flush in one statement (none when there are
    * none); answers how many. A failure is logged and those sightings are noted again, unless a

@@ -207,8 +207,10 @@ class WorkersTest extends ServerTest {
     Instant expiry = Instant.parse(renewed.getJsonObject(0).getString("lease_expires_at"));
     assertTrue(!expiry.isAfter(Instant.now().plusSeconds(own + 1)) && expiry.isAfter(again.plusSeconds(own - 5)), expiry + " for " + own);
 
+    admin.post(worker(project, "idle") + ":heartbeat", new JsonObject()).problem(404);
+    assertEquals(0, claim(project, "idle", 1, 60).size());
     assertEquals(0, admin.post(worker(project, "idle") + ":heartbeat", new JsonObject()).expect(200).json()
-        .getJsonArray("leases").size());
+        .getJsonArray("leases").size(), "a worker seen, holding nothing");
     admin.post(worker(project, "busy: one/two") + ":heartbeat", new JsonObject().put("lease_seconds", 0)).problem(422);
     admin.post(worker(project, "busy: one/two") + ":heartbeat", new JsonObject().put("lease", 5)).problem(422);
     flushStats();
@@ -258,6 +260,7 @@ class WorkersTest extends ServerTest {
 
     assertEquals(0, admin.post(worker(project, "leaving") + ":release", new JsonObject()).expect(200).json()
         .getJsonArray("released").size(), "releasing again releases nothing");
+    admin.post(worker(project, "never-claimed") + ":release", null).problem(404);
     flushStats();
     JsonObject leaving = admin.get(worker(project, "leaving")).expect(200).json();
     assertEquals(2, leaving.getLong("released"));

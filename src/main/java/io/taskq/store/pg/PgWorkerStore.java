@@ -46,6 +46,12 @@ public final class PgWorkerStore implements WorkerStore {
   }
 
   @Override
+  public Future<Boolean> isKnown(long projectId, String workerId) {
+    return pool.preparedQuery(WorkerSql.KNOWN).execute(Tuple.of(projectId, workerId))
+        .map(rows -> rows.iterator().next().getBoolean("known")).recover(PgErrors.translate());
+  }
+
+  @Override
   public Future<Integer> recordSightings(List<Sighting> sightings) {
     int n = sightings.size();
     Long[] projects = new Long[n];

@@ -30,6 +30,12 @@ final class WorkerSql {
        LIMIT $5
       """;
 
+  /** Whether the worker was ever seen in the project (folded or not). $1 project_id, $2 worker_id. */
+  static final String KNOWN = """
+      SELECT EXISTS (SELECT 1 FROM workers WHERE project_id = $1 AND worker_id = $2)
+          OR EXISTS (SELECT 1 FROM worker_deltas WHERE project_id = $1 AND worker_id = $2) AS known
+      """;
+
   /**
    * Appends sightings noted in memory (claims that found nothing, heartbeats that held nothing):
    * insert-only, like the trigger's rows. $1 project_id bigint[], $2 worker_id text[], $3 seen_at timestamptz[].

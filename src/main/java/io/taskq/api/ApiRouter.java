@@ -45,7 +45,8 @@ public final class ApiRouter {
     router.route().handler(new IdempotencyHandler(services.idempotency(), services.idempotencyTtl()));
     new ProjectRoutes(services.projects()).mount(router);
     new TaskTypeRoutes(services.taskTypes()).mount(router);
-    new TaskRoutes(services.tasks(), services.graphs(), services.projects(), services.bulkAdmission()).mount(router);
+    new TaskRoutes(services.tasks(), services.graphs(), services.projects(), services.bulkAdmission(),
+        services.workers().sightings()).mount(router);
     new AuditRoutes(services.tasks(), services.projects()).mount(router);
     new DependencyRoutes(services.dependencies(), services.projects()).mount(router);
     new ApiKeyRoutes(services.apiKeys(), services.projects()).mount(router);
@@ -53,6 +54,7 @@ public final class ApiRouter {
     new WorkflowRoutes(services.workflows(), services.projects()).mount(router);
     new RunRoutes(services.runs(), services.projects()).mount(router);
     new EventRoutes(services.events(), services.projects()).mount(router);
+    new WorkerRoutes(services.workers(), services.projects()).mount(router);
 
     FailureHandler failures = new FailureHandler();
     router.route().failureHandler(failures);

@@ -14,6 +14,7 @@ import io.taskq.workflow.EventService;
 import io.taskq.workflow.GraphService;
 import io.taskq.workflow.RunService;
 import io.taskq.workflow.WorkflowService;
+import io.taskq.worker.WorkerService;
 import io.vertx.core.buffer.Buffer;
 import java.time.Duration;
 
@@ -36,5 +37,6 @@ public record Services(
     Overload overload,
     WorkflowService workflows,
     RunService runs,
-    EventService events) {
+    EventService events,
+    WorkerService workers) {
 }

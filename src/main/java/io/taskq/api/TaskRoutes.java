@@ -17,6 +17,7 @@ import io.taskq.queue.TaskService;
 import io.taskq.queue.TaskStatus;
 import io.taskq.queue.TaskTypeName;
 import io.taskq.workflow.GraphService;
+import io.taskq.worker.WorkerSightings;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonArray;
@@ -51,8 +52,10 @@ final class TaskRoutes {
   private final GraphService graphs;
   private final ProjectService projects;
   private final Admission bulkAdmission;
+  private final WorkerSightings sightings;
 
-  TaskRoutes(TaskService tasks, GraphService graphs, ProjectService projects, Admission bulkAdmission) {
+  TaskRoutes(TaskService tasks, GraphService graphs, ProjectService projects, Admission bulkAdmission, WorkerSightings sightings) {
+    this.sightings = sightings;
     this.tasks = tasks;
     this.graphs = graphs;
     this.projects = projects;
@@ -260,6 +263,7 @@ final class TaskRoutes {
     body.rejectUnknown();
     body.throwIfInvalid();
     Duration wait = Duration.ofMillis(waitMs == null ? 0 : waitMs);
+    sightings.seen(project, workerId); // a claim that finds nothing changes no row: only this records the worker alive
     if (!wait.isZero()) {
       Overload.leaveWhileWaiting(rc);
     }

@@ -45,6 +45,9 @@ import io.taskq.store.pg.PgWorkflowStore;
 import io.taskq.workflow.RunService;
 import io.taskq.workflow.ScheduleService;
 import io.taskq.workflow.WorkflowService;
+import io.taskq.store.pg.PgWorkerStore;
+import io.taskq.worker.WorkerService;
+import io.taskq.worker.WorkerSightings;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -86,6 +89,8 @@ public final class TaskqServer implements AutoCloseable {
   private static final Duration WORKFLOW_JOBS_EVERY = Duration.ofSeconds(1);
   /** Lapsed leases swept per statement: a burst is cleared in a few passes, each transaction short. */
   private static final int SWEEP_BATCH = 500;
+  /** How often the leader folds the workers' delta rows (changeset 037): the table holds about this much. */
+  private static final Duration WORKER_FOLD_EVERY = Duration.ofSeconds(1);
   /** Finished runs recorded per statement. */
   private static final int RUNS_BATCH = 100;
 
@@ -100,11 +105,13 @@ public final class TaskqServer implements AutoCloseable {
   private final MaintenanceJobs jobs;
   private final PgClaimableSignals signals;
   private final KeyUsage keyUsage;
+  private final WorkerService workers;
 
   private TaskqServer(Vertx vertx, EmbeddedDatabase embedded, int port, Optional<String> generatedAdminSecret,
       ClaimWaiters waiters, List<String> httpDeployments, List<String> backgroundDeployments, Leadership leadership,
-      MaintenanceJobs jobs, PgClaimableSignals signals, KeyUsage keyUsage) {
+      MaintenanceJobs jobs, PgClaimableSignals signals, KeyUsage keyUsage, WorkerService workers) {
     this.keyUsage = keyUsage;
+    this.workers = workers;
     this.backgroundDeployments = backgroundDeployments;
     this.leadership = leadership;
     this.jobs = jobs;
@@ -166,6 +173,10 @@ public final class TaskqServer implements AutoCloseable {
       ApiKeyService apiKeys = new ApiKeyService(keyStore, Clock.systemUTC(), config.keyCacheTtl(), signals, keyUsage,
           config.defaultRateLimit());
       vertx.setPeriodic(KeyUsage.FLUSH_EVERY.toMillis(), timer -> keyUsage.flush());
+      PgWorkerStore workerStore = new PgWorkerStore(pool);
+      WorkerSightings sightings = new WorkerSightings(workerStore, Clock.systemUTC());
+      WorkerService workers = new WorkerService(workerStore, sightings, signals);
+      vertx.setPeriodic(WorkerSightings.FLUSH_EVERY.toMillis(), timer -> sightings.flush());
       Admission bulkAdmission = new Admission(BULK_REQUESTS_AT_ONCE);
       meters.bulkWaiting(bulkAdmission::waiting);
 
@@ -180,7 +191,7 @@ public final class TaskqServer implements AutoCloseable {
           new RateLimiter(new PgRateLimitStore(pool), Clock.systemUTC(), meters::rateLimited),
           new QueueControl(new PgQueuePauseStore(pool), signals), bulkAdmission, overload,
           workflows, runs,
-          new EventService(new PgEventStore(pool), config.eventRetention(), meters, signals));
+          new EventService(new PgEventStore(pool), config.eventRetention(), meters, signals), workers);
 
       Optional<String> generated = await(apiKeys.bootstrapAdmin(config.adminKey()));
       // A negative port makes every HTTP verticle instance share one random port (tests ask for port 0).
@@ -207,13 +218,16 @@ public final class TaskqServer implements AutoCloseable {
       // Off the completion path: a run's end is recorded (status, metrics) by the leader, about a second later.
       background.add(await(vertx.deployVerticle(new LeaderLoop("recording finished workflow runs", WORKFLOW_JOBS_EVERY,
           leadership::isLeader, LeaderLoop.draining(() -> runs.recordFinished(RUNS_BATCH), RUNS_BATCH)))));
+      // Off the claim and completion path: the trigger's per-statement rows become per-worker totals here.
+      background.add(await(vertx.deployVerticle(new LeaderLoop("folding worker counts", WORKER_FOLD_EVERY,
+          leadership::isLeader, LeaderLoop.draining(() -> workers.foldDeltas(WorkerService.FOLD_BATCH), WorkerService.FOLD_BATCH)))));
       ScheduleService schedules = new ScheduleService(runStore, runs, Clock.systemUTC());
       background.add(await(vertx.deployVerticle(new LeaderLoop("starting scheduled workflow runs", WORKFLOW_JOBS_EVERY,
           leadership::isLeader, LeaderLoop.draining(schedules::startDue, ScheduleService.BATCH)))));
       int actualPort = first.actualPort();
       LOG.info("taskq is serving HTTP on port " + actualPort);
       return new TaskqServer(vertx, embedded, actualPort, generated, waiters, deployments, background, leadership, jobs, signals,
-          keyUsage);
+          keyUsage, workers);
     } catch (Exception e) {
       vertx.close();
       throw e;
@@ -236,6 +250,19 @@ public final class TaskqServer implements AutoCloseable {
   /** Writes the API-key uses noted since the last flush now (it also runs every 30 s); answers how many keys it wrote. */
   public Future<Integer> flushKeyUsage() {
     return keyUsage.flush();
+  }
+
+  /**
+   * Records the worker sightings noted on this instance and folds every delta row into the
+   * per-worker totals now (they are also flushed every 5 s, and folded every second by the leader).
+   */
+  public Future<Integer> flushWorkerStats() {
+    return workers.sightings().flush().compose(n -> foldAll(0));
+  }
+
+  private Future<Integer> foldAll(int sofar) {
+    return workers.foldDeltas(WorkerService.FOLD_BATCH)
+        .compose(n -> n >= WorkerService.FOLD_BATCH ? foldAll(sofar + n) : Future.succeededFuture(sofar + n));
   }
 
   /** Deletes expired events now (the leader also does every minute); answers how many. */
@@ -276,6 +303,7 @@ public final class TaskqServer implements AutoCloseable {
         await(vertx.undeploy(deployment));
       }
       flushKeyUsageBeforeStop();
+      flushSightingsBeforeStop();
       // Background verticles next, while the pool is open: the leader hands its lease back.
       for (String deployment : backgroundDeployments) {
         await(vertx.undeploy(deployment));
@@ -295,6 +323,15 @@ public final class TaskqServer implements AutoCloseable {
       keyUsage.flush().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
     } catch (Exception e) {
       LOG.warning("the last API-key uses were not recorded before stopping: " + e);
+    }
+  }
+
+  /** The last seconds' worker sightings; bounded like the key uses. */
+  private void flushSightingsBeforeStop() {
+    try {
+      workers.sightings().flush().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warning("the last worker sightings were not recorded before stopping: " + e);
     }
   }
 

@@ -56,6 +56,11 @@ final class FuzzFixture {
   }
 
   static final String REGISTERED_BY_THE_FUZZ = "registered by the fuzz";
+  /**
+   * The worker of the fixture's own claims, so a seen worker for {workerId} paths; all digits,
+   * like the workflow's name and for the same reason.
+   */
+  static final String FIXTURE_WORKER = "4444";
 
   private final FuzzClient client;
   private final String adminKey;
@@ -179,7 +184,7 @@ final class FuzzFixture {
   }
 
   private List<FixtureTask> claim(FixtureProject project, int limit) {
-    JsonObject claimed = call("POST", "/projects/" + project.id + "/tasks:claim", new JsonObject().put("worker_id", "fuzz-fixture")
+    JsonObject claimed = call("POST", "/projects/" + project.id + "/tasks:claim", new JsonObject().put("worker_id", FIXTURE_WORKER)
         .put("limit", limit).put("lease_seconds", 86_400), 200);
     List<FixtureTask> taken = new ArrayList<>();
     for (Object o : claimed.getJsonArray("tasks")) {
@@ -250,6 +255,7 @@ final class FuzzFixture {
       case "keyId" -> revocableKeyId;
       case "name" -> workflowName(project);
       case "runId" -> runId(project);
+      case "workerId" -> FIXTURE_WORKER;
       default -> throw new AssertionError("the fuzz has no fixture for path parameter '" + name
           + "': teach FuzzFixture.pathId how to obtain a real one");
     };

@@ -15,9 +15,12 @@ import java.util.Set;
  */
 final class RowCounts {
 
-  /** Written by the server on its own clock (leader lease), or by requests that pass (rate-limit windows). */
+  /**
+   * Written by the server on its own clock (leader lease; worker sightings flushed and worker
+   * counts folded every few seconds), or by requests that pass (rate-limit windows).
+   */
   private static final Set<String> NOT_REQUEST_WRITTEN = Set.of("leader_leases", "rate_limit_windows", "databasechangelog",
-      "databasechangeloglock");
+      "databasechangeloglock", "workers", "worker_deltas");
 
   /** Written for any answer, 4xx included, when the request carries an Idempotency-Key. */
   static final String IDEMPOTENCY_TABLE = "idempotency_records";

@@ -684,34 +684,53 @@ final class TaskSql {
       %2$s""".formatted(COMPLETES_NOW, AS_FOUND_UNLESS);
 
   /**
+   * Ends leases as a lapse does: each task goes back to pending, or fails when its attempts are
+   * used up, its max_concurrency room is given back, and the blocked tasks that require one that
+   * failed for good are cancelled (transitively); a {@code lease_expired} log row says so. Shared
+   * by the lease sweep and by a worker's release ({@link WorkerSql#RELEASE}), which differ only in
+   * which leases they end: {@code %1$s} is the body of the {@code expired} CTE (columns id,
+   * worker_id, lease_id, rows locked), {@code %2$s} the condition re-checked on each locked row,
+   * {@code %3$s} the error of a task failing for good, {@code %4$s} the log row's message (SQL)
+   * and {@code %5$s} further metadata (a jsonb expression). The statement continues after the
+   * last CTE: the caller adds its own answer.
+   */
+  static final String END_LEASES = """
+      WITH RECURSIVE expired AS MATERIALIZED (
+      %1$s
+      ), swept AS (
+          UPDATE tasks t
+             SET status = CASE WHEN t.attempts < t.max_attempts THEN 'pending' ELSE 'failed' END,
+                 error_message = CASE WHEN t.attempts < t.max_attempts THEN t.error_message
+                                      ELSE '%3$s' END,
+                 lease_id = NULL, lease_expires_at = NULL
+            FROM expired e
+           WHERE t.id = e.id AND %2$s AND {dependents_seen}
+          RETURNING t.*
+      ), logged AS (
+          INSERT INTO task_logs (task_id, event, worker_id, message, metadata)
+          SELECT s.id, 'lease_expired', e.worker_id, %4$s,
+                 jsonb_build_object('lease_id', e.lease_id, 'attempt', s.attempts, 'next_status', s.status) || %5$s
+            FROM swept s JOIN expired e ON e.id = s.id
+      ), {release_room}, {cascade}"""
+      .replace("{dependents_seen}", DEPENDENTS_SEEN)
+      .replace("{release_room}", RELEASE_ROOM.formatted("swept"))
+      .replace("{cascade}", CASCADE_FROM.formatted("swept", "f.status = 'failed'", "prerequisite_failed"));
+
+  /**
    * Returns lapsed leases to the queue, or fails the task when its attempts are used up.
    * SKIP LOCKED and the re-checked guard make concurrent sweeps on several instances safe:
    * each lapsed lease is swept once. Runs with the planner's defaults: a generic plan cannot see
    * the batch size. $1 batch size.
    */
-  static final String SWEEP_EXPIRED_LEASES = """
-      WITH RECURSIVE expired AS MATERIALIZED (
+  static final String SWEEP_EXPIRED_LEASES = END_LEASES.formatted("""
           SELECT id, worker_id, lease_id FROM tasks
            WHERE status = 'claimed' AND lease_expires_at <= now()
            ORDER BY lease_expires_at
            LIMIT $1
-             FOR UPDATE SKIP LOCKED
-      ), swept AS (
-          UPDATE tasks t
-             SET status = CASE WHEN t.attempts < t.max_attempts THEN 'pending' ELSE 'failed' END,
-                 error_message = CASE WHEN t.attempts < t.max_attempts THEN t.error_message
-                                      ELSE 'lease expired on the last attempt' END,
-                 lease_id = NULL, lease_expires_at = NULL
-            FROM expired e
-           WHERE t.id = e.id AND t.status = 'claimed' AND t.lease_expires_at <= now() AND %s
-          RETURNING t.*
-      ), logged AS (
-          INSERT INTO task_logs (task_id, event, worker_id, metadata)
-          SELECT s.id, 'lease_expired', e.worker_id,
-                 jsonb_build_object('lease_id', e.lease_id, 'attempt', s.attempts, 'next_status', s.status)
-            FROM swept s JOIN expired e ON e.id = s.id
-      ), %s, %s
+             FOR UPDATE SKIP LOCKED""",
+      "t.status = 'claimed' AND t.lease_expires_at <= now()", "lease expired on the last attempt", "NULL",
+      "'{}'::jsonb") + """
+
       SELECT * FROM swept
-      """.formatted(DEPENDENTS_SEEN, RELEASE_ROOM.formatted("swept"),
-      CASCADE_FROM.formatted("swept", "f.status = 'failed'", "prerequisite_failed"));
+      """;
 }

@@ -9,7 +9,8 @@ import io.vertx.ext.web.RoutingContext;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Instant;
-import java.time.OffsetDateTime;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -28,7 +30,7 @@ import java.util.regex.Pattern;
 final class Fields {
 
   private static final Pattern RFC_3339 =
-      Pattern.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?([Zz]|[+-][0-9]{2}:[0-9]{2})");
+      Pattern.compile("([0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\\.[0-9]{1,9})?)(?:[Zz]|([+-])([0-9]{2}):([0-9]{2}))");
   private static final Instant FIRST_INSTANT = Instant.parse("0001-01-01T00:00:00Z");
   private static final Instant AFTER_LAST_INSTANT = Instant.parse("+10000-01-01T00:00:00Z");
 
@@ -298,9 +300,13 @@ final class Fields {
     if (s == null) {
       return null;
     }
-    if (RFC_3339.matcher(s).matches() && !s.startsWith("0000")) {
+    Matcher parts = RFC_3339.matcher(s);
+    if (parts.matches() && !s.startsWith("0000")) {
       try {
-        Instant instant = OffsetDateTime.parse(s.toUpperCase(Locale.ROOT)).toInstant();
+        // The offset is applied by hand: RFC 3339 allows offsets up to 23:59, java.time only up to 18:00.
+        int offsetSeconds = parts.group(2) == null ? 0 : rfc3339Offset(parts.group(2), parts.group(3), parts.group(4));
+        Instant instant = LocalDateTime.parse(parts.group(1).toUpperCase(Locale.ROOT)).toInstant(ZoneOffset.UTC)
+            .minusSeconds(offsetSeconds);
         if (!instant.isBefore(FIRST_INSTANT) && instant.isBefore(AFTER_LAST_INSTANT)) {
           return instant;
         }
@@ -310,6 +316,15 @@ final class Fields {
     }
     fault(name, name + " must be an RFC 3339 timestamp with an offset in years 0001 to 9999, such as 2026-01-31T12:00:00Z");
     return null;
+  }
+
+  private static int rfc3339Offset(String sign, String hours, String minutes) {
+    int h = Integer.parseInt(hours);
+    int m = Integer.parseInt(minutes);
+    if (h > 23 || m > 59) {
+      throw new DateTimeParseException("offset out of range", hours + ":" + minutes, 0);
+    }
+    return ("-".equals(sign) ? -1 : 1) * (h * 3600 + m * 60);
   }
 
   UUID uuid(String name, boolean required) {

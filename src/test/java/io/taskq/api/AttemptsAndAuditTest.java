@@ -139,6 +139,11 @@ class AttemptsAndAuditTest extends ServerTest {
     assertEquals(all.size(), admin.get(logs + "?since=" + oldest).items().size());
     assertTrue(admin.get(logs + "?until=" + oldest).items().isEmpty());
     assertEquals(all.size(), admin.get(logs + "?until=" + Instant.parse(newest).plusMillis(1)).items().size());
+    // RFC 3339 offsets reach 23:59, beyond java.time's 18:00: the same instant written with one filters the same.
+    String farWest = java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'-23:59'")
+        .withZone(java.time.ZoneOffset.UTC).format(Instant.parse(newest).plusMillis(1).minusSeconds(23 * 3600 + 59 * 60));
+    assertEquals(all.size(), admin.get(logs + "?until=" + farWest).items().size(), farWest);
+    assertTrue(admin.get(logs + "?since=" + farWest).items().isEmpty(), farWest);
 
     List<JsonObject> paged = new ArrayList<>();
     String after = null;
@@ -154,7 +159,7 @@ class AttemptsAndAuditTest extends ServerTest {
   void theAuditRefusesBadQueryParameters() {
     long project = newProject();
     String logs = "/projects/" + project + "/logs";
-    for (String bad : List.of("event=Claimed", "task_id=0", "task_id=x", "since=yesterday", "until=2026-01-01",
+    for (String bad : List.of("event=Claimed", "task_id=0", "task_id=x", "since=yesterday", "until=2026-01-01", "since=2026-01-01T00:00:00%2B24:00",
         "after=12", "after=1.x", "limit=0", "limit=1001", "colour=red")) {
       admin.get(logs + "?" + bad).problem(400);
     }

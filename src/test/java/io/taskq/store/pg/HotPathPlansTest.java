@@ -55,6 +55,7 @@ class HotPathPlansTest {
     HOT_STATEMENTS.put(TaskSql.LOGS, "1, 1, 0, 10");
     HOT_STATEMENTS.put(TaskSql.CANCEL, "1, 1");
     HOT_STATEMENTS.put(TaskSql.RETRY, "1, 1");
+    HOT_STATEMENTS.put(TaskSql.UPDATE_EDITABLE, "1, 1, '{priority,metadata}', 1, NULL, NULL, NULL, '{\"a\":1}', NULL");
     HOT_STATEMENTS.put(DependencySql.MARK_PREREQUISITES, "1, '{1}', '{x}', '{2}', '{y}'");
     HOT_STATEMENTS.put(DependencySql.RECOUNT, "'{1}', '{0}'");
     HOT_STATEMENTS.put(DependencySql.LINK, "'{1}', '{2}', '{requires}'");

@@ -695,7 +695,7 @@ final class TaskSql {
           SELECT * FROM tasks
            WHERE project_id = $1 AND id = $2 AND status IN ('pending', 'blocked')
              AND (NOT 'max_attempts' = ANY ($3::text[]) OR $9::int > attempts)
-             FOR UPDATE
+             FOR NO KEY UPDATE -- the UPDATE's own lock: no key changes, so log inserts (FK checks) need not wait
       ), wanted AS (
           SELECT p.id,
                  CASE WHEN 'priority' = ANY ($3::text[]) THEN $4::int ELSE p.priority END AS priority,

@@ -49,7 +49,8 @@ final class Representations {
         .put("unmet_prerequisites", t.unmetPrerequisites())
         .put("parent_id", t.parentId())
         .put("complete_when_children_done", t.completeWhenChildrenDone())
-        .put("event_payloads", t.eventPayloads());
+        .put("event_payloads", t.eventPayloads())
+        .put("metadata", t.metadata() == null ? new JsonObject() : t.metadata());
   }
 
   /** A task as its new holder sees it, with the lease that proves the holding. */

@@ -66,7 +66,7 @@ final class TaskRoutes {
     Handler<RoutingContext> none = QueryParameters.none();
     router.postWithRegex(TASKS).handler(none).handler(this::create);
     router.getWithRegex(TASKS).handler(QueryParameters.only("status", "type", "external_id", "worker_id", "parent_id", "after",
-            "limit"))
+            "limit", MetadataFields.NAME))
         .handler(this::list);
     router.postWithRegex(TASKS + ":bulk").handler(none).handler(this::createAll);
     router.postWithRegex(TASKS + ":claim").handler(none).handler(this::claim);
@@ -74,6 +74,7 @@ final class TaskRoutes {
     router.postWithRegex(TASKS + ":cancel").handler(none).handler(this::cancelMatching);
     router.postWithRegex(TASKS + ":fail").handler(none).handler(this::failAll);
     router.getWithRegex(TASK).handler(none).handler(this::get);
+    router.patchWithRegex(TASK).handler(none).handler(this::update);
     router.getWithRegex(TASK + "/logs").handler(QueryParameters.only("after", "limit")).handler(this::logs);
     router.postWithRegex(TASK + ":heartbeat").handler(none).handler(this::heartbeat);
     router.postWithRegex(TASK + ":complete").handler(none).handler(this::complete);
@@ -197,10 +198,11 @@ final class TaskRoutes {
     Integer maxAttempts = f.integer("max_attempts", false, 1, 1000);
     List<Prerequisite> dependsOn = DependsOnFields.read(f);
     ParentFields parent = ParentFields.read(f);
+    JsonObject metadata = MetadataFields.read(f);
     f.rejectUnknown();
     return new TaskDraft(type, typeVersion, title, description, params == null ? new JsonObject() : params,
         priority, externalId, milestoneId, dedupe, dedupeKey, runAt, maxAttempts, dependsOn, parent.parentId(), parent.parentRef(),
-        parent.completeWhenChildrenDone());
+        parent.completeWhenChildrenDone(), metadata);
   }
 
   private void list(RoutingContext rc) {
@@ -216,7 +218,7 @@ final class TaskRoutes {
     long after = queryNumber(query, "after", 0, 0, Long.MAX_VALUE);
     Long parentId = query.get("parent_id") == null ? null : queryNumber(query, "parent_id", 0, 1, Long.MAX_VALUE);
     TaskFilter filter = new TaskFilter(status, query.get("type"), query.get("external_id"), query.get("worker_id"), after, limit + 1,
-        parentId);
+        parentId, MetadataFields.containment(query.get(MetadataFields.NAME)));
     Responses.reply(rc, inProject(project, projectId -> tasks.list(projectId, filter)), 200,
         found -> page(found, limit, Representations::task, Task::id));
   }
@@ -226,6 +228,14 @@ final class TaskRoutes {
     long taskId = PathIds.taskId(rc);
     Responses.reply(rc, inProject(project, projectId -> tasks.get(projectId, taskId)), 200,
         Representations::task);
+  }
+
+  /** Changes fields of a pending or blocked task; answers it as changed. */
+  private void update(RoutingContext rc) {
+    long project = authorize(rc, Permission.TASKS_WRITE);
+    long taskId = PathIds.taskId(rc);
+    io.taskq.queue.TaskChanges changes = TaskChangeFields.read(Fields.of(Fields.body(rc), new ArrayList<>()));
+    Responses.reply(rc, inProject(project, projectId -> tasks.update(projectId, taskId, changes)), 200, Representations::task);
   }
 
   private void logs(RoutingContext rc) {

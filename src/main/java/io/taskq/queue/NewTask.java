@@ -5,7 +5,7 @@ import java.time.Instant;
 
 /**
  * A task to create, validated and resolved against its type (version, defaults, dedupe key).
- * {@code runAt} null means now, in the database's clock.
+ * {@code runAt} null means now, in the database's clock. {@code metadata} null: none.
  */
 public record NewTask(
     String type,
@@ -19,5 +19,13 @@ public record NewTask(
     String dedupeKey,
     Instant runAt,
     int maxAttempts,
-    int leaseSeconds) {
+    int leaseSeconds,
+    JsonObject metadata) {
+
+  /** A task without metadata. */
+  public NewTask(String type, int typeVersion, String title, String description, JsonObject params, int priority,
+      String externalId, String milestoneId, String dedupeKey, Instant runAt, int maxAttempts, int leaseSeconds) {
+    this(type, typeVersion, title, description, params, priority, externalId, milestoneId, dedupeKey, runAt, maxAttempts,
+        leaseSeconds, null);
+  }
 }

@@ -9,7 +9,8 @@ import java.util.UUID;
  * after it was cancelled by a failed prerequisite). {@code parentId}: the task's parent, if it is
  * a subtask; {@code completeWhenChildrenDone}: a parent that is never claimed and completes with
  * its children. {@code eventPayloads}: the payloads of the events the task waited on, keyed by
- * event key (a JSON object), or null when it waited on none.
+ * event key (a JSON object), or null when it waited on none. {@code metadata}: the client's free JSON object, or
+ * null when it has none (an empty object is stored as none).
  */
 public record Task(
     long id,
@@ -39,5 +40,6 @@ public record Task(
     int unmetPrerequisites,
     Long parentId,
     boolean completeWhenChildrenDone,
-    Object eventPayloads) {
+    Object eventPayloads,
+    io.vertx.core.json.JsonObject metadata) {
 }

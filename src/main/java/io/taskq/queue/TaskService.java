@@ -293,7 +293,7 @@ public final class TaskService {
     return new NewTask(
         d.type(), type.type().version(), d.title(), d.description(), d.params(),
         d.priority() == null ? 0 : d.priority(), d.externalId(), d.milestoneId(), dedupeKey, d.runAt(),
-        d.maxAttempts() == null ? type.type().maxAttempts() : d.maxAttempts(), type.type().leaseSeconds());
+        d.maxAttempts() == null ? type.type().maxAttempts() : d.maxAttempts(), type.type().leaseSeconds(), d.metadata());
   }
 
   private static String typeKey(String name, Integer version) {
@@ -630,6 +630,32 @@ public final class TaskService {
       }
       signals.announce(projectId, null);
       return Future.succeededFuture(task);
+    });
+  }
+
+  /**
+   * Changes fields of a pending or blocked task (409 otherwise, and for a max_attempts the attempts
+   * made already reach). A change that changes nothing answers the task as it is. A pending task
+   * with a new priority or run time is claimable in its new place at once; waiting claimers hear of it.
+   */
+  public Future<Task> update(long projectId, long taskId, TaskChanges changes) {
+    return store.updateIfEditable(projectId, taskId, changes).map(transition -> {
+      Task task = transition.task().orElseThrow(() -> taskNotFound(taskId));
+      if (transition.applied()) {
+        if (task.status() == TaskStatus.PENDING) {
+          signals.announce(projectId, dueLater(task.runAt()));
+        }
+        return task;
+      }
+      if (task.status() != TaskStatus.PENDING && task.status() != TaskStatus.BLOCKED) {
+        throw new Conflict("task-not-editable", "task " + taskId + " is " + task.status().wireName()
+            + "; only pending or blocked tasks can be changed");
+      }
+      if (changes.maxAttempts() != null && changes.maxAttempts() <= task.attempts()) {
+        throw new Conflict("attempts-spent", "task " + taskId + " has made " + task.attempts()
+            + " attempts already; max_attempts must be at least " + (task.attempts() + 1));
+      }
+      return task;
     });
   }
 

@@ -139,6 +139,13 @@ public interface TaskStore {
   Future<Transition> retryIfFinishedUnsuccessfully(long projectId, long taskId);
 
   /**
+   * Changes the given fields of a pending or blocked task whose attempts made stay below a new
+   * max_attempts, with an 'updated' log entry naming the fields whose value changed; one statement.
+   * Not applied (the task as found): not editable, or nothing changed. Empty: no such task.
+   */
+  Future<Transition> updateIfEditable(long projectId, long taskId, io.taskq.queue.TaskChanges changes);
+
+  /**
    * Releases the dependents of parents that just completed with their last child, a statement
    * after the one that completed them (which could not); call it once per parent.
    */

@@ -32,7 +32,7 @@ class AllowedMethodsTest {
       "/projects/7 | GET, HEAD",
       "/projects/7/tasks:claim | POST",
       "/projects/7/tasks/12:cancel | POST",
-      "/projects/7/tasks/12 | GET, HEAD",
+      "/projects/7/tasks/12 | GET, PATCH, HEAD",
       "/projects/7/tasks/12/logs | GET, HEAD",
       "/health/live | GET, HEAD"})
   void documentedPathsAnswerTheirMethods(String path, String allow) {

@@ -58,7 +58,8 @@ public final class PgTaskStore implements TaskStore {
         .addString(t.title()).addString(t.description()).addString(t.params().encode())
         .addInteger(t.priority()).addString(t.externalId()).addString(t.milestoneId())
         .addString(t.dedupeKey()).addOffsetDateTime(t.runAt() == null ? null : t.runAt().atOffset(ZoneOffset.UTC))
-        .addInteger(t.maxAttempts()).addInteger(t.leaseSeconds());
+        .addInteger(t.maxAttempts()).addInteger(t.leaseSeconds())
+        .addString(t.metadata() == null ? null : t.metadata().encode());
     return pool.preparedQuery(TaskSql.INSERT).execute(args)
         .compose(rows -> {
           if (rows.size() > 0) {
@@ -231,6 +232,7 @@ public final class PgTaskStore implements TaskStore {
     String[] runAt = new String[n];
     Integer[] maxAttempts = new Integer[n];
     Integer[] leaseSeconds = new Integer[n];
+    String[] metadata = new String[n];
     for (int i = 0; i < n; i++) {
       NewTask t = tasks.get(i);
       ord[i] = i;
@@ -246,6 +248,7 @@ public final class PgTaskStore implements TaskStore {
       runAt[i] = t.runAt() == null ? null : t.runAt().toString();
       maxAttempts[i] = t.maxAttempts();
       leaseSeconds[i] = t.leaseSeconds();
+      metadata[i] = t.metadata() == null ? null : t.metadata().encode();
     }
     return Tuple.tuple().addLong(projectId)
         .addArrayOfInteger(ord).addArrayOfString(type).addArrayOfInteger(typeVersion)
@@ -254,7 +257,7 @@ public final class PgTaskStore implements TaskStore {
         .addArrayOfString(dedupeKey).addArrayOfString(runAt).addArrayOfInteger(maxAttempts)
         .addArrayOfInteger(leaseSeconds).addArrayOfString(status).addArrayOfInteger(unmet).addArrayOfBoolean(hasDependents)
         .addArrayOfString(eventPayloads).addArrayOfLong(parentId).addArrayOfBoolean(completeWhenChildrenDone)
-        .addArrayOfLong(workflowRunId).addArrayOfInteger(parentOrd);
+        .addArrayOfLong(workflowRunId).addArrayOfInteger(parentOrd).addArrayOfString(metadata);
   }
 
   static Future<List<Task>> findCollisions(
@@ -296,7 +299,12 @@ public final class PgTaskStore implements TaskStore {
     Tuple args = Tuple.tuple().addLong(projectId).addLong(f.after())
         .addString(f.status() == null ? null : f.status().wireName())
         .addString(f.type()).addString(f.externalId()).addString(f.workerId()).addInteger(f.limit()).addLong(f.parentId());
-    return PlannerSettings.withDefaultPlanning(pool, TaskSql.LIST, args).map(PgTaskStore::tasks).recover(PgErrors.translate());
+    String sql = TaskSql.LIST;
+    if (f.metadata() != null && !f.metadata().isEmpty()) {
+      sql = TaskSql.LIST_BY_METADATA;
+      args.addString(f.metadata().encode());
+    }
+    return PlannerSettings.withDefaultPlanning(pool, sql, args).map(PgTaskStore::tasks).recover(PgErrors.translate());
   }
 
   @Override
@@ -504,6 +512,15 @@ public final class PgTaskStore implements TaskStore {
   @Override
   public Future<Transition> retryIfFinishedUnsuccessfully(long projectId, long taskId) {
     return guardedChange(TaskSql.RETRY, Tuple.of(projectId, taskId));
+  }
+
+  @Override
+  public Future<Transition> updateIfEditable(long projectId, long taskId, io.taskq.queue.TaskChanges c) {
+    Tuple args = Tuple.tuple().addLong(projectId).addLong(taskId).addArrayOfString(c.given().toArray(String[]::new))
+        .addInteger(c.priority()).addOffsetDateTime(c.runAt() == null ? null : c.runAt().atOffset(ZoneOffset.UTC))
+        .addString(c.title()).addString(c.description())
+        .addString(c.metadata() == null ? null : c.metadata().encode()).addInteger(c.maxAttempts());
+    return guardedChange(TaskSql.UPDATE_EDITABLE, args);
   }
 
   private Future<Transition> guardedChange(String sql, Tuple args) {

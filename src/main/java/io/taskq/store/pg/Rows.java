@@ -50,7 +50,8 @@ final class Rows {
         row.getInteger("unmet_prerequisites"),
         row.getLong("parent_id"),
         row.getBoolean("complete_when_children_done"),
-        json(row.getValue("event_payloads")));
+        json(row.getValue("event_payloads")),
+        (JsonObject) json(row.getValue("metadata")));
   }
 
   static TaskLog taskLog(Row row) {

@@ -23,7 +23,7 @@ final class TaskSql {
    * Inserts one task unless its external id or live dedupe key is taken; otherwise answers the
    * task that holds it. $1 project_id, $2 type, $3 type_version, $4 title, $5 description,
    * $6 params (JSON text), $7 priority, $8 external_id, $9 milestone_id, $10 dedupe_key,
-   * $11 run_at (null: now), $12 max_attempts, $13 lease_seconds.
+   * $11 run_at (null: now), $12 max_attempts, $13 lease_seconds, $14 metadata (JSON text of an object, null: none).
    *
    * <p>When the conflicting row was committed by a concurrent request after this statement's
    * snapshot, the fallback SELECT cannot see it and no row comes back; the caller then runs
@@ -32,8 +32,8 @@ final class TaskSql {
   static final String INSERT = """
       WITH inserted AS (
           INSERT INTO tasks (project_id, type, type_version, title, description, params, priority,
-                             external_id, milestone_id, dedupe_key, run_at, max_attempts, lease_seconds)
-          VALUES ($1, $2, $3, $4, $5, $6::text::jsonb, $7, $8, $9, $10, coalesce($11, now()), $12, $13)
+                             external_id, milestone_id, dedupe_key, run_at, max_attempts, lease_seconds, metadata)
+          VALUES ($1, $2, $3, $4, $5, $6::text::jsonb, $7, $8, $9, $10, coalesce($11, now()), $12, $13, $14::text::jsonb)
           ON CONFLICT DO NOTHING
           RETURNING *
       ), logged AS (
@@ -69,7 +69,8 @@ final class TaskSql {
    * $16 unmet_prerequisites int[], $17 has_dependents boolean[], $18 event_payloads text[] (JSON),
    * $19 parent_id bigint[], $20 complete_when_children_done boolean[], $21 workflow_run_id bigint[],
    * $22 parent_ord int[] (the parent is the item at this ord, whose id this statement draws: it
-   * is looked up in one array of the drawn ids, built only when some item has a parent_ord).
+   * is looked up in one array of the drawn ids, built only when some item has a parent_ord);
+   * $23 metadata text[] (JSON of an object, null: none), for every task.
    * The {@code %s} is filled once, at class load, by one of the title guards below.
    */
   private static final String INSERT_ALL_TEMPLATE = """
@@ -78,23 +79,23 @@ final class TaskSql {
             FROM unnest($2::int[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::int[],
                         $9::text[], $10::text[], $11::text[], $12::text[], $13::int[], $14::int[],
                         $15::text[], $16::int[], $17::boolean[], $18::text[], $19::bigint[], $20::boolean[], $21::bigint[],
-                        $22::int[])
+                        $22::int[], $23::text[])
                  AS i(ord, type, type_version, title, description, params, priority,
                       external_id, milestone_id, dedupe_key, run_at, max_attempts, lease_seconds,
                       status, unmet_prerequisites, has_dependents, event_payloads, parent_id,
-                      complete_when_children_done, workflow_run_id, parent_ord)
+                      complete_when_children_done, workflow_run_id, parent_ord, metadata)
       ), inserted AS (
           INSERT INTO tasks (id, project_id, type, type_version, title, description, params, priority,
                              external_id, milestone_id, dedupe_key, run_at, max_attempts, lease_seconds,
                              status, unmet_prerequisites, has_dependents, event_payloads, parent_id,
-                             complete_when_children_done, workflow_run_id)
+                             complete_when_children_done, workflow_run_id, metadata)
           SELECT i.id, $1, i.type, i.type_version, i.title, i.description, i.params::jsonb, i.priority,
                  i.external_id, i.milestone_id, i.dedupe_key, coalesce(i.run_at::timestamptz, now()),
                  i.max_attempts, i.lease_seconds, coalesce(i.status, 'pending'), coalesce(i.unmet_prerequisites, 0),
                  coalesce(i.has_dependents, false), i.event_payloads::jsonb,
                  CASE WHEN i.parent_ord IS NULL THEN i.parent_id
                       ELSE (SELECT array_agg(p.id ORDER BY p.ord) FROM input p)[i.parent_ord + 1] END,
-                 coalesce(i.complete_when_children_done, false), i.workflow_run_id
+                 coalesce(i.complete_when_children_done, false), i.workflow_run_id, i.metadata::jsonb
             FROM input i
            WHERE %s
            ORDER BY i.ord
@@ -171,6 +172,31 @@ final class TaskSql {
        ORDER BY id
        LIMIT $7
       """;
+
+  /**
+   * The containment filter on metadata, as a fragment of {@link #LIST_BY_METADATA}. "metadata IS
+   * NOT NULL" restates what the strict @> implies, so that the partial index tasks_metadata_idx
+   * (WHERE metadata IS NOT NULL) visibly applies. $9 metadata (JSON text of a non-empty object).
+   */
+  private static final String METADATA_CONTAINS = "metadata IS NOT NULL AND metadata @> $9::text::jsonb";
+
+  /**
+   * {@link #LIST} with the metadata containment filter. A statement of its own, not one more
+   * null-able filter of LIST: one plan cannot both serve the listing without it and read the GIN
+   * index with it. Runs with the planner's defaults as LIST does, so the plan fits the value: a
+   * selective one reads tasks_metadata_idx (bitmap) and sorts what it finds; a common one walks
+   * tasks_listing_idx in id order and stops at the page (figures in benchmarks.md).
+   */
+  static final String LIST_BY_METADATA = andBeforeOrderBy(LIST, METADATA_CONTAINS);
+
+  /** {@code sql} with one more condition ANDed to its WHERE, on the line before its ORDER BY (which it must have). */
+  private static String andBeforeOrderBy(String sql, String condition) {
+    int at = sql.lastIndexOf("\n ORDER BY ");
+    if (at < 0) {
+      throw new IllegalStateException("no ORDER BY line to put a condition before");
+    }
+    return sql.substring(0, at) + "\n   AND " + condition + sql.substring(at);
+  }
 
   /**
    * A task's log, oldest first; one row with a null log id when the task has no entry past
@@ -652,6 +678,58 @@ final class TaskSql {
       SELECT (SELECT count(*) FROM changed) AS cancelled, (SELECT count(*) FROM cascaded) AS cascaded
       """.formatted(LIVE, DEPENDENTS_SEEN, RELEASE_ROOM.formatted("(SELECT type FROM previous WHERE status = 'claimed') AS was_claimed"),
       CASCADE_FROM.formatted("changed", "true", "prerequisite_cancelled"));
+
+  /**
+   * Changes the given fields of a pending or blocked task and logs an 'updated' entry naming those
+   * whose value changed (message "priority, title", metadata {"fields": [...]}), in one statement.
+   * The row lock re-checks the status on the task's newest version, so a claim that commits first
+   * makes this a no-op (answered as found), and one that comes later sees the change: nothing is
+   * lost either way. A max_attempts at or below the attempts already made would leave a pending
+   * task that can never be claimed (CHECK tasks_attempts_range): the guard refuses it too. A change
+   * that changes no value writes nothing and answers the task as found.
+   * $1 project_id, $2 task id, $3 the given fields text[] (TaskChanges.FIELDS names), $4 priority,
+   * $5 run_at, $6 title, $7 description, $8 metadata (JSON text; null: none), $9 max_attempts.
+   */
+  static final String UPDATE_EDITABLE = """
+      WITH previous AS (
+          SELECT * FROM tasks
+           WHERE project_id = $1 AND id = $2 AND status IN ('pending', 'blocked')
+             AND (NOT 'max_attempts' = ANY ($3::text[]) OR $9::int > attempts)
+             FOR NO KEY UPDATE -- the UPDATE's own lock: no key changes, so log inserts (FK checks) need not wait
+      ), wanted AS (
+          SELECT p.id,
+                 CASE WHEN 'priority' = ANY ($3::text[]) THEN $4::int ELSE p.priority END AS priority,
+                 CASE WHEN 'run_at' = ANY ($3::text[]) THEN $5::timestamptz ELSE p.run_at END AS run_at,
+                 CASE WHEN 'title' = ANY ($3::text[]) THEN $6::text ELSE p.title END AS title,
+                 CASE WHEN 'description' = ANY ($3::text[]) THEN $7::text ELSE p.description END AS description,
+                 CASE WHEN 'metadata' = ANY ($3::text[]) THEN $8::text::jsonb ELSE p.metadata END AS metadata,
+                 CASE WHEN 'max_attempts' = ANY ($3::text[]) THEN $9::int ELSE p.max_attempts END AS max_attempts
+            FROM previous p
+      ), changes AS (
+          SELECT w.*, array_remove(ARRAY[
+                     CASE WHEN w.priority IS DISTINCT FROM p.priority THEN 'priority' END,
+                     CASE WHEN w.run_at IS DISTINCT FROM p.run_at THEN 'run_at' END,
+                     CASE WHEN w.title IS DISTINCT FROM p.title THEN 'title' END,
+                     CASE WHEN w.description IS DISTINCT FROM p.description THEN 'description' END,
+                     CASE WHEN w.metadata IS DISTINCT FROM p.metadata THEN 'metadata' END,
+                     CASE WHEN w.max_attempts IS DISTINCT FROM p.max_attempts THEN 'max_attempts' END], NULL) AS fields
+            FROM wanted w JOIN previous p ON p.id = w.id
+      ), changed AS (
+          UPDATE tasks t
+             SET priority = c.priority, run_at = c.run_at, title = c.title, description = c.description,
+                 metadata = c.metadata, max_attempts = c.max_attempts
+            FROM changes c
+           WHERE t.id = c.id AND cardinality(c.fields) > 0
+          RETURNING t.*, c.fields
+      ), logged AS (
+          INSERT INTO task_logs (task_id, event, message, metadata)
+          SELECT id, 'updated', array_to_string(fields, ', '), jsonb_build_object('fields', to_jsonb(fields)) FROM changed
+      )
+      SELECT true AS applied, * FROM changed
+      UNION ALL
+      SELECT false AS applied, t.*, NULL::text[] AS fields FROM tasks t
+       WHERE t.project_id = $1 AND t.id = $2 AND NOT EXISTS (SELECT 1 FROM changed)
+      """;
 
   /**
    * $1 project_id, $2 task id. Failed or cancelled become pending again (blocked, while prerequisites still hold

@@ -42,19 +42,20 @@ class HotPathPlansTest {
     HOT_STATEMENTS.put(TaskSql.COMPLETE_ALL, "'{1}', '{1}', '{" + LEASE.replace("'", "") + "}', '{NULL}'");
     HOT_STATEMENTS.put(TaskSql.FAIL_ALL, "'{1}', '{1}', '{" + LEASE.replace("'", "") + "}', '{e}', '{true}', 1, 60, 0.1");
     HOT_STATEMENTS.put(TaskSql.HEARTBEAT, "1, 1, " + LEASE + ", NULL");
-    HOT_STATEMENTS.put(TaskSql.INSERT, "1, 't', 1, NULL, NULL, '{}', 0, 'x', NULL, NULL, NULL, 3, 30");
+    HOT_STATEMENTS.put(TaskSql.INSERT, "1, 't', 1, NULL, NULL, '{}', 0, 'x', NULL, NULL, NULL, 3, 30, NULL");
     HOT_STATEMENTS.put(TaskSql.INSERT_ALL,
-        "1, '{1}', '{t}', '{1}', '{NULL}', '{NULL}', '{\"{}\"}', '{0}', '{x}', '{NULL}', '{NULL}', '{NULL}', '{3}', '{30}', '{pending}', '{0}', '{false}', '{NULL}', '{NULL}', '{false}', '{NULL}', '{NULL}'");
+        "1, '{1}', '{t}', '{1}', '{NULL}', '{NULL}', '{\"{}\"}', '{0}', '{x}', '{NULL}', '{NULL}', '{NULL}', '{3}', '{30}', '{pending}', '{0}', '{false}', '{NULL}', '{NULL}', '{false}', '{NULL}', '{NULL}', '{NULL}'");
     HOT_STATEMENTS.put(TaskSql.INSERT_ALL_UNLESS_TITLE_EXISTS,
-        "1, '{1}', '{t}', '{1}', '{a}', '{NULL}', '{\"{}\"}', '{0}', '{x}', '{NULL}', '{NULL}', '{NULL}', '{3}', '{30}', '{pending}', '{0}', '{false}', '{NULL}', '{NULL}', '{false}', '{NULL}', '{NULL}'");
+        "1, '{1}', '{t}', '{1}', '{a}', '{NULL}', '{\"{}\"}', '{0}', '{x}', '{NULL}', '{NULL}', '{NULL}', '{3}', '{30}', '{pending}', '{0}', '{false}', '{NULL}', '{NULL}', '{false}', '{NULL}', '{NULL}', '{NULL}'");
     HOT_STATEMENTS.put(TaskSql.INSERT_ALL_UNLESS_TITLE_AND_MILESTONE_EXIST,
-        "1, '{1}', '{t}', '{1}', '{a}', '{NULL}', '{\"{}\"}', '{0}', '{x}', '{m}', '{NULL}', '{NULL}', '{3}', '{30}', '{pending}', '{0}', '{false}', '{NULL}', '{NULL}', '{false}', '{NULL}', '{NULL}'");
+        "1, '{1}', '{t}', '{1}', '{a}', '{NULL}', '{\"{}\"}', '{0}', '{x}', '{m}', '{NULL}', '{NULL}', '{3}', '{30}', '{pending}', '{0}', '{false}', '{NULL}', '{NULL}', '{false}', '{NULL}', '{NULL}', '{NULL}'");
     HOT_STATEMENTS.put(TaskSql.FIND_COLLISIONS, "1, '{x}', '{d}', '{a}'");
     HOT_STATEMENTS.put(TaskSql.FIND_BY_IDENTITY, "1, 'x', NULL");
     HOT_STATEMENTS.put(TaskSql.FIND, "1, 1");
     HOT_STATEMENTS.put(TaskSql.LOGS, "1, 1, 0, 10");
     HOT_STATEMENTS.put(TaskSql.CANCEL, "1, 1");
     HOT_STATEMENTS.put(TaskSql.RETRY, "1, 1");
+    HOT_STATEMENTS.put(TaskSql.UPDATE_EDITABLE, "1, 1, '{priority,metadata}', 1, NULL, NULL, NULL, '{\"a\":1}', NULL");
     HOT_STATEMENTS.put(DependencySql.MARK_PREREQUISITES, "1, '{1}', '{x}', '{2}', '{y}'");
     HOT_STATEMENTS.put(DependencySql.RECOUNT, "'{1}', '{0}'");
     HOT_STATEMENTS.put(DependencySql.LINK, "'{1}', '{2}', '{requires}'");

@@ -5,11 +5,11 @@ import java.time.Instant;
 
 /**
  * A task to create, validated and resolved against its type (version, defaults, dedupe key).
- * {@code runAt} null means now, in the database's clock.
+ * {@code runAt} null means now, in the database's clock. An untyped task has a null type and typeVersion.
  */
 public record NewTask(
     String type,
-    int typeVersion,
+    String typeVersion,
     String title,
     String description,
     JsonObject params,

@@ -12,7 +12,7 @@ import java.util.List;
  */
 public record TaskDraft(
     String type,
-    Integer typeVersion,
+    String typeVersion,
     String title,
     String description,
     JsonObject params,
@@ -29,7 +29,7 @@ public record TaskDraft(
     boolean completeWhenChildrenDone) {
 
   /** A task that is no subtask and no parent that completes with its children. */
-  public TaskDraft(String type, Integer typeVersion, String title, String description, JsonObject params, Integer priority,
+  public TaskDraft(String type, String typeVersion, String title, String description, JsonObject params, Integer priority,
       String externalId, String milestoneId, boolean dedupe, String dedupeKey, Instant runAt, Integer maxAttempts,
       List<Prerequisite> dependsOn) {
     this(type, typeVersion, title, description, params, priority, externalId, milestoneId, dedupe, dedupeKey, runAt, maxAttempts,

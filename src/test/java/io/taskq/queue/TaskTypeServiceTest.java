@@ -64,14 +64,14 @@ class TaskTypeServiceTest {
   @Test
   void registrationCompilesTheSchemaOffTheEventLoop() {
     TaskTypeService types = service();
-    onEventLoop(() -> types.register("registered", 1, new JsonObject().put("type", "object"), null, null, Optional.empty()));
+    onEventLoop(() -> types.register("registered", "1", new JsonObject().put("type", "object"), null, null, Optional.empty()));
     assertEquals(List.of(false), compiledOnEventLoop);
   }
 
   @Test
   void concurrentFirstCreatesAfterARestartShareOneCompileOffTheEventLoop() {
     TaskTypeService types = service();
-    List<Optional<TaskTypeService.ResolvedType>> found = onEventLoop(() -> Future.all(types.find("stored", 1), types.find("stored", null))
+    List<Optional<TaskTypeService.ResolvedType>> found = onEventLoop(() -> Future.all(types.find("stored", "1"), types.find("stored", null))
         .map(all -> List.of(all.resultAt(0), all.resultAt(1))));
     assertEquals(List.of(false), compiledOnEventLoop);
     assertSame(found.get(0).orElseThrow().validator(), found.get(1).orElseThrow().validator());

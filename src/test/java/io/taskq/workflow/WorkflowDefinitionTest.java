@@ -70,7 +70,7 @@ class WorkflowDefinitionTest extends ServerTest {
             .add(new JsonObject().put("name", "fetch").put("type", type).putNull("type_version")
                 .put("params", new JsonObject().put("url", "${URL}").put("n", 3)).put("depends_on", new JsonArray())
                 .put("link_type", "requires"))
-            .add(new JsonObject().put("name", "store").put("type", type).put("type_version", 1).put("params", new JsonObject())
+            .add(new JsonObject().put("name", "store").put("type", type).put("type_version", "1").put("params", new JsonObject())
                 .put("depends_on", new JsonArray().add("fetch")).put("link_type", "blocks")),
         created.getJsonArray("steps"), "params kept as a template, defaults filled");
   }
@@ -224,7 +224,7 @@ class WorkflowDefinitionTest extends ServerTest {
     assertEquals(List.of("/steps/0/depends_on/0"),
         pointers(invalid(project, workflow(name(), step("a", type).put("depends_on", new JsonArray().add(5))))));
     assertEquals(List.of("/steps/0/type_version"),
-        pointers(invalid(project, workflow(name(), step("a", type).put("type_version", 0)))));
+        pointers(invalid(project, workflow(name(), step("a", type).put("type_version", -1)))));
     JsonObject unknown = workflow(name(), step("a", type).put("colour", "red")).put("color", "blue")
         .put("schedule", new JsonObject().put("cron", "* * * * *").put("every", 5));
     assertEquals(List.of("/steps/0/colour", "/schedule/every", "/color"), pointers(invalid(project, unknown)));

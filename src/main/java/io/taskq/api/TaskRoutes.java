@@ -189,7 +189,7 @@ final class TaskRoutes {
     JsonObject params = f.storableObject("params", false);
     Integer priority = f.integer("priority", false, Integer.MIN_VALUE, Integer.MAX_VALUE);
     Integer priorityScore = f.integer("priority_score", false, Integer.MIN_VALUE, Integer.MAX_VALUE);
-    if (f.has("priority") && f.has("priority_score")) {
+    if (priority != null && priorityScore != null) {
       f.fault("priority_score", "give priority or priority_score (the same field under its original name), not both");
     } else if (priority == null) {
       priority = priorityScore;

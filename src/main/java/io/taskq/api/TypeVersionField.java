@@ -26,8 +26,8 @@ final class TypeVersionField {
     if (value instanceof Number n) {
       Optional<String> text = TaskTypeVersion.ofNumber(n);
       if (text.isEmpty()) {
-        f.fault(name, name + " given as a number must be a whole number of at least 0 (at most "
-            + TaskTypeVersion.MAX_LENGTH + " digits); give any other version as a string");
+        f.fault(name, name + " given as a number must be a whole number from 0 to " + Long.MAX_VALUE
+            + "; give any other version as a string");
       }
       return text.orElse(null);
     }

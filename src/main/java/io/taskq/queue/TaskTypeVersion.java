@@ -7,8 +7,9 @@ import java.util.Optional;
  * The spelling of a task type's version: text of 1-50 characters ("1.0.0", "2", "2025-06-01"),
  * without white space, control or invisible format characters (a version is typed into URLs and
  * logs, where those cannot be told apart). A JSON number stands for its decimal string when it is
- * a whole number of at least 0 (1 is "1", 1e2 is "100"); a negative or fractional number is
- * refused, since "-1" or "1.50" could not be told from what the client meant as text.
+ * a whole number from 0 to 2^63-1, the range of every integer of the API (1 is "1", 1e2 is "100");
+ * a negative, fractional or larger number is refused, since "-1" or "1.50" could not be told from
+ * what the client meant as text.
  */
 public final class TaskTypeVersion {
 
@@ -29,11 +30,13 @@ public final class TaskTypeVersion {
     return Optional.empty();
   }
 
-  /** The decimal string of a whole number of at least 0, or empty when {@code number} is not one. */
+  private static final BigDecimal MAX_NUMBER = BigDecimal.valueOf(Long.MAX_VALUE);
+
+  /** The decimal string of a whole number from 0 to 2^63-1, or empty when {@code number} is not one. */
   public static Optional<String> ofNumber(Number number) {
     BigDecimal exact = number instanceof BigDecimal d ? d : new BigDecimal(number.toString());
     if (exact.signum() < 0 || (exact.signum() != 0 && exact.stripTrailingZeros().scale() > 0)
-        || exact.precision() - exact.scale() > MAX_LENGTH) {
+        || exact.precision() - exact.scale() > MAX_LENGTH || exact.compareTo(MAX_NUMBER) > 0) {
       return Optional.empty();
     }
     return Optional.of(exact.signum() == 0 ? "0" : exact.stripTrailingZeros().toPlainString());

@@ -68,7 +68,7 @@ class TaskTypeVersionTest extends ServerTest {
   @Test
   void malformedVersionsAre422() {
     String name = name();
-    for (Object bad : List.<Object>of(-1, 1.5, "", " ", "1 0", "tab\t", "x".repeat(51), true, new JsonObject())) {
+    for (Object bad : List.<Object>of(-1, 1.5, new java.math.BigInteger("9223372036854775808"), "", " ", "1 0", "tab\t", "x".repeat(51), true, new JsonObject())) {
       JsonObject problem = register(name, bad).problem(422);
       assertEquals(List.of("/version"), pointers(problem), "version " + bad);
     }

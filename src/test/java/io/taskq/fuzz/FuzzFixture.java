@@ -274,9 +274,13 @@ final class FuzzFixture {
     return project.workflowName;
   }
 
+  /**
+   * All digits, which a type name may be, like the workflow's name and for the same reason (the
+   * numeric path cases); the label's hash keeps it apart from other fixtures' types.
+   */
   private String toggledTypeName() {
     if (toggledTypeName == null) {
-      String name = "fuzz-toggled-" + label;
+      String name = Long.toString(4_000_000_000L + Math.floorMod(label.hashCode(), 1_000_000_000));
       call("POST", "/task-types", new JsonObject().put("name", name).put("version", "1")
           .put("param_schema", new JsonObject().put("type", "object")), 201);
       toggledTypeName = name;

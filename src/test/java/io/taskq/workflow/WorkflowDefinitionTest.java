@@ -76,6 +76,20 @@ class WorkflowDefinitionTest extends ServerTest {
   }
 
   @Test
+  void aStepsTypeVersionIsAStringAndARunOfAnInactiveVersionIsRefused() {
+    long project = newProject();
+    String type = newType();
+    String name = name();
+    JsonObject created = admin.post(workflows(project), workflow(name, step("a", type).put("type_version", 1))).expect(201).json();
+    assertEquals("1", created.getJsonArray("steps").getJsonObject(0).getString("type_version"));
+    assertEquals(created.getLong("id"), admin.post(workflows(project), workflow(name, step("a", type).put("type_version", "1")))
+        .expect(200).json().getLong("id"), "1 and \"1\" are the same version: the same definition");
+    admin.send(io.vertx.core.http.HttpMethod.PATCH, "/task-types/" + type + "/versions/1",
+        io.vertx.core.buffer.Buffer.buffer("{\"active\": false}"), "application/json").await().expect(200);
+    admin.post(workflows(project) + "/" + name + "/runs", new JsonObject().put("run_id", "r1")).problem(422);
+  }
+
+  @Test
   void theSameDefinitionAgainIs200WithTheSameIdAndADifferentOneIs409() {
     long project = newProject();
     String type = newType();

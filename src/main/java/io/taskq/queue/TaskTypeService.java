@@ -171,7 +171,9 @@ public final class TaskTypeService {
       if (found.isEmpty()) {
         return Future.succeededFuture(Optional.empty());
       }
-      return remember(found.get()).map(resolved -> {
+      // As for a named version: the compiled schema from the cache, the row (its active flag) just read.
+      return remember(found.get()).map(compiled -> {
+        ResolvedType resolved = new ResolvedType(found.get(), compiled.validator());
         newestByName.put(name, new Newest(resolved, clock.instant()));
         return Optional.of(resolved);
       });

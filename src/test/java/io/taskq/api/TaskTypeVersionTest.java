@@ -68,7 +68,8 @@ class TaskTypeVersionTest extends ServerTest {
   @Test
   void malformedVersionsAre422() {
     String name = name();
-    for (Object bad : List.<Object>of(-1, 1.5, new java.math.BigInteger("9223372036854775808"), "", " ", "1 0", "tab\t", "x".repeat(51), true, new JsonObject())) {
+    for (Object bad : List.<Object>of(-1, 1.5, new java.math.BigInteger("9223372036854775808"), "", " ", "1 0", "tab\t",
+        "x".repeat(51), true, new JsonObject())) {
       JsonObject problem = register(name, bad).problem(422);
       assertEquals(List.of("/version"), pointers(problem), "version " + bad);
     }
@@ -130,6 +131,20 @@ class TaskTypeVersionTest extends ServerTest {
     assertTrue(setActive(name, "2", true).expect(200).json().getBoolean("active"));
     assertEquals("2", create(project, new JsonObject().put("type", name)).expect(201).json().getString("type_version"));
     assertTrue(setActive(name, "2", true).expect(200).json().getBoolean("active"), "setting the flag it has is 200 too");
+  }
+
+  @Test
+  void aVersionFirstSeenInactiveIsUsableOnceActiveAgain() {
+    String name = name();
+    register(name, "1").expect(201);
+    setActive(name, "1", false).expect(200);
+    long project = newProject();
+    // The first create to name the version meets it inactive (and compiles its schema then).
+    create(project, new JsonObject().put("type", name).put("type_version", "1")).problem(422);
+    setActive(name, "1", true).expect(200);
+    assertEquals("1", create(project, new JsonObject().put("type", name)).expect(201).json().getString("type_version"));
+    assertEquals("1", create(project, new JsonObject().put("type", name).put("type_version", "1")).expect(201).json()
+        .getString("type_version"));
   }
 
   @Test

@@ -125,7 +125,8 @@ class MigrationsTest {
         "INSERT INTO task_types (name, version, param_schema) VALUES ('t', 7, '{}'), ('t', 12, '{}')",
         "INSERT INTO tasks (project_id, type, type_version, max_attempts, lease_seconds) VALUES (1, 't', 12, 3, 30)",
         "INSERT INTO workflows (project_id, name, version, definition) VALUES (1, 'w', 1,"
-            + " '{\"steps\": [{\"name\": \"a\", \"type\": \"t\", \"type_version\": 7}, {\"name\": \"b\", \"type\": \"t\", \"type_version\": null}]}')");
+            + " '{\"steps\": [{\"name\": \"a\", \"type\": \"t\", \"type_version\": 7},"
+            + " {\"name\": \"b\", \"type\": \"t\", \"type_version\": null}]}')");
     Migrations.update(db);
     assertEquals(List.of("12", "7"), lines(db, "SELECT version FROM task_types ORDER BY version"));
     assertEquals(List.of("12"), lines(db, "SELECT type_version FROM tasks"));

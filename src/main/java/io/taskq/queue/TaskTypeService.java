@@ -41,7 +41,8 @@ public final class TaskTypeService {
   public record ResolvedType(TaskType type, ParamValidator validator) {
   }
 
-  private record Newest(ResolvedType resolved, Instant fetchedAt) {
+  /** A type as the database had it at {@code fetchedAt}: trusted for {@link #NEWEST_VERSION_TTL}. */
+  private record Fetched(ResolvedType resolved, Instant fetchedAt) {
   }
 
   /** {@link ParamSchemas#compile(JsonObject, String, String)}; a seam so tests can see where it runs. */
@@ -56,9 +57,9 @@ public final class TaskTypeService {
   private final Clock clock;
   /** A future per type version, so that concurrent first creates share one compile. */
   private final Map<String, Future<ResolvedType>> byNameAndVersion = new ConcurrentHashMap<>();
-  private final Map<String, Newest> newestByName = new ConcurrentHashMap<>();
+  private final Map<String, Fetched> newestByName = new ConcurrentHashMap<>();
   /** The stored row (active flag included) of a version named by tasks, fetched at most once a TTL. */
-  private final Map<String, Newest> namedByKey = new ConcurrentHashMap<>();
+  private final Map<String, Fetched> namedByKey = new ConcurrentHashMap<>();
 
   public TaskTypeService(Vertx vertx, TaskTypeStore store, ParamSchemas schemas, Clock clock) {
     this(vertx, store, schemas::compile, clock);
@@ -147,7 +148,7 @@ public final class TaskTypeService {
   public Future<Optional<ResolvedType>> find(String name, String version) {
     if (version != null) {
       String key = key(name, version);
-      Newest named = namedByKey.get(key);
+      Fetched named = namedByKey.get(key);
       if (named != null && named.fetchedAt().plus(NEWEST_VERSION_TTL).isAfter(clock.instant())) {
         return Future.succeededFuture(Optional.of(named.resolved()));
       }
@@ -158,12 +159,12 @@ public final class TaskTypeService {
         // The compiled schema is kept for good; the row, whose active flag may change, is the one just read.
         return remember(found.get()).map(compiled -> {
           ResolvedType resolved = new ResolvedType(found.get(), compiled.validator());
-          namedByKey.put(key, new Newest(resolved, clock.instant()));
+          namedByKey.put(key, new Fetched(resolved, clock.instant()));
           return Optional.of(resolved);
         });
       });
     }
-    Newest newest = newestByName.get(name);
+    Fetched newest = newestByName.get(name);
     if (newest != null && newest.fetchedAt().plus(NEWEST_VERSION_TTL).isAfter(clock.instant())) {
       return Future.succeededFuture(Optional.of(newest.resolved()));
     }
@@ -174,7 +175,7 @@ public final class TaskTypeService {
       // As for a named version: the compiled schema from the cache, the row (its active flag) just read.
       return remember(found.get()).map(compiled -> {
         ResolvedType resolved = new ResolvedType(found.get(), compiled.validator());
-        newestByName.put(name, new Newest(resolved, clock.instant()));
+        newestByName.put(name, new Fetched(resolved, clock.instant()));
         return Optional.of(resolved);
       });
     });

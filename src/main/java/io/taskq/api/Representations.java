@@ -31,6 +31,8 @@ final class Representations {
         .put("description", t.description())
         .put("params", t.params())
         .put("priority", t.priority())
+        // The original dashboard clients read the priority back under this name.
+        .put("priority_score", t.priority())
         .put("status", t.status().wireName())
         .put("external_id", t.externalId())
         .put("milestone_id", t.milestoneId())

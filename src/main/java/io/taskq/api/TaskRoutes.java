@@ -179,14 +179,29 @@ final class TaskRoutes {
     return draft;
   }
 
-  /** Reads one task's fields; faults are recorded in {@code body}, not thrown. */
+  /**
+   * Reads one task's fields; faults are recorded in {@code body}, not thrown. Without a type the
+   * task is untyped (the original dashboard's tasks). The original clients' spellings are read
+   * too: {@code priority_score} for priority, and {@code status} "open" or "pending", which both
+   * mean what a new task is anyway (pending, or blocked while it waits on its depends_on).
+   */
   private static TaskDraft draftFields(Fields f) {
-    String type = f.string("type", true, 200);
-    Integer typeVersion = f.integer("type_version", false, 1, 1_000_000);
+    String type = f.optionalNonEmpty("type", 200);
+    String typeVersion = TypeVersionField.read(f, "type_version", false);
     String title = f.string("title", false, 1000);
     String description = f.string("description", false, 100_000);
     JsonObject params = f.storableObject("params", false);
     Integer priority = f.integer("priority", false, Integer.MIN_VALUE, Integer.MAX_VALUE);
+    Integer priorityScore = f.integer("priority_score", false, Integer.MIN_VALUE, Integer.MAX_VALUE);
+    if (priority != null && priorityScore != null) {
+      f.fault("priority_score", "give priority or priority_score (the same field under its original name), not both");
+    } else if (priority == null) {
+      priority = priorityScore;
+    }
+    Object status = f.any("status");
+    if (status != null && !"open".equals(status) && !"pending".equals(status)) {
+      f.fault("status", "status may only be \"open\" or \"pending\" on create (both make a pending task)");
+    }
     String externalId = f.optionalNonEmpty("external_id", 255);
     String milestoneId = f.optionalNonEmpty("milestone_id", 255);
     boolean dedupe = f.bool("dedupe", false);

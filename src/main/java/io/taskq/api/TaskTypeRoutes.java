@@ -11,7 +11,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** POST /task-types (admin): 201 new, 200 the same again, 409 different. GET /task-types. */
+/**
+ * POST /task-types (admin): 201 new, 200 the same again, 409 different. GET /task-types.
+ * PATCH /task-types/{typeName}/versions/{version} (admin): turns a version on or off for new tasks.
+ */
 final class TaskTypeRoutes {
 
   private final TaskTypeService types;
@@ -23,6 +26,7 @@ final class TaskTypeRoutes {
   void mount(Router router) {
     router.post("/task-types").handler(QueryParameters.none()).handler(this::register);
     router.get("/task-types").handler(QueryParameters.none()).handler(this::list);
+    router.patch("/task-types/:typeName/versions/:version").handler(QueryParameters.none()).handler(this::setActive);
   }
 
   private void register(RoutingContext rc) {
@@ -33,7 +37,7 @@ final class TaskTypeRoutes {
     if (name != null && !TaskTypeName.isValid(name)) {
       body.fault("name", "name must start with a letter or digit and use only letters, digits and _ . : / -");
     }
-    Integer version = body.integer("version", true, 1, 1_000_000);
+    String version = TypeVersionField.read(body, "version", true);
     JsonObject schema = body.storableObject("param_schema", true);
     Integer maxAttempts = body.integer("max_attempts", false, 1, 1000);
     Integer leaseSeconds = body.integer("lease_seconds", false, 1, 86_400);
@@ -49,6 +53,22 @@ final class TaskTypeRoutes {
         Responses.json(rc, ar.result().created() ? 201 : 200, Representations.taskType(ar.result().type()));
       }
     });
+  }
+
+  private void setActive(RoutingContext rc) {
+    Access.require(rc, Permission.ADMIN);
+    // Vert.x decodes path parameters as URI components: %2F is '/', '+' stays '+'.
+    String name = rc.pathParam("typeName");
+    String version = rc.pathParam("version");
+    List<FieldError> errors = new ArrayList<>();
+    Fields body = Fields.of(Fields.body(rc), errors);
+    Object active = body.any("active");
+    if (!(active instanceof Boolean)) {
+      body.fault("active", active == null ? "active is required" : "active must be true or false");
+    }
+    body.rejectUnknown();
+    body.throwIfInvalid();
+    Responses.reply(rc, types.setActive(name, version, (Boolean) active), 200, Representations::taskType);
   }
 
   private void list(RoutingContext rc) {

@@ -100,7 +100,7 @@ final class WorkflowRoutes {
     if (type != null && !TaskTypeName.isValid(type)) {
       f.fault("type", "type must be a task type name (letters, digits and _ . : / -)");
     }
-    Integer typeVersion = f.integer("type_version", false, 1, MAX_VERSION);
+    String typeVersion = TypeVersionField.read(f, "type_version", false);
     JsonObject params = f.storableObject("params", false);
     List<String> dependsOn = f.strings("depends_on", WorkflowService.MAX_STEPS, 100);
     String linkType = f.string("link_type", false, 32);

@@ -158,7 +158,8 @@ public final class MaintenanceJobs extends VerticleBase {
       oldest.put(projectAndType, 0.0);
     }
     for (Row row : live) {
-      Tags projectAndType = Tags.of("project", Long.toString(row.getLong("project_id")), "type", row.getString("type"));
+      Tags projectAndType = Tags.of("project", Long.toString(row.getLong("project_id")), "type",
+          Meters.typeLabel(row.getString("type")));
       counts.put(projectAndType.and("status", row.getString("status")), row.getLong("tasks"));
       Object seconds = row.getValue("oldest_claimable_seconds");
       if (seconds instanceof Number n) {

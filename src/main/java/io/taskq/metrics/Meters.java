@@ -10,7 +10,7 @@ import java.util.function.Supplier;
 
 /**
  * Every metric taskq defines itself (HTTP server and connection pool metrics come from Vert.x);
- * the README lists them all. Labels are bounded: project id, task type, status, never a task id.
+ * the README lists them all. Labels are bounded: project id, task type ("" for untyped tasks), status, never a task id.
  * Gauges of live tasks are published by the leader only (see MaintenanceJobs).
  */
 public final class Meters {
@@ -62,7 +62,7 @@ public final class Meters {
 
   public void failed(long projectId, String type, boolean last) {
     Counter.builder(FAILED).description("failed attempts; final=true when the task failed for good")
-        .tag("project", Long.toString(projectId)).tag("type", type).tag("final", Boolean.toString(last))
+        .tag("project", Long.toString(projectId)).tag("type", typeLabel(type)).tag("final", Boolean.toString(last))
         .register(registry).increment();
   }
 
@@ -110,7 +110,7 @@ public final class Meters {
   /** How long a task waited, from created (or due) to claimed. */
   public void queueWait(long projectId, String type, Duration waited) {
     Timer.builder(QUEUE_WAIT).description("how long claimed tasks waited, from created (or due, if later) to claimed")
-        .tag("project", Long.toString(projectId)).tag("type", type)
+        .tag("project", Long.toString(projectId)).tag("type", typeLabel(type))
         .publishPercentileHistogram().register(registry).record(waited.isNegative() ? Duration.ZERO : waited);
   }
 
@@ -130,7 +130,7 @@ public final class Meters {
     counter(EXPIRED, projectId, type, "leases that lapsed and were swept");
     for (boolean last : new boolean[] {false, true}) {
       Counter.builder(FAILED).description("failed attempts; final=true when the task failed for good")
-          .tag("project", Long.toString(projectId)).tag("type", type).tag("final", Boolean.toString(last))
+          .tag("project", Long.toString(projectId)).tag("type", typeLabel(type)).tag("final", Boolean.toString(last))
           .register(registry);
     }
     for (boolean longPoll : new boolean[] {false, true}) {
@@ -138,6 +138,14 @@ public final class Meters {
           .tag("project", Long.toString(projectId)).tag("long_poll", Boolean.toString(longPoll))
           .publishPercentileHistogram().register(registry);
     }
+  }
+
+  /**
+   * The type label of a task: its type, or "" for an untyped task (the original dashboard's),
+   * since a Prometheus label has no null; "" cannot be a type name.
+   */
+  public static String typeLabel(String type) {
+    return type == null ? "" : type;
   }
 
   public void rateLimited() {
@@ -168,7 +176,7 @@ public final class Meters {
 
   private Counter counter(String name, long projectId, String type, String description) {
     return Counter.builder(name).description(description)
-        .tag("project", Long.toString(projectId)).tag("type", type)
+        .tag("project", Long.toString(projectId)).tag("type", typeLabel(type))
         .register(registry);
   }
 }

@@ -16,7 +16,7 @@ public record Task(
     long id,
     long projectId,
     String type,
-    int typeVersion,
+    String typeVersion,
     String title,
     String description,
     Object params,

@@ -13,7 +13,7 @@ import java.util.List;
  */
 public record TaskDraft(
     String type,
-    Integer typeVersion,
+    String typeVersion,
     String title,
     String description,
     JsonObject params,
@@ -31,7 +31,7 @@ public record TaskDraft(
     JsonObject metadata) {
 
   /** A task without metadata. */
-  public TaskDraft(String type, Integer typeVersion, String title, String description, JsonObject params, Integer priority,
+  public TaskDraft(String type, String typeVersion, String title, String description, JsonObject params, Integer priority,
       String externalId, String milestoneId, boolean dedupe, String dedupeKey, Instant runAt, Integer maxAttempts,
       List<Prerequisite> dependsOn, Long parentId, String parentRef, boolean completeWhenChildrenDone) {
     this(type, typeVersion, title, description, params, priority, externalId, milestoneId, dedupe, dedupeKey, runAt, maxAttempts,
@@ -39,7 +39,7 @@ public record TaskDraft(
   }
 
   /** A task that is no subtask and no parent that completes with its children. */
-  public TaskDraft(String type, Integer typeVersion, String title, String description, JsonObject params, Integer priority,
+  public TaskDraft(String type, String typeVersion, String title, String description, JsonObject params, Integer priority,
       String externalId, String milestoneId, boolean dedupe, String dedupeKey, Instant runAt, Integer maxAttempts,
       List<Prerequisite> dependsOn) {
     this(type, typeVersion, title, description, params, priority, externalId, milestoneId, dedupe, dedupeKey, runAt, maxAttempts,

@@ -110,7 +110,9 @@ public final class TaskService {
 
   /** One draft checked against its type; faults point below {@code ""} (no item index). */
   public Future<NewTask> checkOne(TaskDraft draft) {
-    return types.find(draft.type(), draft.typeVersion()).compose(type -> {
+    Future<Optional<ResolvedType>> found = draft.type() == null ? Future.succeededFuture(Optional.empty())
+        : types.find(draft.type(), draft.typeVersion());
+    return found.compose(type -> {
       List<FieldError> errors = new ArrayList<>();
       NewTask task = resolve(draft, type, "", null, errors);
       return errors.isEmpty() ? Future.succeededFuture(task) : Future.failedFuture(new Invalid(errors.get(0).message(), errors));
@@ -140,7 +142,7 @@ public final class TaskService {
     Map<String, Optional<ResolvedType>> resolved = new HashMap<>();
     Future<Void> lookups = Future.succeededFuture();
     for (TaskDraft d : drafts) {
-      if (d == null) {
+      if (d == null || d.type() == null) {
         continue;
       }
       String key = typeKey(d.type(), d.typeVersion());
@@ -160,7 +162,8 @@ public final class TaskService {
     List<NewTask> tasks = new ArrayList<>(drafts.size());
     for (int i = 0; i < drafts.size(); i++) {
       TaskDraft d = drafts.get(i);
-      tasks.add(d == null ? null : resolve(d, types.get(typeKey(d.type(), d.typeVersion())), "/tasks/" + i, i, errors));
+      tasks.add(d == null ? null : resolve(d, d.type() == null ? Optional.empty() : types.get(typeKey(d.type(), d.typeVersion())),
+          "/tasks/" + i, i, errors));
     }
     return tasks;
   }
@@ -279,15 +282,34 @@ public final class TaskService {
     return status == TaskStatus.PENDING || status == TaskStatus.CLAIMED || status == TaskStatus.BLOCKED;
   }
 
-  /** Checks a draft against its type and fills in the type's defaults; faults go to {@code errors}. */
+  /**
+   * Checks a draft against its type and fills in the type's defaults; faults go to {@code errors}.
+   * A draft without a type is an untyped task (the original dashboard's): no schema, the server's defaults.
+   */
   private static NewTask resolve(TaskDraft d, Optional<ResolvedType> found, String pointer, Integer index, List<FieldError> errors) {
+    if (d.type() == null) {
+      if (d.typeVersion() != null) {
+        errors.add(new FieldError(pointer + "/type_version", index, "type_version names a version of a type: give type too"));
+        return null;
+      }
+      String dedupeKey = d.dedupe() ? DedupeKeys.of(null, d.params()) : d.dedupeKey();
+      return new NewTask(null, null, d.title(), d.description(), d.params(), d.priority() == null ? 0 : d.priority(),
+          d.externalId(), d.milestoneId(), dedupeKey, d.runAt(),
+          d.maxAttempts() == null ? TaskTypeService.DEFAULT_MAX_ATTEMPTS : d.maxAttempts(), TaskTypeService.DEFAULT_LEASE_SECONDS,
+          d.metadata());
+    }
     if (found.isEmpty()) {
-      errors.add(new FieldError(pointer + "/type", index, d.typeVersion() == null
-          ? "unknown task type " + d.type()
-          : "unknown task type " + d.type() + " version " + d.typeVersion()));
+      errors.add(d.typeVersion() == null
+          ? new FieldError(pointer + "/type", index, "unknown task type " + d.type() + " (or no version of it is active)")
+          : new FieldError(pointer + "/type_version", index, "task type " + d.type() + " has no version " + d.typeVersion()));
       return null;
     }
     ResolvedType type = found.get();
+    if (!type.type().active()) {
+      errors.add(new FieldError(pointer + "/type_version", index, "version " + d.typeVersion() + " of task type " + d.type()
+          + " is inactive: new tasks cannot use it (activate it, or name an active version)"));
+      return null;
+    }
     errors.addAll(ParamSchemas.check(type.validator(), d.params(), pointer + "/params", index));
     String dedupeKey = d.dedupe() ? DedupeKeys.of(d.type(), d.params()) : d.dedupeKey();
     return new NewTask(
@@ -296,8 +318,9 @@ public final class TaskService {
         d.maxAttempts() == null ? type.type().maxAttempts() : d.maxAttempts(), type.type().leaseSeconds(), d.metadata());
   }
 
-  private static String typeKey(String name, Integer version) {
-    return name + "@" + (version == null ? "newest" : version);
+  private static String typeKey(String name, String version) {
+    // '@' cannot occur in a name; a version cannot be empty, so "name@" means the newest.
+    return name + "@" + (version == null ? "" : version);
   }
 
   public Future<Task> get(long projectId, long taskId) {

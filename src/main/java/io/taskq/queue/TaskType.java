@@ -10,7 +10,7 @@ import java.time.Instant;
 public record TaskType(
     long id,
     String name,
-    int version,
+    String version,
     JsonObject paramSchema,
     int maxAttempts,
     int leaseSeconds,

@@ -1,6 +1,7 @@
 package io.taskq.queue;
 
 import io.taskq.error.Conflict;
+import io.taskq.error.NotFound;
 import io.taskq.error.TaskqException;
 import io.taskq.schema.ParamSchemas;
 import io.taskq.schema.ParamValidator;
@@ -21,8 +22,9 @@ import java.util.logging.Logger;
 
 /**
  * Registers task types and resolves a task's type for creation. A (name, version) never
- * changes once registered, so its compiled schema is cached for good; which version is the
- * newest can change on another instance, so that answer is cached for a short while only.
+ * changes its definition once registered, so its compiled schema is cached for good; whether it
+ * is active, and which version is the newest active one, can change on another instance, so those
+ * answers are cached for a short while only (a change made here is seen here at once).
  * Compiling a schema takes up to several hundred milliseconds for the largest ones (20,000
  * values), so it runs on a worker thread, never on an event loop.
  */
@@ -32,14 +34,15 @@ public final class TaskTypeService {
 
   public static final int DEFAULT_MAX_ATTEMPTS = 3;
   public static final int DEFAULT_LEASE_SECONDS = 30;
-  /** How stale "the newest version" may be when another instance registers a newer one. */
+  /** How stale "the newest version", or a version's active flag, may be when another instance changes it. */
   static final Duration NEWEST_VERSION_TTL = Duration.ofSeconds(1);
 
   /** A type with its compiled param schema. */
   public record ResolvedType(TaskType type, ParamValidator validator) {
   }
 
-  private record Newest(ResolvedType resolved, Instant fetchedAt) {
+  /** A type as the database had it at {@code fetchedAt}: trusted for {@link #NEWEST_VERSION_TTL}. */
+  private record Fetched(ResolvedType resolved, Instant fetchedAt) {
   }
 
   /** {@link ParamSchemas#compile(JsonObject, String, String)}; a seam so tests can see where it runs. */
@@ -54,7 +57,9 @@ public final class TaskTypeService {
   private final Clock clock;
   /** A future per type version, so that concurrent first creates share one compile. */
   private final Map<String, Future<ResolvedType>> byNameAndVersion = new ConcurrentHashMap<>();
-  private final Map<String, Newest> newestByName = new ConcurrentHashMap<>();
+  private final Map<String, Fetched> newestByName = new ConcurrentHashMap<>();
+  /** The stored row (active flag included) of a version named by tasks, fetched at most once a TTL. */
+  private final Map<String, Fetched> namedByKey = new ConcurrentHashMap<>();
 
   public TaskTypeService(Vertx vertx, TaskTypeStore store, ParamSchemas schemas, Clock clock) {
     this(vertx, store, schemas::compile, clock);
@@ -73,7 +78,7 @@ public final class TaskTypeService {
    * a conflict: tasks already refer to the stored definition. {@code maxConcurrency}: empty
    * leaves it as it is; a present empty removes the limit.
    */
-  public Future<Registration> register(String name, int version, JsonObject paramSchema, Integer maxAttempts, Integer leaseSeconds,
+  public Future<Registration> register(String name, String version, JsonObject paramSchema, Integer maxAttempts, Integer leaseSeconds,
       Optional<Optional<Integer>> maxConcurrency) {
     int attempts = maxAttempts == null ? DEFAULT_MAX_ATTEMPTS : maxAttempts;
     int lease = leaseSeconds == null ? DEFAULT_LEASE_SECONDS : leaseSeconds;
@@ -86,7 +91,7 @@ public final class TaskTypeService {
   private Future<Registration> stored(Registration registration, ParamValidator validator, JsonObject paramSchema,
       Integer maxAttempts, Integer leaseSeconds, Optional<Optional<Integer>> maxConcurrency) {
     String name = registration.type().name();
-    int version = registration.type().version();
+    String version = registration.type().version();
     TaskType stored = registration.type();
     if (!registration.created()) {
       if (!stored.paramSchema().equals(paramSchema)) {
@@ -103,6 +108,7 @@ public final class TaskTypeService {
     }
     byNameAndVersion.putIfAbsent(key(name, version), Future.succeededFuture(new ResolvedType(stored, validator)));
     newestByName.remove(name);
+    namedByKey.remove(key(name, version));
     if (maxConcurrency.isEmpty()) {
       return Future.succeededFuture(registration);
     }
@@ -116,18 +122,49 @@ public final class TaskTypeService {
     return store.listAll();
   }
 
-  /** The type a task names: that version, or the newest active one; empty when there is none. */
-  public Future<Optional<ResolvedType>> find(String name, Integer version) {
-    if (version != null) {
-      Future<ResolvedType> cached = byNameAndVersion.get(key(name, version));
-      if (cached != null) {
-        return cached.map(Optional::of);
-      }
-      return store.find(name, version).compose(found -> found.isEmpty()
-          ? Future.succeededFuture(Optional.empty())
-          : remember(found.get()).map(Optional::of));
+  /**
+   * Turns a version on or off for new tasks (existing tasks of it still run); 404 when it is not
+   * registered. This instance sees the change at once, the others within {@link #NEWEST_VERSION_TTL}.
+   */
+  public Future<TaskType> setActive(String name, String version, boolean active) {
+    if (!TaskTypeName.isValid(name) || TaskTypeVersion.fault(version).isPresent()) {
+      return Future.failedFuture(versionNotFound(name, version));
     }
-    Newest newest = newestByName.get(name);
+    return store.setActive(name, version, active).compose(found -> {
+      newestByName.remove(name);
+      namedByKey.remove(key(name, version));
+      return found.map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(versionNotFound(name, version)));
+    });
+  }
+
+  private static NotFound versionNotFound(String name, String version) {
+    return new NotFound("task type " + name + " has no version " + version);
+  }
+
+  /**
+   * The type a task names: that version (active or not: the caller decides), or the newest active
+   * one; empty when there is none.
+   */
+  public Future<Optional<ResolvedType>> find(String name, String version) {
+    if (version != null) {
+      String key = key(name, version);
+      Fetched named = namedByKey.get(key);
+      if (named != null && named.fetchedAt().plus(NEWEST_VERSION_TTL).isAfter(clock.instant())) {
+        return Future.succeededFuture(Optional.of(named.resolved()));
+      }
+      return store.find(name, version).compose(found -> {
+        if (found.isEmpty()) {
+          return Future.succeededFuture(Optional.empty());
+        }
+        // The compiled schema is kept for good; the row, whose active flag may change, is the one just read.
+        return remember(found.get()).map(compiled -> {
+          ResolvedType resolved = new ResolvedType(found.get(), compiled.validator());
+          namedByKey.put(key, new Fetched(resolved, clock.instant()));
+          return Optional.of(resolved);
+        });
+      });
+    }
+    Fetched newest = newestByName.get(name);
     if (newest != null && newest.fetchedAt().plus(NEWEST_VERSION_TTL).isAfter(clock.instant())) {
       return Future.succeededFuture(Optional.of(newest.resolved()));
     }
@@ -135,8 +172,10 @@ public final class TaskTypeService {
       if (found.isEmpty()) {
         return Future.succeededFuture(Optional.empty());
       }
-      return remember(found.get()).map(resolved -> {
-        newestByName.put(name, new Newest(resolved, clock.instant()));
+      // As for a named version: the compiled schema from the cache, the row (its active flag) just read.
+      return remember(found.get()).map(compiled -> {
+        ResolvedType resolved = new ResolvedType(found.get(), compiled.validator());
+        newestByName.put(name, new Fetched(resolved, clock.instant()));
         return Optional.of(resolved);
       });
     });
@@ -170,11 +209,11 @@ public final class TaskTypeService {
     }
   }
 
-  private static String label(String name, int version) {
+  private static String label(String name, String version) {
     return "task type " + name + " version " + version;
   }
 
-  private static String key(String name, int version) {
+  private static String key(String name, String version) {
     return name + "@" + version;
   }
 

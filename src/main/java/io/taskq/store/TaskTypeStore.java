@@ -13,12 +13,16 @@ public interface TaskTypeStore {
   }
 
   /** Inserts (name, version) unless it exists; either way answers the stored definition. */
-  Future<Registration> insertIfAbsent(String name, int version, JsonObject paramSchema, int maxAttempts, int leaseSeconds);
+  Future<Registration> insertIfAbsent(String name, String version, JsonObject paramSchema, int maxAttempts, int leaseSeconds);
 
   Future<List<TaskType>> listAll();
 
-  Future<Optional<TaskType>> find(String name, int version);
+  Future<Optional<TaskType>> find(String name, String version);
 
+  /** Turns a version on or off for new tasks; empty when (name, version) is not registered. */
+  Future<Optional<TaskType>> setActive(String name, String version, boolean active);
+
+  /** The most recently registered active version of a type (not the highest: versions are text). */
   Future<Optional<TaskType>> findNewestActive(String name);
 
   /** Sets (or, with null, removes) the max_concurrency of every version of a type. */

@@ -105,7 +105,7 @@ public final class WorkflowService {
   }
 
   private static String typeKey(WorkflowStep step) {
-    return step.type() + "@" + step.typeVersion();
+    return step.type() + "@" + (step.typeVersion() == null ? "" : step.typeVersion());
   }
 
   /** A page of the project's workflows by id, all names or one; {@code limit} rows at most. */

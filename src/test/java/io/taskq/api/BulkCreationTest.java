@@ -38,7 +38,8 @@ class BulkCreationTest extends ServerTest {
     List<Future<Api.Response>> valid = new ArrayList<>();
     List<Future<Api.Response>> invalid = new ArrayList<>();
     for (int r = 0; r < 6; r++) {
-      invalid.add(admin.postAsync(path, new JsonObject().put("tasks", new JsonArray().add(new JsonObject().put("title", "no type")))));
+      invalid.add(admin.postAsync(path, new JsonObject().put("tasks", new JsonArray()
+          .add(new JsonObject().put("title", "bad priority").put("priority", "high")))));
       JsonArray tasks = new JsonArray();
       for (int i = 0; i < 50; i++) {
         tasks.add(task(type, "r" + r + "-" + i, null));

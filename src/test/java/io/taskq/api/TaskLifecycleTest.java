@@ -26,7 +26,7 @@ class TaskLifecycleTest extends ServerTest {
         new JsonObject().put("n", "x")));
     assertEquals(project, task.getLong("project_id"));
     assertEquals(type, task.getString("type"));
-    assertEquals(1, task.getInteger("type_version"));
+    assertEquals("1", task.getString("type_version"));
     assertEquals("pending", task.getString("status"));
     assertEquals(0, task.getInteger("priority"));
     assertEquals(0, task.getInteger("attempts"));

@@ -60,7 +60,7 @@ class TaskTypeTest extends ServerTest {
 
   @Test
   void fieldsAreValidated() {
-    JsonObject problem = admin.post("/task-types", new JsonObject().put("name", "has space").put("version", 0)
+    JsonObject problem = admin.post("/task-types", new JsonObject().put("name", "has space").put("version", -1)
         .put("param_schema", "nope").put("lease_seconds", 0).put("color", "red")).problem(422);
     JsonArray errors = problem.getJsonArray("errors");
     for (String pointer : new String[] {"/name", "/version", "/param_schema", "/lease_seconds", "/color"}) {

@@ -75,7 +75,8 @@ class GeneratedClientTest extends ServerTest {
     ApiClient adminClient = client(TestServer.ADMIN_KEY);
     long project = new ProjectsApi(adminClient).createProject(new ProjectInput().name("generated-" + UUID.randomUUID())).getId();
     String type = "gen-" + UUID.randomUUID().toString().substring(0, 8);
-    new TaskTypesApi(adminClient).registerTaskType(new TaskTypeInput().name(type).version(1)
+    new TaskTypesApi(adminClient).registerTaskType(new TaskTypeInput().name(type)
+        .version(new io.taskq.client.generated.model.TaskTypeInputVersion("1.0.0"))
         .paramSchema(Map.of("type", "object", "properties", Map.of("n", Map.of("type", "integer")))));
     NewApiKey workerKey = new ApiKeysApi(adminClient).createApiKey(new ApiKeyInput().name("generated worker")
         .projectId(Math.toIntExact(project)).permissions(List.of(Permission.TASKS_WRITE, Permission.TASKS_CLAIM, Permission.TASKS_READ)));

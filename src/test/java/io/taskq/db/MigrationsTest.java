@@ -113,6 +113,28 @@ class MigrationsTest {
     assertEquals("23514", refused.getSQLState());
   }
 
+  @Test
+  void integerTypeVersionsBecomeTheirDecimalStringsInTypesTasksAndWorkflowSteps() throws Exception {
+    DatabaseTarget db = TestDatabase.absent("text_versions");
+    DatabaseCreator.ensureExists(db);
+    Migrations.update(db);
+    int from029 = Integer.parseInt(lines(db, "SELECT count(*) FROM databasechangelog WHERE orderexecuted >="
+        + " (SELECT orderexecuted FROM databasechangelog WHERE id = '029-task-type-versions-as-text')").get(0));
+    Migrations.rollback(db, from029);
+    run(db, "INSERT INTO projects (id, name) VALUES (1, 'p')",
+        "INSERT INTO task_types (name, version, param_schema) VALUES ('t', 7, '{}'), ('t', 12, '{}')",
+        "INSERT INTO tasks (project_id, type, type_version, max_attempts, lease_seconds) VALUES (1, 't', 12, 3, 30)",
+        "INSERT INTO workflows (project_id, name, version, definition) VALUES (1, 'w', 1,"
+            + " '{\"steps\": [{\"name\": \"a\", \"type\": \"t\", \"type_version\": 7},"
+            + " {\"name\": \"b\", \"type\": \"t\", \"type_version\": null}]}')");
+    Migrations.update(db);
+    assertEquals(List.of("12", "7"), lines(db, "SELECT version FROM task_types ORDER BY version"));
+    assertEquals(List.of("12"), lines(db, "SELECT type_version FROM tasks"));
+    assertEquals(List.of("string", "null"), lines(db,
+        "SELECT jsonb_typeof(s -> 'type_version') FROM workflows, jsonb_array_elements(definition -> 'steps') s"));
+    assertEquals(List.of("7"), lines(db, "SELECT definition #>> '{steps,0,type_version}' FROM workflows"));
+  }
+
   private static void run(DatabaseTarget db, String... statements) throws Exception {
     try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.jdbcProperties());
         Statement s = c.createStatement()) {

@@ -66,9 +66,11 @@ final class FuzzFixture {
   private final String adminKey;
   private final String label;
   private final Map<String, FixtureProject> projects = new HashMap<>();
-  private final List<Map.Entry<String, Integer>> learnedTypes = new ArrayList<>();
+  private final List<Map.Entry<String, String>> learnedTypes = new ArrayList<>();
   private final Map<String, String> learnedSchemas = new HashMap<>();
   private String typeName;
+  /** A type apart from typeName, for the operations that turn a version off: the fixture's tasks keep their type. */
+  private String toggledTypeName;
   private long keyProject;
   private String readOnlyKey;
   private String scopedKey;
@@ -208,9 +210,9 @@ final class FuzzFixture {
   void observe(String operation, Object json) {
     FixtureProject project = projects.get(operation);
     if (json instanceof JsonObject o) {
-      if (o.getValue("name") instanceof String name && o.getValue("version") instanceof Number version
-          && o.containsKey("param_schema") && learnedTypes.size() < 1000 && !learnedTypes.contains(Map.entry(name, version.intValue()))) {
-        learnedTypes.add(Map.entry(name, version.intValue()));
+      if (o.getValue("name") instanceof String name && o.getValue("version") instanceof String version
+          && o.containsKey("param_schema") && learnedTypes.size() < 1000 && !learnedTypes.contains(Map.entry(name, version))) {
+        learnedTypes.add(Map.entry(name, version));
         learnedSchemas.put(name + " v" + version, String.valueOf(o.getValue("param_schema")));
       }
       if (o.getValue("id") instanceof Number id && o.getValue("status") instanceof String status) {
@@ -256,6 +258,8 @@ final class FuzzFixture {
       case "name" -> workflowName(project);
       case "runId" -> runId(project);
       case "workerId" -> FIXTURE_WORKER;
+      case "typeName" -> toggledTypeName();
+      case "version" -> "1";
       default -> throw new AssertionError("the fuzz has no fixture for path parameter '" + name
           + "': teach FuzzFixture.pathId how to obtain a real one");
     };
@@ -276,6 +280,20 @@ final class FuzzFixture {
     return project.workflowName;
   }
 
+  /**
+   * All digits, which a type name may be, like the workflow's name and for the same reason (the
+   * numeric path cases); the label's hash keeps it apart from other fixtures' types.
+   */
+  private String toggledTypeName() {
+    if (toggledTypeName == null) {
+      String name = Long.toString(4_000_000_000L + Math.floorMod(label.hashCode(), 1_000_000_000));
+      call("POST", "/task-types", new JsonObject().put("name", name).put("version", "1")
+          .put("param_schema", new JsonObject().put("type", "object")), 201);
+      toggledTypeName = name;
+    }
+    return toggledTypeName;
+  }
+
   /** A run of the project's workflow, started on first use; all digits, like the workflow's name and for the same reason. */
   private String runId(FixtureProject project) {
     if (project.runId == null) {
@@ -293,7 +311,7 @@ final class FuzzFixture {
    */
   SchemaInputs.Hints hints(FixtureProject project, FixtureTask pathTask, Random rng) {
     List<FixtureTask> claimed = project == null ? List.of() : project.claimed();
-    Map.Entry<String, Integer> type = learnedTypes.isEmpty() || rng == null || rng.nextInt(4) != 0 ? Map.entry(typeName, 1)
+    Map.Entry<String, String> type = learnedTypes.isEmpty() || rng == null || rng.nextInt(4) != 0 ? Map.entry(typeName, "1")
         : learnedTypes.get(rng.nextInt(learnedTypes.size()));
     String note = type.getKey().equals(typeName) ? null : "type " + type.getKey() + " v" + type.getValue()
         + " " + REGISTERED_BY_THE_FUZZ + " with param_schema " + learnedSchemas.get(type.getKey() + " v" + type.getValue());
@@ -310,7 +328,7 @@ final class FuzzFixture {
     };
   }
 
-  private Object hint(String name, int slot, Map.Entry<String, Integer> type, FixtureTask pathTask, List<FixtureTask> claimed) {
+  private Object hint(String name, int slot, Map.Entry<String, String> type, FixtureTask pathTask, List<FixtureTask> claimed) {
     return switch (name) {
       case "type", "types" -> type.getKey();
       case "type_version" -> type.getValue();

@@ -70,9 +70,23 @@ class WorkflowDefinitionTest extends ServerTest {
             .add(new JsonObject().put("name", "fetch").put("type", type).putNull("type_version")
                 .put("params", new JsonObject().put("url", "${URL}").put("n", 3)).put("depends_on", new JsonArray())
                 .put("link_type", "requires"))
-            .add(new JsonObject().put("name", "store").put("type", type).put("type_version", 1).put("params", new JsonObject())
+            .add(new JsonObject().put("name", "store").put("type", type).put("type_version", "1").put("params", new JsonObject())
                 .put("depends_on", new JsonArray().add("fetch")).put("link_type", "blocks")),
         created.getJsonArray("steps"), "params kept as a template, defaults filled");
+  }
+
+  @Test
+  void aStepsTypeVersionIsAStringAndARunOfAnInactiveVersionIsRefused() {
+    long project = newProject();
+    String type = newType();
+    String name = name();
+    JsonObject created = admin.post(workflows(project), workflow(name, step("a", type).put("type_version", 1))).expect(201).json();
+    assertEquals("1", created.getJsonArray("steps").getJsonObject(0).getString("type_version"));
+    assertEquals(created.getLong("id"), admin.post(workflows(project), workflow(name, step("a", type).put("type_version", "1")))
+        .expect(200).json().getLong("id"), "1 and \"1\" are the same version: the same definition");
+    admin.send(io.vertx.core.http.HttpMethod.PATCH, "/task-types/" + type + "/versions/1",
+        io.vertx.core.buffer.Buffer.buffer("{\"active\": false}"), "application/json").await().expect(200);
+    admin.post(workflows(project) + "/" + name + "/runs", new JsonObject().put("run_id", "r1")).problem(422);
   }
 
   @Test
@@ -224,7 +238,7 @@ class WorkflowDefinitionTest extends ServerTest {
     assertEquals(List.of("/steps/0/depends_on/0"),
         pointers(invalid(project, workflow(name(), step("a", type).put("depends_on", new JsonArray().add(5))))));
     assertEquals(List.of("/steps/0/type_version"),
-        pointers(invalid(project, workflow(name(), step("a", type).put("type_version", 0)))));
+        pointers(invalid(project, workflow(name(), step("a", type).put("type_version", -1)))));
     JsonObject unknown = workflow(name(), step("a", type).put("colour", "red")).put("color", "blue")
         .put("schedule", new JsonObject().put("cron", "* * * * *").put("every", 5));
     assertEquals(List.of("/steps/0/colour", "/schedule/every", "/color"), pointers(invalid(project, unknown)));

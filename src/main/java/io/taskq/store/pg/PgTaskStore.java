@@ -54,7 +54,7 @@ public final class PgTaskStore implements TaskStore {
 
   private Future<Insertion> insertIfAbsent(long projectId, NewTask t, int triesLeft) {
     Tuple args = Tuple.tuple()
-        .addLong(projectId).addString(t.type()).addInteger(t.typeVersion())
+        .addLong(projectId).addString(t.type()).addString(t.typeVersion())
         .addString(t.title()).addString(t.description()).addString(t.params().encode())
         .addInteger(t.priority()).addString(t.externalId()).addString(t.milestoneId())
         .addString(t.dedupeKey()).addOffsetDateTime(t.runAt() == null ? null : t.runAt().atOffset(ZoneOffset.UTC))
@@ -221,7 +221,7 @@ public final class PgTaskStore implements TaskStore {
     }
     Integer[] ord = new Integer[n];
     String[] type = new String[n];
-    Integer[] typeVersion = new Integer[n];
+    String[] typeVersion = new String[n];
     String[] title = new String[n];
     String[] description = new String[n];
     String[] params = new String[n];
@@ -251,7 +251,7 @@ public final class PgTaskStore implements TaskStore {
       metadata[i] = t.metadata() == null ? null : t.metadata().encode();
     }
     return Tuple.tuple().addLong(projectId)
-        .addArrayOfInteger(ord).addArrayOfString(type).addArrayOfInteger(typeVersion)
+        .addArrayOfInteger(ord).addArrayOfString(type).addArrayOfString(typeVersion)
         .addArrayOfString(title).addArrayOfString(description).addArrayOfString(params)
         .addArrayOfInteger(priority).addArrayOfString(externalId).addArrayOfString(milestoneId)
         .addArrayOfString(dedupeKey).addArrayOfString(runAt).addArrayOfInteger(maxAttempts)

@@ -21,7 +21,7 @@ public final class PgTaskTypeStore implements TaskTypeStore {
   }
 
   @Override
-  public Future<Registration> insertIfAbsent(String name, int version, JsonObject paramSchema, int maxAttempts, int leaseSeconds) {
+  public Future<Registration> insertIfAbsent(String name, String version, JsonObject paramSchema, int maxAttempts, int leaseSeconds) {
     return pool.preparedQuery(TaskTypeSql.INSERT)
         .execute(Tuple.of(name, version, paramSchema.encode(), maxAttempts, leaseSeconds))
         .compose(rows -> {
@@ -41,8 +41,15 @@ public final class PgTaskTypeStore implements TaskTypeStore {
   }
 
   @Override
-  public Future<Optional<TaskType>> find(String name, int version) {
+  public Future<Optional<TaskType>> find(String name, String version) {
     return pool.preparedQuery(TaskTypeSql.FIND).execute(Tuple.of(name, version))
+        .map(rows -> types(rows).stream().findFirst())
+        .recover(PgErrors.translate());
+  }
+
+  @Override
+  public Future<Optional<TaskType>> setActive(String name, String version, boolean active) {
+    return pool.preparedQuery(TaskTypeSql.SET_ACTIVE).execute(Tuple.of(name, version, active))
         .map(rows -> types(rows).stream().findFirst())
         .recover(PgErrors.translate());
   }

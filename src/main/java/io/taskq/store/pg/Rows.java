@@ -26,7 +26,7 @@ final class Rows {
         row.getLong("id"),
         row.getLong("project_id"),
         row.getString("type"),
-        row.getInteger("type_version"),
+        row.getString("type_version"),
         row.getString("title"),
         row.getString("description"),
         json(row.getValue("params")),
@@ -85,7 +85,7 @@ final class Rows {
     return new TaskType(
         row.getLong("id"),
         row.getString("name"),
-        row.getInteger("version"),
+        row.getString("version"),
         (JsonObject) row.getValue("param_schema"),
         row.getInteger("max_attempts"),
         row.getInteger("lease_seconds"),

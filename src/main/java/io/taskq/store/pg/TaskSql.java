@@ -21,7 +21,7 @@ final class TaskSql {
 
   /**
    * Inserts one task unless its external id or live dedupe key is taken; otherwise answers the
-   * task that holds it. $1 project_id, $2 type, $3 type_version, $4 title, $5 description,
+   * task that holds it. $1 project_id, $2 type (null: untyped), $3 type_version, $4 title, $5 description,
    * $6 params (JSON text), $7 priority, $8 external_id, $9 milestone_id, $10 dedupe_key,
    * $11 run_at (null: now), $12 max_attempts, $13 lease_seconds, $14 metadata (JSON text of an object, null: none).
    *
@@ -60,7 +60,7 @@ final class TaskSql {
    * Inserts many tasks from parallel arrays, skipping those whose external id or live dedupe
    * key is taken, and answers each created task with the index of its item. Ids are drawn in
    * the input CTE so that RETURNING rows can be matched to items (RETURNING cannot see the
-   * source row). $1 project_id, $2 ord int[], $3 type text[], $4 type_version int[],
+   * source row). $1 project_id, $2 ord int[], $3 type text[] (null: untyped), $4 type_version text[],
    * $5 title text[], $6 description text[], $7 params text[] (JSON), $8 priority int[],
    * $9 external_id text[], $10 milestone_id text[], $11 dedupe_key text[],
    * $12 run_at text[] (ISO-8601, null: now), $13 max_attempts int[], $14 lease_seconds int[],
@@ -76,7 +76,7 @@ final class TaskSql {
   private static final String INSERT_ALL_TEMPLATE = """
       WITH input AS MATERIALIZED (
           SELECT nextval(pg_get_serial_sequence('tasks', 'id')) AS id, i.*
-            FROM unnest($2::int[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::int[],
+            FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[],
                         $9::text[], $10::text[], $11::text[], $12::text[], $13::int[], $14::int[],
                         $15::text[], $16::int[], $17::boolean[], $18::text[], $19::bigint[], $20::boolean[], $21::bigint[],
                         $22::int[], $23::text[])

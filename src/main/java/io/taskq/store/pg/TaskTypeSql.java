@@ -26,7 +26,7 @@ final class TaskTypeSql {
 
   static final String LIST_ALL = """
       SELECT t.*, l.max_concurrency FROM task_types t LEFT JOIN task_type_limits l ON l.type = t.name
-       ORDER BY t.name, t.version
+       ORDER BY t.name, t.id
       """;
 
   /** $1 name, $2 version. */
@@ -35,10 +35,19 @@ final class TaskTypeSql {
        WHERE t.name = $1 AND t.version = $2
       """;
 
-  /** $1 name. */
+  /**
+   * The default version of a type: the most recently registered active one (ids grow with each
+   * registration), not the highest, since versions are text. $1 name.
+   */
   static final String FIND_NEWEST_ACTIVE = """
       SELECT t.*, l.max_concurrency FROM task_types t LEFT JOIN task_type_limits l ON l.type = t.name
-       WHERE t.name = $1 AND t.active ORDER BY t.version DESC LIMIT 1
+       WHERE t.name = $1 AND t.active ORDER BY t.id DESC LIMIT 1
+      """;
+
+  /** $1 name, $2 version, $3 active. */
+  static final String SET_ACTIVE = """
+      UPDATE task_types t SET active = $3 WHERE t.name = $1 AND t.version = $2
+      RETURNING t.*, (SELECT max_concurrency FROM task_type_limits WHERE type = $1) AS max_concurrency
       """;
 
   /**

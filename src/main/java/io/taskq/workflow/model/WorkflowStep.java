@@ -10,7 +10,7 @@ import java.util.List;
  * {@code typeVersion} is null) whose params are a template (see workflow.ParamTemplate), held
  * by the steps it depends on through links of {@code linkType}.
  */
-public record WorkflowStep(String name, String type, Integer typeVersion, JsonObject params, List<String> dependsOn, String linkType) {
+public record WorkflowStep(String name, String type, String typeVersion, JsonObject params, List<String> dependsOn, String linkType) {
 
   public static final String REQUIRES = "requires";
   /** The link types a step's depends_on may take, in the wire spelling of task dependencies. */
@@ -39,7 +39,9 @@ public record WorkflowStep(String name, String type, Integer typeVersion, JsonOb
     if (dependsOn != null) {
       dependsOn.forEach(name -> names.add((String) name));
     }
-    return new WorkflowStep(json.getString("name"), json.getString("type"), json.getInteger("type_version"),
+    // Definitions stored before versions were text (changeset 029 converts them) held a number.
+    Object version = json.getValue("type_version");
+    return new WorkflowStep(json.getString("name"), json.getString("type"), version == null ? null : version.toString(),
         json.getJsonObject("params"), names, json.getString("link_type"));
   }
 }

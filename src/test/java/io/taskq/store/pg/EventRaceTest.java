@@ -68,7 +68,7 @@ class EventRaceTest {
   }
 
   private static NewTask newTask() {
-    return new NewTask("t", 1, null, null, new JsonObject(), 0, null, null, null, null, 3, 30);
+    return new NewTask("t", "1", null, null, new JsonObject(), 0, null, null, null, null, 3, 30);
   }
 
   /** Until a backend waits for a lock: the statement under test has hit the open transaction's advisory lock. */

@@ -50,7 +50,7 @@ class InsertEachTest {
   }
 
   private static NewTask task(String externalId, JsonObject params) {
-    return new NewTask("t", 1, null, null, params, 0, externalId, null, null, null, 3, 30);
+    return new NewTask("t", "1", null, null, params, 0, externalId, null, null, null, 3, 30);
   }
 
   private static List<Future<Insertion>> insertEach(NewTask... tasks) {
@@ -116,7 +116,7 @@ class InsertEachTest {
       tasks.add(task("bulk-" + i, new JsonObject().put("i", i)));
     }
     tasks.set(3, task("bulk-3", new JsonObject().put("s", "a\u0000")));
-    tasks.set(9, new NewTask("t", 1, unindexable.toString(), null, new JsonObject(), 0, "bulk-9", null, null, null, 3, 30));
+    tasks.set(9, new NewTask("t", "1", unindexable.toString(), null, new JsonObject(), 0, "bulk-9", null, null, null, 3, 30));
 
     Map<Integer, Invalid> refused = store.findRefusedInsertions(PROJECT, tasks).await();
 

@@ -71,7 +71,7 @@ class LinkRaceTest {
   private static final AtomicInteger PRIORITY = new AtomicInteger();
 
   private static NewTask newTask() {
-    return new NewTask("t", 1, null, null, new JsonObject(), PRIORITY.incrementAndGet(), null, null, null, null, 3, 30);
+    return new NewTask("t", "1", null, null, new JsonObject(), PRIORITY.incrementAndGet(), null, null, null, null, 3, 30);
   }
 
   private static Task claimedTask() {

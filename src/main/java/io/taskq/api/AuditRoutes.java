@@ -77,7 +77,8 @@ final class AuditRoutes {
     });
   }
 
-  private static Instant timestamp(QueryParameters query, String name) {
+  /** An RFC 3339 query parameter, null when absent; 400 naming it when it is not one. */
+  static Instant timestamp(QueryParameters query, String name) {
     String raw = query.get(name);
     if (raw == null) {
       return null;

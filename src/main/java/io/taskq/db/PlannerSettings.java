@@ -36,6 +36,12 @@ public final class PlannerSettings {
   private static final String DEFAULTS_FOR_THIS_TRANSACTION =
       "SET LOCAL plan_cache_mode = auto; SET LOCAL enable_seqscan = on";
 
+  /**
+   * Parsing a full-text query of stop words only sends a NOTICE, which the PostgreSQL client logs
+   * as a warning: any client could fill the log with them.
+   */
+  private static final String DEFAULTS_WITHOUT_NOTICES = DEFAULTS_FOR_THIS_TRANSACTION + "; SET LOCAL client_min_messages = warning";
+
   private PlannerSettings() {
   }
 
@@ -45,6 +51,12 @@ public final class PlannerSettings {
    */
   public static Future<RowSet<Row>> withDefaultPlanning(Pool pool, String sql, Tuple args) {
     return pool.withTransaction(conn -> conn.query(DEFAULTS_FOR_THIS_TRANSACTION).execute()
+        .compose(ignored -> conn.preparedQuery(sql).execute(args)));
+  }
+
+  /** As {@link #withDefaultPlanning}, without the statement's NOTICEs reaching the client. */
+  public static Future<RowSet<Row>> withDefaultPlanningQuietly(Pool pool, String sql, Tuple args) {
+    return pool.withTransaction(conn -> conn.query(DEFAULTS_WITHOUT_NOTICES).execute()
         .compose(ignored -> conn.preparedQuery(sql).execute(args)));
   }
 }

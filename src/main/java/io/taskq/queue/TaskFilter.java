@@ -1,9 +1,16 @@
 package io.taskq.queue;
 
-/** Filters of a task listing; null fields do not filter. {@code after} is the keyset cursor. */
-public record TaskFilter(TaskStatus status, String type, String externalId, String workerId, long after, int limit, Long parentId) {
+import java.time.Instant;
+
+/**
+ * Filters of a task listing; null fields do not filter. {@code after} is the keyset cursor of an
+ * id-ordered listing. {@code runId} is a run's run_id (not its internal number);
+ * {@code createdAfter} and {@code createdBefore} are exclusive, {@code priorityMin} inclusive.
+ */
+public record TaskFilter(TaskStatus status, String type, String externalId, String workerId, long after, int limit, Long parentId,
+    String runId, Instant createdAfter, Instant createdBefore, Integer priorityMin) {
 
   public TaskFilter(TaskStatus status, String type, String externalId, String workerId, long after, int limit) {
-    this(status, type, externalId, workerId, after, limit, null);
+    this(status, type, externalId, workerId, after, limit, null, null, null, null, null);
   }
 }

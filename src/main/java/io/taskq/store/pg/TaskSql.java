@@ -152,25 +152,67 @@ final class TaskSql {
   static final String FIND = "SELECT * FROM tasks WHERE project_id = $1 AND id = $2";
 
   /**
+   * The optional filters of a task listing, shared by {@link #LIST} and {@link #SEARCH} (which
+   * number their parameters alike): each is true when its parameter is null. A run is named by
+   * its run_id (workflow_runs.run_key) within the project; created_after and created_before are
+   * both exclusive. $1 project_id, $3 status, $4 type, $5 external_id, $6 worker_id,
+   * $8 parent_id, $9 run_id, $10 created_after, $11 created_before, $12 priority_min.
+   */
+  private static final String LISTING_FILTERS = """
+         AND ($3::text IS NULL OR t.status = $3)
+         AND ($4::text IS NULL OR t.type = $4)
+         AND ($5::text IS NULL OR t.external_id = $5)
+         AND ($6::text IS NULL OR t.worker_id = $6)
+         AND ($8::bigint IS NULL OR t.parent_id = $8)
+         AND ($9::text IS NULL OR t.workflow_run_id = (
+                 SELECT r.id FROM workflow_runs r WHERE r.project_id = $1 AND r.run_key = $9))
+         AND ($10::timestamptz IS NULL OR t.created_at > $10)
+         AND ($11::timestamptz IS NULL OR t.created_at < $11)
+         AND ($12::int IS NULL OR t.priority >= $12)
+      """;
+
+  /**
    * Keyset page of a project's tasks. Null filters do not filter. "project_id + 0" matches the
    * listing index, tasks_listing_idx, and nothing else (see changeset 015: a plain project_id
    * index lured claims away from the claimable index). Runs with the planner's defaults
    * ({@link io.taskq.db.PlannerSettings#withDefaultPlanning}): a custom plan folds away the
    * filters not given, and may read a large project sequentially; given a parent, it reads the
-   * children by id through tasks_parent_idx. $1 project_id, $2 after id, $3 status,
-   * $4 type, $5 external_id, $6 worker_id, $7 limit, $8 parent_id.
+   * children by id through tasks_parent_idx, given a run, the run's tasks through
+   * tasks_workflow_run_idx. $1 project_id, $2 after id, $7 limit, the filters as in
+   * {@link #LISTING_FILTERS}.
    */
   static final String LIST = """
-      SELECT * FROM tasks
-       WHERE project_id + 0 = $1 AND id > $2
-         AND ($3::text IS NULL OR status = $3)
-         AND ($4::text IS NULL OR type = $4)
-         AND ($5::text IS NULL OR external_id = $5)
-         AND ($6::text IS NULL OR worker_id = $6)
-         AND ($8::bigint IS NULL OR parent_id = $8)
-       ORDER BY id
+      SELECT t.* FROM tasks t
+       WHERE t.project_id + 0 = $1 AND t.id > $2
+      %s
+       ORDER BY t.id
        LIMIT $7
-      """;
+      """.formatted(LISTING_FILTERS);
+
+  /**
+   * A page of a project's tasks matching a full-text query ({@code websearch_to_tsquery}
+   * syntax, the 'english' configuration of changeset 031), best rank first, then by id. The
+   * GIN index finds the matching documents; each is ranked (ts_rank reads every match's
+   * document, so the cost grows with the number of matches, not with the page) after the
+   * listing filters, and the page is the top $7 of a bounded sort. The keyset is the last row's
+   * (rank, id): ranks are recomputed identically on every page, so comparing them as real is
+   * exact. A query of stop words or punctuation only matches nothing. Runs with the planner's
+   * defaults, so that the query's constant folds into the plan.
+   * $1 project_id, $2 query text, $7 limit, $13 after rank (null on the first page), $14 after id,
+   * the filters as in {@link #LISTING_FILTERS}.
+   */
+  static final String SEARCH = """
+      SELECT * FROM (
+          SELECT t.*, ts_rank(s.document, websearch_to_tsquery('english', $2::text)) AS search_rank
+            FROM task_search s
+            JOIN tasks t ON t.id = s.task_id
+           WHERE s.project_id = $1 AND s.document @@ websearch_to_tsquery('english', $2::text)
+          %s
+      ) found
+       WHERE $13::real IS NULL OR search_rank < $13 OR (search_rank = $13 AND id > $14::bigint)
+       ORDER BY search_rank DESC, id
+       LIMIT $7
+      """.formatted(LISTING_FILTERS);
 
   /**
    * A task's log, oldest first; one row with a null log id when the task has no entry past

@@ -304,7 +304,7 @@ public final class PgTaskStore implements TaskStore {
     TaskSearch.Position after = search.after();
     Tuple args = listingArgs(projectId, f, search.text())
         .addValue(after == null ? null : after.rank()).addValue(after == null ? null : after.id());
-    return PlannerSettings.withDefaultPlanningQuietly(pool, TaskSql.SEARCH, args)
+    return PlannerSettings.withCustomPlanQuietly(pool, TaskSql.SEARCH, args)
         .map(rows -> {
           List<RankedTask> found = new ArrayList<>(rows.size());
           for (Row row : rows) {

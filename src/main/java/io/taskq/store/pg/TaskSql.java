@@ -196,8 +196,10 @@ final class TaskSql {
    * document, so the cost grows with the number of matches, not with the page) after the
    * listing filters, and the page is the top $7 of a bounded sort. The keyset is the last row's
    * (rank, id): ranks are recomputed identically on every page, so comparing them as real is
-   * exact. A query of stop words or punctuation only matches nothing. Runs with the planner's
-   * defaults, so that the query's constant folds into the plan.
+   * exact. A query of stop words or punctuation only matches nothing. Runs with a custom plan
+   * ({@link io.taskq.db.PlannerSettings#withCustomPlanQuietly}): the query folds into a constant
+   * whose matches the planner can estimate, and the filters not given fold away, so that with none
+   * on tasks it ranks in task_search alone and joins only the page's rows to tasks.
    * $1 project_id, $2 query text, $7 limit, $13 after rank (null on the first page), $14 after id,
    * the filters as in {@link #LISTING_FILTERS}.
    */

@@ -190,31 +190,43 @@ final class TaskSql {
       """.formatted(LISTING_FILTERS);
 
   /**
+   * True when no filter of {@link #LISTING_FILTERS} is given: every parameter there must be
+   * here too, or a search with that filter would rank only the best matches before filtering.
+   */
+  private static final String NO_LISTING_FILTER = """
+      ($3::text, $4::text, $5::text, $6::text, $8::bigint, $9::text, $10::timestamptz, $11::timestamptz, $12::int) IS NULL""";
+
+  /**
    * A page of a project's tasks matching a full-text query ({@code websearch_to_tsquery}
    * syntax, the 'english' configuration of changeset 031), best rank first, then by id. The
-   * GIN index finds the matching documents; each is ranked (ts_rank reads every match's
-   * document, so the cost grows with the number of matches, not with the page) after the
-   * listing filters, and the page is the top $7 of a bounded sort. The keyset is the last row's
-   * (rank, id): ranks are recomputed identically on every page, so comparing them as real is
-   * exact. A query of stop words or punctuation only matches nothing. Runs with a custom plan
-   * ({@link io.taskq.db.PlannerSettings#withCustomPlanQuietly}): the query folds into a constant
-   * whose matches the planner can estimate, and the filters not given fold away, so that with none
-   * on tasks it ranks in task_search alone and joins only the page's rows to tasks.
-   * $1 project_id, $2 query text, $7 limit, $13 after rank (null on the first page), $14 after id,
-   * the filters as in {@link #LISTING_FILTERS}.
+   * GIN index finds the matching documents and each is ranked: ts_rank reads every match's
+   * document, so the cost grows with the number of matches, not with the page. The keyset is the
+   * last row's (rank, id): ranks are recomputed identically on every page, so comparing them as
+   * real is exact. A query of stop words or punctuation only matches nothing.
+   *
+   * <p>The inner query ranks in task_search alone and carries only (task_id, rank) (OFFSET-free
+   * but LIMITed, so it is not merged into the outer query): without a filter on tasks its LIMIT
+   * is the page's, a top-N sort of small rows, and only the page's rows are joined to tasks; with
+   * one, its LIMIT is null (none), and the outer query filters the ranked matches. Runs with a
+   * custom plan ({@link io.taskq.db.PlannerSettings#withCustomPlanQuietly}), so that the query and
+   * that LIMIT fold into constants. $1 project_id, $2 query text, $7 limit, $13 after rank (null
+   * on the first page), $14 after id, the filters as in {@link #LISTING_FILTERS}.
    */
   static final String SEARCH = """
-      SELECT * FROM (
-          SELECT t.*, ts_rank(s.document, websearch_to_tsquery('english', $2::text)) AS search_rank
-            FROM task_search s
-            JOIN tasks t ON t.id = s.task_id
-           WHERE s.project_id = $1 AND s.document @@ websearch_to_tsquery('english', $2::text)
-          %s
-      ) found
-       WHERE $13::real IS NULL OR search_rank < $13 OR (search_rank = $13 AND id > $14::bigint)
-       ORDER BY search_rank DESC, id
+      SELECT t.*, m.search_rank
+        FROM (SELECT s.task_id, ts_rank(s.document, websearch_to_tsquery('english', $2::text)) AS search_rank
+                FROM task_search s
+               WHERE s.project_id = $1 AND s.document @@ websearch_to_tsquery('english', $2::text)
+                 AND ($13::real IS NULL OR ts_rank(s.document, websearch_to_tsquery('english', $2::text)) < $13
+                      OR (ts_rank(s.document, websearch_to_tsquery('english', $2::text)) = $13 AND s.task_id > $14::bigint))
+               ORDER BY search_rank DESC, s.task_id
+               LIMIT CASE WHEN %s THEN $7::bigint END) m
+        JOIN tasks t ON t.id = m.task_id
+       WHERE true
+      %s
+       ORDER BY m.search_rank DESC, t.id
        LIMIT $7
-      """.formatted(LISTING_FILTERS);
+      """.formatted(NO_LISTING_FILTER, LISTING_FILTERS);
 
   /**
    * A task's log, oldest first; one row with a null log id when the task has no entry past

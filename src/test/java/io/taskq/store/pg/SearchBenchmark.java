@@ -90,6 +90,7 @@ public final class SearchBenchmark {
       run(s, "common term with status=pending: q=invoice&status=pending", "1, 'invoice', 'pending'");
       run(s, "two words: q=invoice failed", "1, 'invoice failed', NULL");
       run(s, "a word in most tasks: q=customer", "1, 'customer', NULL");
+      run(s, "a word in most tasks with status=pending: q=customer&status=pending", "1, 'customer', 'pending'");
     }
     System.exit(0);
   }

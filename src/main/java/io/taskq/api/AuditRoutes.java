@@ -26,6 +26,9 @@ final class AuditRoutes {
   private static final int MAX_WORKER_ID = 255;
   private static final Pattern LEAP_SECOND = Pattern.compile("([0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ]23:59):60([.,0-9]*(?:[Zz]|[+-][0-9]{2}:[0-9]{2}))");
 
+  /** An offset beyond java.time's +-18:00, which RFC 3339 allows (up to +-23:59). */
+  private static final Pattern WIDE_OFFSET = Pattern.compile("(.*)([+-])(18:(?:0[1-9]|[1-5][0-9])|19:[0-5][0-9]|2[0-3]:[0-5][0-9])");
+
   private final TaskService tasks;
   private final ProjectService projects;
 
@@ -88,10 +91,22 @@ final class AuditRoutes {
     Matcher leap = LEAP_SECOND.matcher(raw);
     boolean leapSecond = leap.matches();
     String readable = leapSecond ? leap.group(1) + ":59" + leap.group(2) : raw;
+    // A wide offset is read as UTC and then moved by it.
+    Matcher wide = WIDE_OFFSET.matcher(readable);
+    long offsetSeconds = 0;
+    if (wide.matches()) {
+      String[] hoursMinutes = wide.group(3).split(":");
+      offsetSeconds = (wide.group(2).equals("+") ? 1 : -1)
+          * (Integer.parseInt(hoursMinutes[0]) * 3600L + Integer.parseInt(hoursMinutes[1]) * 60L);
+      readable = wide.group(1) + "Z";
+    }
     List<io.taskq.error.FieldError> errors = new ArrayList<>();
     Instant instant = Fields.of(new JsonObject().put(name, readable), errors).timestamp(name);
     if (instant != null && leapSecond) {
       instant = instant.plusSeconds(1);
+    }
+    if (instant != null) {
+      instant = instant.minusSeconds(offsetSeconds);
     }
     if (!errors.isEmpty()) {
       throw new BadRequest("query parameter " + name

@@ -231,22 +231,22 @@ final class TaskRoutes {
         found -> page(found, limit, Representations::task, Task::id));
   }
 
-  /** A search page: ranked, so paged by the opaque {@code next} (rank and id), never by {@code after}. */
+  /**
+   * A search page: ranked, so paged by the opaque {@code next} (rank and id); {@code after} keeps
+   * its meaning of a filter (only greater ids) but pages nothing.
+   */
   private void search(RoutingContext rc, long project, TaskFilter filter, String text, int limit) {
     QueryParameters query = QueryParameters.of(rc);
-    if (query.get("after") != null) {
-      throw new BadRequest("query parameter after pages a listing in id order; a search (q) is paged with cursor");
-    }
-    if (text.length() > MAX_SEARCH_TEXT) {
+    if (text.codePointCount(0, text.length()) > MAX_SEARCH_TEXT) {
       throw new BadRequest("query parameter q must be at most " + MAX_SEARCH_TEXT + " characters");
     }
-    TaskSearch search = new TaskSearch(text, SearchCursor.decode(query.get("cursor"), text));
+    TaskSearch search = new TaskSearch(text, SearchCursor.decode(query.get("cursor")));
     Responses.reply(rc, inProject(project, projectId -> tasks.search(projectId, filter, search)), 200, found -> {
       boolean more = found.size() > limit;
       List<RankedTask> items = more ? found.subList(0, limit) : found;
       RankedTask last = more ? items.get(items.size() - 1) : null;
       return Representations.page(items.stream().map(RankedTask::task).toList(), Representations::task, null)
-          .put("next", last == null ? null : SearchCursor.encode(new TaskSearch.Position(last.rank(), last.task().id()), text));
+          .put("next", last == null ? null : SearchCursor.encode(new TaskSearch.Position(last.rank(), last.task().id())));
     });
   }
 

@@ -303,7 +303,7 @@ public final class PgTaskStore implements TaskStore {
   public Future<List<RankedTask>> search(long projectId, TaskFilter f, TaskSearch search) {
     TaskSearch.Position after = search.after();
     Tuple args = listingArgs(projectId, f, search.text())
-        .addValue(after == null ? null : after.rank()).addValue(after == null ? null : after.id());
+        .addValue(after == null ? null : after.rank()).addValue(after == null ? null : after.id()).addLong(f.after());
     return PlannerSettings.withCustomPlanQuietly(pool, TaskSql.SEARCH, args)
         .map(rows -> {
           List<RankedTask> found = new ArrayList<>(rows.size());

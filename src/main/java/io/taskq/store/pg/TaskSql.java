@@ -210,13 +210,14 @@ final class TaskSql {
    * one, its LIMIT is null (none), and the outer query filters the ranked matches. Runs with a
    * custom plan ({@link io.taskq.db.PlannerSettings#withCustomPlanQuietly}), so that the query and
    * that LIMIT fold into constants. $1 project_id, $2 query text, $7 limit, $13 after rank (null
-   * on the first page), $14 after id, the filters as in {@link #LISTING_FILTERS}.
+   * on the first page), $14 after id (the cursor's), $15 a lower bound of ids (the listing's
+   * {@code after}, a filter here), the filters as in {@link #LISTING_FILTERS}.
    */
   static final String SEARCH = """
       SELECT t.*, m.search_rank
         FROM (SELECT s.task_id, ts_rank(s.document, websearch_to_tsquery('english', $2::text)) AS search_rank
                 FROM task_search s
-               WHERE s.project_id = $1 AND s.document @@ websearch_to_tsquery('english', $2::text)
+               WHERE s.project_id = $1 AND s.document @@ websearch_to_tsquery('english', $2::text) AND s.task_id > $15::bigint
                  AND ($13::real IS NULL OR ts_rank(s.document, websearch_to_tsquery('english', $2::text)) < $13
                       OR (ts_rank(s.document, websearch_to_tsquery('english', $2::text)) = $13 AND s.task_id > $14::bigint))
                ORDER BY search_rank DESC, s.task_id

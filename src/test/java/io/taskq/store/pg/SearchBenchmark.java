@@ -97,7 +97,7 @@ public final class SearchBenchmark {
 
   /** $1 project, $2 q, $3 status, the other filters null, a page of 100 (the limit is the page + 1). */
   private static void run(Statement s, String label, String firstArgs) throws Exception {
-    String execute = "EXECUTE search(" + firstArgs + ", NULL, NULL, NULL, 101, NULL, NULL, NULL, NULL, NULL, NULL, NULL)";
+    String execute = "EXECUTE search(" + firstArgs + ", NULL, NULL, NULL, 101, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0)";
     System.out.println("\n### " + label);
     System.out.println("matches: " + one(s, "SELECT count(*) FROM task_search WHERE project_id = 1 AND document @@ websearch_to_tsquery('english', "
         + firstArgs.split(", ")[1] + ")"));

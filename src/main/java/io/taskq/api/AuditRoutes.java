@@ -26,6 +26,7 @@ final class AuditRoutes {
   private static final int MAX_WORKER_ID = 255;
   private static final Pattern LEAP_SECOND = Pattern.compile("([0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ]23:59):60([.,0-9]*(?:[Zz]|[+-][0-9]{2}:[0-9]{2}))");
 
+
   private final TaskService tasks;
   private final ProjectService projects;
 
@@ -77,7 +78,8 @@ final class AuditRoutes {
     });
   }
 
-  private static Instant timestamp(QueryParameters query, String name) {
+  /** An RFC 3339 query parameter, null when absent; 400 naming it when it is not one. */
+  static Instant timestamp(QueryParameters query, String name) {
     String raw = query.get(name);
     if (raw == null) {
       return null;

@@ -10,9 +10,11 @@ import io.taskq.queue.AttemptFailure;
 import io.taskq.queue.DuplicateStrategy;
 import io.taskq.queue.Prerequisite;
 import io.taskq.queue.ProjectService;
+import io.taskq.queue.RankedTask;
 import io.taskq.queue.Task;
 import io.taskq.queue.TaskDraft;
 import io.taskq.queue.TaskFilter;
+import io.taskq.queue.TaskSearch;
 import io.taskq.queue.TaskService;
 import io.taskq.queue.TaskStatus;
 import io.taskq.queue.TaskTypeName;
@@ -42,6 +44,8 @@ final class TaskRoutes {
   static final int MAX_WAIT_MS = 20_000;
   static final int MAX_PAGE = 1000;
   static final int DEFAULT_PAGE = 100;
+  /** A search text longer than this is not a search a person typed. */
+  static final int MAX_SEARCH_TEXT = 1000;
   private static final int MAX_ERROR_LENGTH = 65_536;
 
   /** Paths with a custom method (":claim"): regexes, because a ':' in a plain Vert.x path starts a parameter. */
@@ -66,7 +70,7 @@ final class TaskRoutes {
     Handler<RoutingContext> none = QueryParameters.none();
     router.postWithRegex(TASKS).handler(none).handler(this::create);
     router.getWithRegex(TASKS).handler(QueryParameters.only("status", "type", "external_id", "worker_id", "parent_id", "after",
-            "limit", MetadataFields.NAME))
+            "limit", "q", "cursor", "run_id", "created_after", "created_before", "priority_min", MetadataFields.NAME))
         .handler(this::list);
     router.postWithRegex(TASKS + ":bulk").handler(none).handler(this::createAll);
     router.postWithRegex(TASKS + ":claim").handler(none).handler(this::claim);
@@ -233,9 +237,38 @@ final class TaskRoutes {
     long after = queryNumber(query, "after", 0, 0, Long.MAX_VALUE);
     Long parentId = query.get("parent_id") == null ? null : queryNumber(query, "parent_id", 0, 1, Long.MAX_VALUE);
     TaskFilter filter = new TaskFilter(status, query.get("type"), query.get("external_id"), query.get("worker_id"), after, limit + 1,
-        parentId, MetadataFields.containment(query.get(MetadataFields.NAME)));
+        parentId, ListingFilters.runId(query), AuditRoutes.timestamp(query, "created_after"),
+        AuditRoutes.timestamp(query, "created_before"), ListingFilters.priorityMin(query),
+        MetadataFields.containment(query.get(MetadataFields.NAME)));
+    String text = query.get("q");
+    if (text != null) {
+      search(rc, project, filter, text, limit);
+      return;
+    }
+    if (query.get("cursor") != null) {
+      throw new BadRequest("query parameter cursor continues a search: give it with the same q");
+    }
     Responses.reply(rc, inProject(project, projectId -> tasks.list(projectId, filter)), 200,
         found -> page(found, limit, Representations::task, Task::id));
+  }
+
+  /**
+   * A search page: ranked, so paged by the opaque {@code next} (rank and id); {@code after} keeps
+   * its meaning of a filter (only greater ids) but pages nothing.
+   */
+  private void search(RoutingContext rc, long project, TaskFilter filter, String text, int limit) {
+    QueryParameters query = QueryParameters.of(rc);
+    if (text.codePointCount(0, text.length()) > MAX_SEARCH_TEXT) {
+      throw new BadRequest("query parameter q must be at most " + MAX_SEARCH_TEXT + " characters");
+    }
+    TaskSearch search = new TaskSearch(text, SearchCursor.decode(query.get("cursor")));
+    Responses.reply(rc, inProject(project, projectId -> tasks.search(projectId, filter, search)), 200, found -> {
+      boolean more = found.size() > limit;
+      List<RankedTask> items = more ? found.subList(0, limit) : found;
+      RankedTask last = more ? items.get(items.size() - 1) : null;
+      return Representations.page(items.stream().map(RankedTask::task).toList(), Representations::task, null)
+          .put("next", last == null ? null : SearchCursor.encode(new TaskSearch.Position(last.rank(), last.task().id())));
+    });
   }
 
   private void get(RoutingContext rc) {

@@ -28,7 +28,7 @@ final class MaintenanceSql {
   static final String RELEASE_LEADERSHIP = "DELETE FROM leader_leases WHERE name = $1 AND holder = $2";
 
   /**
-   * Deletes up to $3 finished tasks with their logs, links and event waits: completed and
+   * Deletes up to $3 finished tasks with their logs, links, event waits and search documents: completed and
    * cancelled ones last changed before $1, failed ones before $2. Small batches and SKIP LOCKED keep every
    * transaction short and out of the claimers' way (they never touch finished rows). A finished
    * task that a blocked task still waits on (a failed or cancelled prerequisite of a blocks link,
@@ -55,6 +55,8 @@ final class MaintenanceSql {
           DELETE FROM task_dependencies WHERE prerequisite_id IN (SELECT id FROM doomed)
       ), event_waits AS (
           DELETE FROM task_event_waits WHERE task_id IN (SELECT id FROM doomed)
+      ), search AS (
+          DELETE FROM task_search WHERE task_id IN (SELECT id FROM doomed)
       )
       SELECT id FROM doomed
       """;

@@ -331,6 +331,10 @@ public final class TaskService {
     return store.list(projectId, filter);
   }
 
+  public Future<List<RankedTask>> search(long projectId, TaskFilter filter, TaskSearch search) {
+    return store.search(projectId, filter, search);
+  }
+
   public Future<List<TaskLog>> logs(long projectId, long taskId, long after, int limit) {
     return store.logs(projectId, taskId, after, limit).map(l -> l.orElseThrow(() -> taskNotFound(taskId)));
   }

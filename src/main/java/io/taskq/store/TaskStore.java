@@ -10,7 +10,9 @@ import io.taskq.queue.Completion;
 import io.taskq.queue.DuplicateStrategy;
 import io.taskq.queue.NewTask;
 import io.taskq.queue.Task;
+import io.taskq.queue.RankedTask;
 import io.taskq.queue.TaskFilter;
+import io.taskq.queue.TaskSearch;
 import io.taskq.queue.TaskLog;
 import io.taskq.queue.TaskStatus;
 import io.vertx.core.Future;
@@ -95,6 +97,9 @@ public interface TaskStore {
   Future<Optional<Task>> find(long projectId, long taskId);
 
   Future<List<Task>> list(long projectId, TaskFilter filter);
+
+  /** A page of the tasks that match a full-text search and the filters, best rank first, then by id. */
+  Future<List<RankedTask>> search(long projectId, TaskFilter filter, TaskSearch search);
 
   /** The task's log from {@code after} on, oldest first; empty when the task does not exist. */
   Future<Optional<List<TaskLog>>> logs(long projectId, long taskId, long after, int limit);

@@ -139,7 +139,7 @@ class GeneratedClientTest extends ServerTest {
     assertEquals(TaskStatus.PENDING, results.get(1).getStatus(), "as found");
     assertEquals(409, results.get(1).getProblem().getStatus());
 
-    TaskPage page = tasks.listTasks(project, null, type, null, null, null, null, 100, null);
+    TaskPage page = tasks.listTasks(project, null, type, null, null, null, null, 100, null, null, null, null, null, null, null);
     assertNull(page.getNextAfter());
     assertEquals(Map.of("job-1", TaskStatus.PENDING, "job-2", TaskStatus.COMPLETED, "job-3", TaskStatus.COMPLETED),
         page.getItems().stream().collect(Collectors.toMap(Task::getExternalId, Task::getStatus)));

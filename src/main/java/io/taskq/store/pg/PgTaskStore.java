@@ -13,7 +13,9 @@ import io.taskq.queue.AttemptFailure;
 import io.taskq.queue.DuplicateStrategy;
 import io.taskq.queue.NewTask;
 import io.taskq.queue.Task;
+import io.taskq.queue.RankedTask;
 import io.taskq.queue.TaskFilter;
+import io.taskq.queue.TaskSearch;
 import io.taskq.queue.TaskLog;
 import io.taskq.queue.TaskStatus;
 import io.taskq.store.DependencyStore;
@@ -296,15 +298,47 @@ public final class PgTaskStore implements TaskStore {
 
   @Override
   public Future<List<Task>> list(long projectId, TaskFilter f) {
-    Tuple args = Tuple.tuple().addLong(projectId).addLong(f.after())
-        .addString(f.status() == null ? null : f.status().wireName())
-        .addString(f.type()).addString(f.externalId()).addString(f.workerId()).addInteger(f.limit()).addLong(f.parentId());
+    Tuple args = listingArgs(projectId, f, f.after());
     String sql = TaskSql.LIST;
-    if (f.metadata() != null && !f.metadata().isEmpty()) {
+    if (hasMetadataFilter(f)) {
       sql = TaskSql.LIST_BY_METADATA;
       args.addString(f.metadata().encode());
     }
     return PlannerSettings.withDefaultPlanning(pool, sql, args).map(PgTaskStore::tasks).recover(PgErrors.translate());
+  }
+
+  @Override
+  public Future<List<RankedTask>> search(long projectId, TaskFilter f, TaskSearch search) {
+    TaskSearch.Position after = search.after();
+    Tuple args = listingArgs(projectId, f, search.text())
+        .addValue(after == null ? null : after.rank()).addValue(after == null ? null : after.id()).addLong(f.after());
+    String sql = TaskSql.SEARCH;
+    if (hasMetadataFilter(f)) {
+      sql = TaskSql.SEARCH_BY_METADATA;
+      args.addString(f.metadata().encode());
+    }
+    return PlannerSettings.withCustomPlanQuietly(pool, sql, args)
+        .map(rows -> {
+          List<RankedTask> found = new ArrayList<>(rows.size());
+          for (Row row : rows) {
+            found.add(new RankedTask(Rows.task(row), row.getFloat("search_rank")));
+          }
+          return found;
+        })
+        .recover(PgErrors.translate());
+  }
+
+  private static boolean hasMetadataFilter(TaskFilter f) {
+    return f.metadata() != null && !f.metadata().isEmpty();
+  }
+
+  /** The parameters of {@link TaskSql#LIST} and {@link TaskSql#SEARCH}, which differ only in $2 and past $12. */
+  private static Tuple listingArgs(long projectId, TaskFilter f, Object second) {
+    return Tuple.tuple().addLong(projectId).addValue(second)
+        .addString(f.status() == null ? null : f.status().wireName())
+        .addString(f.type()).addString(f.externalId()).addString(f.workerId()).addInteger(f.limit()).addLong(f.parentId())
+        .addString(f.runId()).addOffsetDateTime(utc(f.createdAfter())).addOffsetDateTime(utc(f.createdBefore()))
+        .addInteger(f.priorityMin());
   }
 
   @Override

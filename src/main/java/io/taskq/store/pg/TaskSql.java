@@ -153,32 +153,96 @@ final class TaskSql {
   static final String FIND = "SELECT * FROM tasks WHERE project_id = $1 AND id = $2";
 
   /**
+   * The optional filters of a task listing, shared by {@link #LIST} and {@link #SEARCH} (which
+   * number their parameters alike): each is true when its parameter is null. A run is named by
+   * its run_id (workflow_runs.run_key) within the project; created_after and created_before are
+   * both exclusive. $1 project_id, $3 status, $4 type, $5 external_id, $6 worker_id,
+   * $8 parent_id, $9 run_id, $10 created_after, $11 created_before, $12 priority_min.
+   */
+  private static final String LISTING_FILTERS = """
+         AND ($3::text IS NULL OR t.status = $3)
+         AND ($4::text IS NULL OR t.type = $4)
+         AND ($5::text IS NULL OR t.external_id = $5)
+         AND ($6::text IS NULL OR t.worker_id = $6)
+         AND ($8::bigint IS NULL OR t.parent_id = $8)
+         AND ($9::text IS NULL OR t.workflow_run_id = (
+                 SELECT r.id FROM workflow_runs r WHERE r.project_id = $1 AND r.run_key = $9))
+         AND ($10::timestamptz IS NULL OR t.created_at > $10)
+         AND ($11::timestamptz IS NULL OR t.created_at < $11)
+         AND ($12::int IS NULL OR t.priority >= $12)
+      """;
+
+  /**
    * Keyset page of a project's tasks. Null filters do not filter. "project_id + 0" matches the
    * listing index, tasks_listing_idx, and nothing else (see changeset 015: a plain project_id
    * index lured claims away from the claimable index). Runs with the planner's defaults
    * ({@link io.taskq.db.PlannerSettings#withDefaultPlanning}): a custom plan folds away the
    * filters not given, and may read a large project sequentially; given a parent, it reads the
-   * children by id through tasks_parent_idx. $1 project_id, $2 after id, $3 status,
-   * $4 type, $5 external_id, $6 worker_id, $7 limit, $8 parent_id.
+   * children by id through tasks_parent_idx, given a run, the run's tasks through
+   * tasks_workflow_run_idx. $1 project_id, $2 after id, $7 limit, the filters as in
+   * {@link #LISTING_FILTERS}.
    */
   static final String LIST = """
-      SELECT * FROM tasks
-       WHERE project_id + 0 = $1 AND id > $2
-         AND ($3::text IS NULL OR status = $3)
-         AND ($4::text IS NULL OR type = $4)
-         AND ($5::text IS NULL OR external_id = $5)
-         AND ($6::text IS NULL OR worker_id = $6)
-         AND ($8::bigint IS NULL OR parent_id = $8)
-       ORDER BY id
+      SELECT t.* FROM tasks t
+       WHERE t.project_id + 0 = $1 AND t.id > $2
+      %s
+       ORDER BY t.id
        LIMIT $7
-      """;
+      """.formatted(LISTING_FILTERS);
 
   /**
-   * The containment filter on metadata, as a fragment of {@link #LIST_BY_METADATA}. "metadata IS
-   * NOT NULL" restates what the strict @> implies, so that the partial index tasks_metadata_idx
-   * (WHERE metadata IS NOT NULL) visibly applies. $9 metadata (JSON text of a non-empty object).
+   * True when no filter of {@link #LISTING_FILTERS} is given: every parameter there must be
+   * here too, or a search with that filter would rank only the best matches before filtering.
    */
-  private static final String METADATA_CONTAINS = "metadata IS NOT NULL AND metadata @> $9::text::jsonb";
+  private static final String NO_LISTING_FILTER = """
+      ($3::text, $4::text, $5::text, $6::text, $8::bigint, $9::text, $10::timestamptz, $11::timestamptz, $12::int) IS NULL""";
+
+  /**
+   * A page of a project's tasks matching a full-text query ({@code websearch_to_tsquery}
+   * syntax, the 'english' configuration of changeset 031), best rank first, then by id. The
+   * GIN index finds the matching documents and each is ranked: ts_rank reads every match's
+   * document, so the cost grows with the number of matches, not with the page. The keyset is the
+   * last row's (rank, id): ranks are recomputed identically on every page, so comparing them as
+   * real is exact. A query of stop words or punctuation only matches nothing.
+   *
+   * <p>The inner query ranks in task_search alone and carries only (task_id, rank) (OFFSET-free
+   * but LIMITed, so it is not merged into the outer query): without a filter on tasks its LIMIT
+   * is the page's, a top-N sort of small rows, and only the page's rows are joined to tasks; with
+   * one, its LIMIT is null (none), and the outer query filters the ranked matches. Runs with a
+   * custom plan ({@link io.taskq.db.PlannerSettings#withCustomPlanQuietly}), so that the query and
+   * that LIMIT fold into constants. $1 project_id, $2 query text, $7 limit, $13 after rank (null
+   * on the first page), $14 after id (the cursor's), $15 a lower bound of ids (the listing's
+   * {@code after}, a filter here), the filters as in {@link #LISTING_FILTERS}.
+   */
+  static final String SEARCH = search(NO_LISTING_FILTER);
+
+  private static String search(String noListingFilter) {
+    return """
+      SELECT t.*, m.search_rank
+        FROM (SELECT s.task_id, ts_rank(s.document, websearch_to_tsquery('english', $2::text)) AS search_rank
+                FROM task_search s
+               WHERE s.project_id = $1 AND s.document @@ websearch_to_tsquery('english', $2::text) AND s.task_id > $15::bigint
+                 AND ($13::real IS NULL OR ts_rank(s.document, websearch_to_tsquery('english', $2::text)) < $13
+                      OR (ts_rank(s.document, websearch_to_tsquery('english', $2::text)) = $13 AND s.task_id > $14::bigint))
+               ORDER BY search_rank DESC, s.task_id
+               LIMIT CASE WHEN %s THEN $7::bigint END) m
+        JOIN tasks t ON t.id = m.task_id
+       WHERE true
+      %s
+       ORDER BY m.search_rank DESC, t.id
+       LIMIT $7
+      """.formatted(noListingFilter, LISTING_FILTERS);
+  }
+
+  /**
+   * The containment filter on metadata, as a fragment of {@link #LIST_BY_METADATA} and
+   * {@link #SEARCH_BY_METADATA}. "metadata IS NOT NULL" restates what the strict @> implies, so
+   * that the partial index tasks_metadata_idx (WHERE metadata IS NOT NULL) visibly applies.
+   * {@code $n} metadata (JSON text of a non-empty object): the first parameter past the statement's own.
+   */
+  private static String metadataContains(int n) {
+    return "t.metadata IS NOT NULL AND t.metadata @> $%d::text::jsonb".formatted(n);
+  }
 
   /**
    * {@link #LIST} with the metadata containment filter. A statement of its own, not one more
@@ -187,7 +251,13 @@ final class TaskSql {
    * selective one reads tasks_metadata_idx (bitmap) and sorts what it finds; a common one walks
    * tasks_listing_idx in id order and stops at the page (figures in benchmarks.md).
    */
-  static final String LIST_BY_METADATA = andBeforeOrderBy(LIST, METADATA_CONTAINS);
+  static final String LIST_BY_METADATA = andBeforeOrderBy(LIST, metadataContains(13));
+
+  /**
+   * {@link #SEARCH} with the metadata containment filter, $16. The metadata is a filter on tasks,
+   * so the inner ranking is never cut to the page ("false" in place of the no-filter test).
+   */
+  static final String SEARCH_BY_METADATA = andBeforeOrderBy(search("false"), metadataContains(16));
 
   /** {@code sql} with one more condition ANDed to its WHERE, on the line before its ORDER BY (which it must have). */
   private static String andBeforeOrderBy(String sql, String condition) {

@@ -49,7 +49,7 @@ class ChildListingPlansTest {
   @Test
   void theListingFilteredByParentReadsTheParentIndex() {
     Tuple args = Tuple.tuple().addLong(PROJECT).addLong(0L).addString(null).addString(null).addString(null).addString(null)
-        .addInteger(101).addLong(PARENT);
+        .addInteger(101).addLong(PARENT).addString(null).addOffsetDateTime(null).addOffsetDateTime(null).addInteger(null);
     StringBuilder plan = new StringBuilder();
     for (Row row : PlannerSettings.withDefaultPlanning(pool, "EXPLAIN " + TaskSql.LIST, args).await()) {
       plan.append(row.getString(0)).append('\n');

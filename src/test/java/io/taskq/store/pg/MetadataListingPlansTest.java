@@ -47,15 +47,20 @@ class MetadataListingPlansTest {
 
   @Test
   void theFilterIsAddedToTheListingsConditions() {
-    assertTrue(TaskSql.LIST_BY_METADATA.contains("metadata @> $9"), TaskSql.LIST_BY_METADATA);
-    assertTrue(TaskSql.LIST_BY_METADATA.indexOf("metadata @> $9") < TaskSql.LIST_BY_METADATA.indexOf("ORDER BY"));
+    assertTrue(TaskSql.LIST_BY_METADATA.contains("metadata @> $13"), TaskSql.LIST_BY_METADATA);
+    assertTrue(TaskSql.LIST_BY_METADATA.indexOf("metadata @> $13") < TaskSql.LIST_BY_METADATA.indexOf("ORDER BY"));
     assertFalse(TaskSql.LIST.contains("metadata"));
+    // In a search the metadata filters tasks after ranking: the ranking must not be cut to the page first.
+    assertTrue(TaskSql.SEARCH_BY_METADATA.contains("metadata @> $16"), TaskSql.SEARCH_BY_METADATA);
+    assertTrue(TaskSql.SEARCH_BY_METADATA.contains("LIMIT CASE WHEN false THEN"), TaskSql.SEARCH_BY_METADATA);
+    assertFalse(TaskSql.SEARCH.contains("metadata"));
   }
 
   @Test
   void aSelectiveValueIsReadThroughTheMetadataIndex() {
     Tuple args = Tuple.tuple().addLong(1L).addLong(0L).addString(null).addString(null).addString(null).addString(null)
-        .addInteger(101).addLong(null).addString("{\"tenant\":\"n7\"}");
+        .addInteger(101).addLong(null).addString(null).addOffsetDateTime(null).addOffsetDateTime(null).addInteger(null)
+        .addString("{\"tenant\":\"n7\"}");
     StringBuilder plan = new StringBuilder();
     for (Row row : PlannerSettings.withDefaultPlanning(pool, "EXPLAIN " + TaskSql.LIST_BY_METADATA, args).await()) {
       plan.append(row.getString(0)).append('\n');

@@ -8,6 +8,7 @@ import io.taskq.queue.ProjectService;
 import io.taskq.queue.QueueControl;
 import io.taskq.queue.TaskService;
 import io.taskq.queue.TaskTypeService;
+import io.taskq.stats.StatsService;
 import io.taskq.store.IdempotencyStore;
 import io.taskq.workflow.DependencyService;
 import io.taskq.workflow.EventService;
@@ -36,5 +37,6 @@ public record Services(
     Overload overload,
     WorkflowService workflows,
     RunService runs,
-    EventService events) {
+    EventService events,
+    StatsService stats) {
 }

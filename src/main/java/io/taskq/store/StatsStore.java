@@ -1,0 +1,16 @@
+package io.taskq.store;
+
+import io.taskq.stats.ProjectStats;
+import io.vertx.core.Future;
+
+/** The task counters that triggers on tasks keep (changeset 035), and their upkeep. */
+public interface StatsStore {
+
+  /** Folds up to {@code batch} deltas into the totals; answers how many it folded. */
+  Future<Integer> foldDeltas(int batch);
+
+  /** Drops groups that reached zero and throughput minutes older than a day. */
+  Future<Void> purgeSpentCounters();
+
+  Future<ProjectStats> projectStats(long projectId);
+}

@@ -7,7 +7,7 @@
 # plus the old live-task gauge query over the tasks for comparison.
 # usage: src/test/scripts/stats-at-a-million.sh <server jar> <port>     (run from the repository root)
 set -euo pipefail
-JAR=$1; PORT=$2; TASKS=${TASKS:-1000000}; ROUNDS=${ROUNDS:-50}
+JAR=$1; PORT=$2; TASKS=${TASKS:-1000000}; ROUNDS=${ROUNDS:-200}
 KEY=tq_bench_stats_$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
 DATA=$(mktemp -d /tmp/taskq-stats-XXXX)
 TASKQ_DATA_DIR=$DATA TASKQ_HTTP_PORT=$PORT TASKQ_ADMIN_KEY=$KEY java -Xmx192m -jar "$JAR" > "$DATA/server.log" 2>&1 &
@@ -38,14 +38,20 @@ echo "== fill: $TASKS tasks in chunks of 100,000 (one statement each, counted by
 for c in $(seq 1 $((TASKS / 100000))); do
   $PSQL -c '\timing on' -c "$FILL" | grep Time
 done
-echo "== the same 100,000-row insert without the counting trigger (rolled back)"
-$PSQL -c '\timing on' -c "BEGIN; ALTER TABLE tasks DISABLE TRIGGER tasks_count_inserted; $FILL; ROLLBACK;" | grep Time | tail -1
+echo "== one more 100,000-row chunk, rolled back: with the counting trigger, then without, three times"
+for i in 1 2 3; do
+  for how in ENABLE DISABLE; do
+    echo "$how: $($PSQL -c '\timing on' -c "BEGIN; ALTER TABLE tasks $how TRIGGER tasks_count_inserted; $FILL; ROLLBACK;" \
+      | grep Time | tail -1)"
+  done
+done
 sleep 3 # the leader folds every second
-$PSQL -c "VACUUM ANALYZE tasks; VACUUM ANALYZE task_counts; VACUUM ANALYZE task_stat_deltas;"
+$PSQL -c "VACUUM ANALYZE tasks" -c "VACUUM ANALYZE task_counts" -c "VACUUM ANALYZE task_stat_deltas"
 $PSQL -At -c "SELECT 'tasks ' || count(*) FROM tasks" -c "SELECT 'counter groups ' || count(*) FROM task_counts" \
   -c "SELECT 'unfolded deltas ' || count(*) FROM task_stat_deltas"
-echo "== GET /projects/$PROJECT/stats, $ROUNDS times (total seconds, curl's time_total)"
+echo "== GET /projects/$PROJECT/stats, $ROUNDS times after $ROUNDS uncounted (curl's time_total, one request at a time)"
 api localhost:$PORT/projects/$PROJECT/stats > "$DATA/stats.json"
+for i in $(seq 1 $ROUNDS); do api -o /dev/null localhost:$PORT/projects/$PROJECT/stats; done # a fresh JVM compiles first
 for i in $(seq 1 $ROUNDS); do api -o /dev/null -w '%{time_total}\n' localhost:$PORT/projects/$PROJECT/stats; done | sort -n \
   | awk '{a[NR]=$1} END {printf "min %.1f ms, median %.1f ms, p90 %.1f ms, max %.1f ms\n", a[1]*1000, a[int((NR+1)/2)]*1000, a[int(NR*0.9)]*1000, a[NR]*1000}'
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("total", d["total"], "by_status", d["by_status"], "attempts", d["attempts"], "oldest", d["oldest_claimable_age_seconds"])' "$DATA/stats.json"
@@ -55,7 +61,7 @@ for name in COUNTS OLDEST_CLAIMABLE THROUGHPUT; do
   echo "== EXPLAIN (ANALYZE, BUFFERS) StatsSql.$name"
   # as the server plans them: generic plans, sequential scans off (PlannerSettings)
   $PSQL -c "SET plan_cache_mode = force_generic_plan" -c "SET enable_seqscan = off" -c "PREPARE s(bigint) AS $(sql_of src/main/java/io/taskq/store/pg/StatsSql.java $name)" \
-        -c "EXECUTE s($PROJECT)" -o /dev/null -c "EXPLAIN (ANALYZE, BUFFERS) EXECUTE s($PROJECT)"
+        -c '\o /dev/null' -c "EXECUTE s($PROJECT)" -c '\o' -c "EXPLAIN (ANALYZE, BUFFERS) EXECUTE s($PROJECT)"
 done
 echo "== EXPLAIN (ANALYZE, BUFFERS) MaintenanceSql.LIVE_TASK_GAUGES (from the counters)"
 $PSQL -c "EXPLAIN (ANALYZE, BUFFERS) $(sql_of src/main/java/io/taskq/maintenance/MaintenanceSql.java LIVE_TASK_GAUGES)"

@@ -12,5 +12,8 @@ public interface StatsStore {
   /** Drops groups that reached zero and throughput minutes older than a day. */
   Future<Void> purgeSpentCounters();
 
+  /** Reclaims the deltas the folds deleted, so that reads do not scan them. */
+  Future<Void> vacuumDeltas();
+
   Future<ProjectStats> projectStats(long projectId);
 }

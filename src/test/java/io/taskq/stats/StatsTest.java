@@ -279,6 +279,17 @@ class StatsTest extends ServerTest {
     assertCountersAgreeWithARecount();
   }
 
+  /** Folds leave the delta table mostly dead rows, which every read scans until they are vacuumed: the leader does, every few seconds. */
+  @Test
+  void theLeaderVacuumsTheDeltaTableItFolds() {
+    long project = newProject();
+    String type = newType();
+    createTask(project, type);
+    long vacuums = Poll.until(() -> sql("SELECT vacuum_count FROM pg_stat_user_tables WHERE relname = 'task_stat_deltas'")
+        .iterator().next().getLong(0), n -> n > 0, Duration.ofSeconds(15));
+    assertTrue(vacuums > 0);
+  }
+
   /** 32 workers claim, complete and fail at once while the counters are checked against a recount, again and again. */
   @Test
   void countersAgreeWithARecountWhileThirtyTwoWorkersRace() {

@@ -33,6 +33,12 @@ public final class PgStatsStore implements StatsStore {
     return pool.preparedQuery(StatsSql.PURGE_SPENT_COUNTERS).execute().<Void>mapEmpty().recover(PgErrors.translate());
   }
 
+  /** A simple query: VACUUM cannot run in the transaction that a prepared statement would open. */
+  @Override
+  public Future<Void> vacuumDeltas() {
+    return pool.query(StatsSql.VACUUM_DELTAS).execute().<Void>mapEmpty().recover(PgErrors.translate());
+  }
+
   /** Three short statements on as many connections at once: each is exact on its own snapshot. */
   @Override
   public Future<ProjectStats> projectStats(long projectId) {

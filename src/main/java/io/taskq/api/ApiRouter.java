@@ -55,6 +55,7 @@ public final class ApiRouter {
     new RunRoutes(services.runs(), services.projects()).mount(router);
     new EventRoutes(services.events(), services.projects()).mount(router);
     new WorkerRoutes(services.workers(), services.projects()).mount(router);
+    new StatsRoutes(services.stats(), services.projects()).mount(router);
 
     FailureHandler failures = new FailureHandler();
     router.route().failureHandler(failures);

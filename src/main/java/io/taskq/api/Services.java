@@ -8,6 +8,7 @@ import io.taskq.queue.ProjectService;
 import io.taskq.queue.QueueControl;
 import io.taskq.queue.TaskService;
 import io.taskq.queue.TaskTypeService;
+import io.taskq.stats.StatsService;
 import io.taskq.store.IdempotencyStore;
 import io.taskq.workflow.DependencyService;
 import io.taskq.workflow.EventService;
@@ -38,5 +39,6 @@ public record Services(
     WorkflowService workflows,
     RunService runs,
     EventService events,
-    WorkerService workers) {
+    WorkerService workers,
+    StatsService stats) {
 }

@@ -19,6 +19,7 @@ import io.taskq.db.Migrations;
 import io.taskq.db.Pools;
 import io.taskq.maintenance.Leadership;
 import io.taskq.maintenance.LeaderLoop;
+import io.taskq.stats.StatsService;
 import io.taskq.maintenance.MaintenanceJobs;
 import io.taskq.metrics.Meters;
 import io.taskq.notify.PgClaimableSignals;
@@ -39,6 +40,7 @@ import io.taskq.store.pg.PgIdempotencyStore;
 import io.taskq.store.pg.PgQueuePauseStore;
 import io.taskq.store.pg.PgRateLimitStore;
 import io.taskq.store.pg.PgProjectStore;
+import io.taskq.store.pg.PgStatsStore;
 import io.taskq.store.pg.PgTaskStore;
 import io.taskq.store.pg.PgTaskTypeStore;
 import io.taskq.store.pg.PgWorkflowStore;
@@ -87,6 +89,7 @@ public final class TaskqServer implements AutoCloseable {
   private static final Duration GAUGES_EVERY = Duration.ofSeconds(5);
   /** How often the leader records finished workflow runs and starts due scheduled runs (cron has minute resolution). */
   private static final Duration WORKFLOW_JOBS_EVERY = Duration.ofSeconds(1);
+  private static final Duration STATS_FOLD_EVERY = Duration.ofSeconds(1);
   /** Lapsed leases swept per statement: a burst is cleared in a few passes, each transaction short. */
   private static final int SWEEP_BATCH = 500;
   /** How often the leader folds the workers' delta rows (changeset 037): the table holds about this much. */
@@ -186,12 +189,13 @@ public final class TaskqServer implements AutoCloseable {
       WorkflowService workflows = new WorkflowService(new PgWorkflowStore(pool), runStore, taskTypes, Clock.systemUTC());
       RunService runs = new RunService(workflows, tasks, graphs, runStore, meters);
       DependencyService dependencies = new DependencyService(new PgDependencyStore(pool), meters, signals);
+      StatsService stats = new StatsService(new PgStatsStore(pool));
       Services services = new Services(projects, taskTypes, tasks, graphs, dependencies, apiKeys, new DatabaseHealth(pool), registry, contract,
           new PgIdempotencyStore(pool), config.idempotencyTtl(),
           new RateLimiter(new PgRateLimitStore(pool), Clock.systemUTC(), meters::rateLimited),
           new QueueControl(new PgQueuePauseStore(pool), signals), bulkAdmission, overload,
           workflows, runs,
-          new EventService(new PgEventStore(pool), config.eventRetention(), meters, signals), workers);
+          new EventService(new PgEventStore(pool), config.eventRetention(), meters, signals), workers, stats);
 
       Optional<String> generated = await(apiKeys.bootstrapAdmin(config.adminKey()));
       // A negative port makes every HTTP verticle instance share one random port (tests ask for port 0).
@@ -221,6 +225,9 @@ public final class TaskqServer implements AutoCloseable {
       // Off the claim and completion path: the trigger's per-statement rows become per-worker totals here.
       background.add(await(vertx.deployVerticle(new LeaderLoop("folding worker counts", WORKER_FOLD_EVERY,
           leadership::isLeader, LeaderLoop.draining(() -> workers.foldDeltas(WorkerService.FOLD_BATCH), WorkerService.FOLD_BATCH)))));
+      // Reads are exact without the fold; it keeps the delta table, which every read scans, about a second long.
+      background.add(await(vertx.deployVerticle(new LeaderLoop("folding task counters", STATS_FOLD_EVERY, leadership::isLeader,
+          stats::upkeep))));
       ScheduleService schedules = new ScheduleService(runStore, runs, Clock.systemUTC());
       background.add(await(vertx.deployVerticle(new LeaderLoop("starting scheduled workflow runs", WORKFLOW_JOBS_EVERY,
           leadership::isLeader, LeaderLoop.draining(schedules::startDue, ScheduleService.BATCH)))));

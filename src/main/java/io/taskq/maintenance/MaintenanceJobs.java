@@ -126,9 +126,10 @@ public final class MaintenanceJobs extends VerticleBase {
   }
 
   /**
-   * The gauges query reads every live row: cheap for a normal backlog, not for millions of
-   * pending tasks. It therefore runs at most every {@code gaugesEvery}, and never spends more
-   * than a twentieth of the time on itself (a 1 s query runs every 20 s).
+   * The gauges query reads the task counters (one row per group, one index probe per pending
+   * type), not the tasks. It runs at most every {@code gaugesEvery}, and still never spends more
+   * than a twentieth of the time on itself (a 1 s query would run every 20 s), so that thousands
+   * of projects and types cannot make it a load of its own.
    */
   private Future<?> refreshGauges() {
     long now = System.nanoTime();

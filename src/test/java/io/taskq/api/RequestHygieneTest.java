@@ -166,7 +166,7 @@ class RequestHygieneTest extends ServerTest {
   void unknownParametersAre400NamingThem() {
     long project = newProject();
     long task = createTask(project, newType()).getLong("id");
-    for (String name : new String[] {"q", "offset", "sort", "page", "status[]", "anything"}) {
+    for (String name : new String[] {"search", "offset", "sort", "page", "status[]", "anything"}) {
       JsonObject problem = raw().get("/projects/" + project + "/tasks?" + name + "=1").problem(400);
       assertTrue(problem.getString("detail").contains(name), problem.encode());
     }

@@ -347,7 +347,7 @@ final class FuzzPlan {
         }
         String plain = java.net.URLDecoder.decode(text, StandardCharsets.UTF_8);
         add(byClass, "query", ctx -> {
-          boolean valid = verdict.valid(p.schema(), typed(p.schema(), plain));
+          boolean valid = verdict.valid(p.schema(), typed(inputs.effective(p.schema()), plain));
           return withBody(op, ctx, "query", p.name() + ": " + v.label(), ctx.path() + "?" + p.name() + "=" + text,
               valid ? VALID : REJECT, Set.of(400));
         });
@@ -355,7 +355,7 @@ final class FuzzPlan {
       if (SchemaVerdict.types(inputs.effective(p.schema())).contains("integer")) {
         for (String n : HostileInputs.BEYOND_INT64) {
           add(byClass, "integer beyond int64", ctx -> withBody(op, ctx, "integer beyond int64", p.name() + " = " + n,
-              ctx.path() + "?" + p.name() + "=" + n, verdict.valid(p.schema(), typed(p.schema(), n)) ? VALID : REJECT, Set.of(400)));
+              ctx.path() + "?" + p.name() + "=" + n, verdict.valid(p.schema(), typed(inputs.effective(p.schema()), n)) ? VALID : REJECT, Set.of(400)));
         }
       }
       for (String s : HostileInputs.INJECTIONS) {
@@ -363,7 +363,7 @@ final class FuzzPlan {
           continue;
         }
         add(byClass, "injection", ctx -> {
-          boolean valid = verdict.valid(p.schema(), typed(p.schema(), s));
+          boolean valid = verdict.valid(p.schema(), typed(inputs.effective(p.schema()), s));
           return withBody(op, ctx, "injection", p.name() + " = " + s, ctx.path() + "?" + p.name() + "=" + HostileInputs.percentEncode(s),
               valid ? VALID : REJECT, Set.of(400));
         });
@@ -375,7 +375,7 @@ final class FuzzPlan {
       for (HostileInputs.Value v : HostileInputs.unicodeDigits(7)) {
         String plain = java.net.URLDecoder.decode((String) v.value(), StandardCharsets.UTF_8);
         add(byClass, "query", ctx -> {
-          boolean valid = verdict.valid(p.schema(), typed(p.schema(), plain));
+          boolean valid = verdict.valid(p.schema(), typed(inputs.effective(p.schema()), plain));
           return withBody(op, ctx, "query", p.name() + " in " + v.label(), ctx.path() + "?" + p.name() + "=" + v.value(),
               valid ? VALID : REJECT, Set.of(400));
         });
@@ -383,7 +383,10 @@ final class FuzzPlan {
     }
   }
 
-  /** The value a query parameter's text stands for, as the schema sees it. */
+  /**
+   * The value a query parameter's text stands for, as the schema sees it. Give it the effective
+   * schema: a $ref (task_id's Id) has no type of its own, and its integers would stay text.
+   */
   private static Object typed(Map<String, Object> schema, Object value) {
     if (!(value instanceof String s)) {
       return value;

@@ -17,10 +17,11 @@ final class RowCounts {
 
   /**
    * Written by the server on its own clock (leader lease; worker sightings flushed and worker
-   * counts folded every few seconds), or by requests that pass (rate-limit windows).
+   * counts folded every few seconds; the task counters, which the leader folds every second and
+   * which only follow the tasks table, compared itself), or by requests that pass (rate-limit windows).
    */
   private static final Set<String> NOT_REQUEST_WRITTEN = Set.of("leader_leases", "rate_limit_windows", "databasechangelog",
-      "databasechangeloglock", "workers", "worker_deltas");
+      "databasechangeloglock", "workers", "worker_deltas", "task_stat_deltas", "task_counts", "task_throughput");
 
   /** Written for any answer, 4xx included, when the request carries an Idempotency-Key. */
   static final String IDEMPOTENCY_TABLE = "idempotency_records";

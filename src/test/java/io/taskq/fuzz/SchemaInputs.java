@@ -257,7 +257,7 @@ final class SchemaInputs {
       }
     }
     if (!verdict.valid(raw, object)) {
-      // A combination the schema forbids (priority with priority_score, in an allOf that the
+      // A combination the schema forbids (priority with priority_score, in a "not" that the
       // effective schema does not keep): drop one optional member, as valid() does at the top,
       // so that nested objects (bulk items) can be valid too.
       for (String key : new ArrayList<>(object.keySet())) {

@@ -4,13 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.taskq.db.DatabaseTarget;
 import io.taskq.db.PlannerSettings;
-import io.taskq.db.Pools;
-import io.taskq.support.TestDatabase;
-import io.vertx.core.Vertx;
-import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -25,29 +19,25 @@ import org.junit.jupiter.api.Test;
  */
 class AuditPlansTest {
 
-  private static Vertx vertx;
-  private static Pool pool;
+  private static PlanFixture db;
 
   @BeforeAll
   static void start() {
-    DatabaseTarget db = TestDatabase.fresh("audit_plans");
-    TestDatabase.execute(db, "INSERT INTO projects (id, name) VALUES (1, 'p'), (2, 'q')");
-    TestDatabase.execute(db, "INSERT INTO task_types (name, version, param_schema) VALUES ('t', 1, '{}')");
-    // 10,000 tasks over two projects, 10 log entries each (100,000 rows spread over a day), then fresh statistics.
-    TestDatabase.execute(db, "INSERT INTO tasks (project_id, type, type_version, max_attempts, lease_seconds) "
-        + "SELECT 1 + g % 2, 't', 1, 3, 30 FROM generate_series(1, 10000) g");
-    TestDatabase.execute(db, "INSERT INTO task_logs (task_id, event, worker_id, created_at) "
-        + "SELECT t.id, CASE WHEN g % 2 = 0 THEN 'claimed' ELSE 'heartbeat' END, 'w' || (t.id % 7), "
-        + "now() - make_interval(secs => 86400.0 * random()) FROM tasks t, generate_series(1, 10) g");
-    TestDatabase.execute(db, "ANALYZE tasks, task_logs");
-    vertx = Vertx.vertx();
-    pool = Pools.create(vertx, db, 1);
+    db = new PlanFixture("audit_plans",
+        "INSERT INTO projects (id, name) VALUES (1, 'p'), (2, 'q')",
+        "INSERT INTO task_types (name, version, param_schema) VALUES ('t', 1, '{}')",
+        // 10,000 tasks over two projects, 10 log entries each (100,000 rows spread over a day), then fresh statistics.
+        "INSERT INTO tasks (project_id, type, type_version, max_attempts, lease_seconds) "
+            + "SELECT 1 + g % 2, 't', 1, 3, 30 FROM generate_series(1, 10000) g",
+        "INSERT INTO task_logs (task_id, event, worker_id, created_at) "
+            + "SELECT t.id, CASE WHEN g % 2 = 0 THEN 'claimed' ELSE 'heartbeat' END, 'w' || (t.id % 7), "
+            + "now() - make_interval(secs => 86400.0 * random()) FROM tasks t, generate_series(1, 10) g",
+        "ANALYZE tasks, task_logs");
   }
 
   @AfterAll
   static void stop() {
-    pool.close().await();
-    vertx.close().await();
+    db.close();
   }
 
   private static Tuple audit(String event, String worker, Long task, OffsetDateTime since, OffsetDateTime until) {
@@ -56,20 +46,15 @@ class AuditPlansTest {
   }
 
   private static String plan(String sql, Tuple args) {
-    StringBuilder plan = new StringBuilder();
-    for (Row row : PlannerSettings.withDefaultPlanning(pool, "EXPLAIN (ANALYZE, BUFFERS) " + sql, args).await()) {
-      plan.append(row.getString(0)).append('\n');
-    }
-    return plan.toString();
+    return db.plan(PlannerSettings::withDefaultPlanning, "EXPLAIN (ANALYZE, BUFFERS)", sql, args);
   }
 
   @Test
   void aPageOfTheAuditReadsTheNewestEndOfTheTimeIndex() {
     String plan = plan(TaskSql.PROJECT_LOGS, audit(null, null, null, null, null));
-    System.out.println("PLAN1 " + plan);
     assertTrue(plan.contains("Index Scan Backward using task_logs_created_idx"), plan);
     assertFalse(plan.contains("Seq Scan on task_logs"), plan);
-    assertEquals(101, PlannerSettings.withDefaultPlanning(pool, TaskSql.PROJECT_LOGS, audit(null, null, null, null, null)).await().size());
+    assertEquals(101, PlannerSettings.withDefaultPlanning(db.pool, TaskSql.PROJECT_LOGS, audit(null, null, null, null, null)).await().size());
   }
 
   @Test
@@ -77,7 +62,6 @@ class AuditPlansTest {
     OffsetDateTime until = OffsetDateTime.now(ZoneOffset.UTC).minusHours(12);
     String plan = plan(TaskSql.PROJECT_LOGS, audit("claimed", "w3", null, until.minusHours(1), until));
     assertTrue(plan.contains("task_logs_created_idx"), plan);
-    System.out.println("PLAN2 " + plan);
     assertTrue(plan.contains("Index Cond: ((created_at >="), plan);
     assertFalse(plan.contains("Seq Scan on task_logs"), plan);
   }
@@ -91,11 +75,9 @@ class AuditPlansTest {
 
   @Test
   void aTasksAttemptsReadOnlyItsOwnLogRows() {
-    StringBuilder plan = new StringBuilder();
-    for (Row row : pool.preparedQuery("EXPLAIN " + TaskSql.ATTEMPTS).execute(Tuple.of(1L, 42L, 0, 1001)).await()) {
-      plan.append(row.getString(0)).append('\n');
-    }
-    assertTrue(plan.toString().contains("task_logs_pkey"), plan.toString());
-    assertFalse(plan.toString().contains("Seq Scan"), plan.toString());
+    String plan = db.plan((pool, sql, args) -> pool.preparedQuery(sql).execute(args), "EXPLAIN", TaskSql.ATTEMPTS,
+        Tuple.of(1L, 42L, 0, 1001));
+    assertTrue(plan.contains("task_logs_pkey"), plan);
+    assertFalse(plan.contains("Seq Scan"), plan);
   }
 }

@@ -4,13 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.taskq.db.DatabaseTarget;
 import io.taskq.db.PlannerSettings;
-import io.taskq.db.Pools;
-import io.taskq.support.TestDatabase;
-import io.vertx.core.Vertx;
-import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,27 +16,23 @@ import org.junit.jupiter.api.Test;
  */
 class MetadataListingPlansTest {
 
-  private static Vertx vertx;
-  private static Pool pool;
+  private static PlanFixture db;
 
   @BeforeAll
   static void start() {
-    DatabaseTarget db = TestDatabase.fresh("metadata_listing_plans");
-    TestDatabase.execute(db, "INSERT INTO projects (id, name) VALUES (1, 'p')");
-    TestDatabase.execute(db, "INSERT INTO task_types (name, version, param_schema) VALUES ('t', 1, '{}')");
-    // 20,000 tasks, every 10th with metadata naming one of 500 tenants (4 tasks each), then fresh statistics.
-    TestDatabase.execute(db, "INSERT INTO tasks (project_id, type, type_version, max_attempts, lease_seconds, metadata) "
-        + "SELECT 1, 't', 1, 3, 30, CASE WHEN g % 10 = 0 THEN jsonb_build_object('tenant', 'n' || (g / 10 % 500)) END "
-        + "FROM generate_series(1, 20000) g");
-    TestDatabase.execute(db, "ANALYZE tasks");
-    vertx = Vertx.vertx();
-    pool = Pools.create(vertx, db, 1);
+    db = new PlanFixture("metadata_listing_plans",
+        "INSERT INTO projects (id, name) VALUES (1, 'p')",
+        "INSERT INTO task_types (name, version, param_schema) VALUES ('t', 1, '{}')",
+        // 20,000 tasks, every 10th with metadata naming one of 500 tenants (4 tasks each), then fresh statistics.
+        "INSERT INTO tasks (project_id, type, type_version, max_attempts, lease_seconds, metadata) "
+            + "SELECT 1, 't', 1, 3, 30, CASE WHEN g % 10 = 0 THEN jsonb_build_object('tenant', 'n' || (g / 10 % 500)) END "
+            + "FROM generate_series(1, 20000) g",
+        "ANALYZE tasks");
   }
 
   @AfterAll
   static void stop() {
-    pool.close().await();
-    vertx.close().await();
+    db.close();
   }
 
   @Test
@@ -58,14 +48,9 @@ class MetadataListingPlansTest {
 
   @Test
   void aSelectiveValueIsReadThroughTheMetadataIndex() {
-    Tuple args = Tuple.tuple().addLong(1L).addLong(0L).addString(null).addString(null).addString(null).addString(null)
-        .addInteger(101).addLong(null).addString(null).addOffsetDateTime(null).addOffsetDateTime(null).addInteger(null)
-        .addString("{\"tenant\":\"n7\"}");
-    StringBuilder plan = new StringBuilder();
-    for (Row row : PlannerSettings.withDefaultPlanning(pool, "EXPLAIN " + TaskSql.LIST_BY_METADATA, args).await()) {
-      plan.append(row.getString(0)).append('\n');
-    }
-    assertTrue(plan.toString().contains("on tasks_metadata_idx"), plan.toString());
-    assertEquals(4, PlannerSettings.withDefaultPlanning(pool, TaskSql.LIST_BY_METADATA, args).await().size());
+    Tuple args = PlanFixture.listingArgs(0L, null, null, 101).addString("{\"tenant\":\"n7\"}");
+    String plan = db.plan(PlannerSettings::withDefaultPlanning, "EXPLAIN", TaskSql.LIST_BY_METADATA, args);
+    assertTrue(plan.contains("on tasks_metadata_idx"), plan);
+    assertEquals(4, PlannerSettings.withDefaultPlanning(db.pool, TaskSql.LIST_BY_METADATA, args).await().size());
   }
 }

@@ -241,9 +241,11 @@ final class BenchRunner {
   }
 
   private void report(RunResult r) {
-    progress.printf(Locale.ROOT, "bench: %s, %d workers: %,.0f tasks/s, %,.0f req/s, p50 %.2f ms, p99 %.2f ms, %d errors%n",
-        r.scenario(), r.workers(), r.tasksPerSecond(), r.requestsPerSecond(), r.latency().p50Ms(), r.latency().p99Ms(),
-        r.errors());
+    // pgbench reports no percentiles: its average latency is in the run's notes.
+    String latency = r.latency().count() == 0 ? "latency in the notes"
+        : String.format(Locale.ROOT, "p50 %.2f ms, p99 %.2f ms", r.latency().p50Ms(), r.latency().p99Ms());
+    progress.printf(Locale.ROOT, "bench: %s, %d workers: %,.0f tasks/s, %,.0f req/s, %s, %d errors%n",
+        r.scenario(), r.workers(), r.tasksPerSecond(), r.requestsPerSecond(), latency, r.errors());
   }
 
   private Vertx vertx() {

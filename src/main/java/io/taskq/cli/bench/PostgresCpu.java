@@ -14,9 +14,11 @@ import java.sql.Statement;
 import java.util.Optional;
 
 /**
- * CPU time of a local PostgreSQL: utime + stime of its postmaster and every process it forked
- * (the backends do the statements' work), as {@code src/test/scripts/cpu-per-task.sh} sums
- * them. Found from a backend of our own: its parent is the postmaster. Only for a database on
+ * CPU time of a local PostgreSQL: utime + stime of its postmaster and every live process it
+ * forked (the backends do the statements' work), as {@code src/test/scripts/cpu-per-task.sh}
+ * sums them, plus the postmaster's cutime + cstime: the CPU of the children it has reaped, so
+ * that a backend whose connection closed inside a window (pgbench's, at the end of its run)
+ * still counts. Found from a backend of our own: its parent is the postmaster. Only for a database on
  * this machine; elsewhere the bench says n/a rather than read some unrelated local process.
  */
 final class PostgresCpu {
@@ -73,7 +75,9 @@ final class PostgresCpu {
           continue; // exited meanwhile
         }
         long pid = Long.parseLong(process.getFileName().toString());
-        if (pid == postmaster || field(stat, 4) == postmaster) {
+        if (pid == postmaster) {
+          ticks += ServerCpu.ticks(stat) + field(stat, 16) + field(stat, 17);
+        } else if (field(stat, 4) == postmaster) {
           ticks += ServerCpu.ticks(stat);
         }
       }

@@ -76,8 +76,10 @@ final class ReportTable {
     r.baseline().ifPresent(b -> {
       List<String> baseline = new ArrayList<>();
       b.postgresCpuMicrosPerTask().ifPresent(us -> baseline.add(String.format(Locale.ROOT, "PostgreSQL CPU %,.0f us per task", us)));
-      baseline.add("claim " + percentiles(b.latency()));
-      if (b.secondLatencyName() != null) {
+      if (b.latency().count() > 0) {
+        baseline.add("claim " + percentiles(b.latency()));
+      }
+      if (b.secondLatencyName() != null && b.secondLatency().count() > 0) {
         baseline.add(b.secondLatencyName() + " " + percentiles(b.secondLatency()));
       }
       baseline.add(b.errors() + " errors");

@@ -27,6 +27,9 @@ import java.util.Set;
  * @param maxConcurrency the bench's task type is registered with this max_concurrency (0: none)
  * @param e2eCreatorUrl another instance of the same deployment that the e2e creator sends to
  * @param dagRunsInFlight runs the dag starter keeps in flight; 0: {@link DagScenario#runsInFlight(int)} of the workers
+ * @param baselineVia how the naive baseline runs: pgbench, the PostgreSQL client, or pgbench when installed
+ * @param churnWindowSeconds churn reports each window of this length
+ * @param holdXmin churn holds a REPEATABLE READ snapshot open on another connection for the whole run
  */
 record BenchOptions(
     Optional<URI> url,
@@ -43,7 +46,18 @@ record BenchOptions(
     int longPollMs,
     int maxConcurrency,
     Optional<URI> e2eCreatorUrl,
-    int dagRunsInFlight) {
+    int dagRunsInFlight,
+    BaselineVia baselineVia,
+    int churnWindowSeconds,
+    boolean holdXmin) {
+
+  /** How {@code --baseline} runs the naive SQL. */
+  enum BaselineVia {
+    /** pgbench when it is on PATH, else the client. */
+    AUTO,
+    PGBENCH,
+    CLIENT
+  }
 
   static final List<Integer> DEFAULT_WORKERS = List.of(1, 8, 32, 64);
   static final int DEFAULT_DURATION_SECONDS = 10;
@@ -52,9 +66,12 @@ record BenchOptions(
    * A fresh JVM runs a request path interpreted, then compiled twice over (C1, then C2), and on 2
    * cores the compiler threads compete with the load: a server measured in its first minute
    * answered creates at 776/s, the same server some minutes later at 1,423/s. Every run's own
-   * warm-up is too short for that; one prewarm of every selected scenario settles it first.
+   * warm-up is too short for that; one prewarm of every selected scenario settles it first. A
+   * claim loop cost 320-435 us of server CPU per request in its first 20 s, 116 after a minute
+   * and 77 after two (issue 14): two minutes is what the JIT needs here.
    */
-  static final int DEFAULT_PREWARM_SECONDS = 20;
+  static final int DEFAULT_PREWARM_SECONDS = 120;
+  static final int DEFAULT_CHURN_WINDOW_SECONDS = 20;
   static final int DEFAULT_E2E_RATE = 500;
   static final int MAX_WORKERS = 1024;
   static final int MAX_DAG_RUNS_IN_FLIGHT = 1000;
@@ -66,13 +83,19 @@ record BenchOptions(
         --workers 1,8,32,64     concurrent workers; each scenario runs at each count
         --duration 10           seconds per measured window
         --warmup 3              seconds of uncounted load before each window
-        --prewarm 20            seconds of uncounted load, shared by the selected scenarios at 8 workers,
+        --prewarm 120           seconds of uncounted load, shared by the selected scenarios at 8 workers,
                                 before the first run: the server's and the bench's JIT compile meanwhile
-        --scenarios LIST        of create, bulk, claim-complete, claim-complete-batch, e2e, dag (default all;
+        --scenarios LIST        of create, bulk, claim-complete, claim-complete-batch, e2e, dag, churn (default all but churn;
                                 claim-complete-batch-10 and claim-complete-batch-100 also name one run;
-                                dag: runs of a 1 -> 100 -> 1 workflow, with release latencies)
+                                dag: runs of a 1 -> 100 -> 1 workflow, with release latencies;
+                                churn: claim -> complete for --duration, PostgreSQL's CPU per task, p99 and
+                                tasks/s per --churn-window, so that a claim growing dearer shows)
         --out FILE              write the results as JSON
-        --baseline              also run claim/complete as plain SQL through the PostgreSQL client
+        --baseline              also run the naive claim-then-complete of naive/*.sql (one-index table in
+                                schema taskq_naive, two autocommit transactions per task) before and after
+                                claim-complete, and taskq's own claim SQL without HTTP after the batch runs
+        --baseline-via auto     pgbench (on PATH), client (the PostgreSQL client, the same two statements),
+                                or auto: pgbench when installed
         --db-url URL            the database of --url (postgresql://user:pass@host:5432/db)
         --e2e-rate 500          tasks/s created open-loop in e2e
         --long-poll-ms 0        e2e workers claim with "wait_ms": N when N > 0 (at most 20000)
@@ -83,7 +106,10 @@ record BenchOptions(
         --dag-runs-in-flight N  runs the dag starter keeps going (default 1 + workers/100, rounded up: one
                                 fanning out while the one before waits for its end); with 1, workers idle
                                 between a run's phases, so the fan-in's release latency is the release and
-                                the wake-up alone, with no queue ahead of it""";
+                                the wake-up alone, with no queue ahead of it
+        --churn-window 20       churn: seconds per reported window
+        --hold-xmin             churn: first open a REPEATABLE READ transaction on another connection and
+                                keep its snapshot for the whole run (as a long report or a lagging replica)""";
 
   /** A command line the bench cannot run with; the message says why. */
   static final class UsageError extends IllegalArgumentException {
@@ -108,7 +134,7 @@ record BenchOptions(
     int duration = DEFAULT_DURATION_SECONDS;
     int warmup = DEFAULT_WARMUP_SECONDS;
     int prewarm = DEFAULT_PREWARM_SECONDS;
-    List<ScenarioKind> scenarios = List.of(ScenarioKind.values());
+    List<ScenarioKind> scenarios = ScenarioKind.defaults();
     Optional<Path> out = Optional.empty();
     boolean baseline = false;
     Optional<String> databaseUrl = Optional.empty();
@@ -117,6 +143,9 @@ record BenchOptions(
     int maxConcurrency = 0;
     Optional<URI> e2eCreatorUrl = Optional.empty();
     int dagRunsInFlight = 0;
+    BaselineVia baselineVia = BaselineVia.AUTO;
+    int churnWindow = DEFAULT_CHURN_WINDOW_SECONDS;
+    boolean holdXmin = false;
     Set<String> seen = new LinkedHashSet<>();
 
     for (int i = 0; i < args.size(); i++) {
@@ -134,11 +163,15 @@ record BenchOptions(
       if (!seen.add(name)) {
         throw new UsageError(name + " is given twice");
       }
-      if (name.equals("--baseline")) {
+      if (name.equals("--baseline") || name.equals("--hold-xmin")) {
         if (inlineValue != null) {
-          throw new UsageError("--baseline takes no value");
+          throw new UsageError(name + " takes no value");
         }
-        baseline = true;
+        if (name.equals("--baseline")) {
+          baseline = true;
+        } else {
+          holdXmin = true;
+        }
         continue;
       }
       String value;
@@ -164,6 +197,8 @@ record BenchOptions(
         case "--max-concurrency" -> maxConcurrency = wholeNumber(name, value, 0, 1_000_000);
         case "--e2e-creator-url" -> e2eCreatorUrl = Optional.of(httpUrl(value));
         case "--dag-runs-in-flight" -> dagRunsInFlight = wholeNumber(name, value, 1, MAX_DAG_RUNS_IN_FLIGHT);
+        case "--baseline-via" -> baselineVia = baselineVia(value);
+        case "--churn-window" -> churnWindow = wholeNumber(name, value, 1, 3600);
         default -> throw new UsageError("unknown option: " + name);
       }
     }
@@ -176,8 +211,14 @@ record BenchOptions(
     if (baseline && url.isPresent() && databaseUrl.isEmpty()) {
       throw new UsageError("--baseline with --url needs --db-url: the baseline talks to that server's database directly");
     }
+    if (holdXmin && !scenarios.contains(ScenarioKind.CHURN)) {
+      throw new UsageError("--hold-xmin is for the churn scenario: add churn to --scenarios");
+    }
+    if (holdXmin && url.isPresent() && databaseUrl.isEmpty()) {
+      throw new UsageError("--hold-xmin with --url needs --db-url: the held transaction runs on that server's database");
+    }
     return new BenchOptions(url, key, workers, duration, warmup, prewarm, scenarios, out, baseline, databaseUrl, e2eRate, longPollMs, maxConcurrency,
-        e2eCreatorUrl, dagRunsInFlight);
+        e2eCreatorUrl, dagRunsInFlight, baselineVia, churnWindow, holdXmin);
   }
 
   /** Runs the dag starter keeps in flight at {@code workers} workers. */
@@ -215,6 +256,15 @@ record BenchOptions(
     return value;
   }
 
+  private static BaselineVia baselineVia(String value) {
+    return switch (value) {
+      case "auto" -> BaselineVia.AUTO;
+      case "pgbench" -> BaselineVia.PGBENCH;
+      case "client" -> BaselineVia.CLIENT;
+      default -> throw new UsageError("--baseline-via takes auto, pgbench or client, got '" + value + "'");
+    };
+  }
+
   private static List<Integer> workerCounts(String value) {
     List<Integer> counts = new ArrayList<>();
     for (String part : value.split(",", -1)) {
@@ -231,7 +281,7 @@ record BenchOptions(
     Set<ScenarioKind> kinds = new LinkedHashSet<>();
     for (String part : value.split(",", -1)) {
       List<ScenarioKind> named = ScenarioKind.fromOption(part.trim()).orElseThrow(() -> new UsageError(
-          "unknown scenario '" + part.trim() + "'; known: create, bulk, claim-complete, claim-complete-batch, e2e, dag"));
+          "unknown scenario '" + part.trim() + "'; known: create, bulk, claim-complete, claim-complete-batch, e2e, dag, churn"));
       kinds.addAll(named);
     }
     return List.copyOf(kinds);

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Runs every scenario at every worker count against one taskq, each on a fresh project, and
@@ -29,6 +30,7 @@ final class BenchRunner {
   private final PrintStream progress;
   private final LoadRun loadRun;
   private final PrefillPlanner prefill = new PrefillPlanner();
+  private final Optional<PostgresCpu> postgresCpu;
 
   BenchRunner(LoadGenerator generator, BenchOptions options, BenchTarget target, PrintStream progress) {
     this(generator, options, target, progress, LatencyRecorder.DEFAULT_CAPACITY);
@@ -39,9 +41,10 @@ final class BenchRunner {
     this.options = options;
     this.target = target;
     this.progress = progress;
+    this.postgresCpu = PostgresCpu.locate(target.databaseUrl());
     // Allocated once and reused by every run: the generator allocates nothing per request to record.
     this.loadRun = new LoadRun(generator, new LatencyRecorder(sampleCapacity), new LatencyRecorder(sampleCapacity),
-        target.serverRss(), target.serverCpu());
+        target.serverRss(), target.serverCpu(), postgresCpu);
   }
 
   List<RunResult> runAll() throws Exception {
@@ -52,11 +55,18 @@ final class BenchRunner {
       prewarm(fixtures, type);
       for (ScenarioKind kind : options.scenarios()) {
         for (int workers : options.workers()) {
-          RunResult result = runTaskq(fixtures, type, kind, workers, options.warmupSeconds(), options.durationSeconds());
+          boolean naive = options.baseline() && kind == ScenarioKind.CLAIM_COMPLETE;
+          // Naive, taskq, naive: a host whose load drifts during the taskq run moves both bounds alike.
+          Optional<RunResult> naiveBefore = naive ? Optional.of(runNaive(workers)) : Optional.empty();
+          RunResult result = runTaskq(fixtures, type, kind, workers, options.warmupSeconds(), options.durationSeconds(), true);
           prefill.observe(kind.wireName(), result.tasksPerSecond());
           report(result);
-          if (options.baseline() && kind.hasBaseline()) {
-            RunResult bound = runBaseline(fixtures, type, kind, workers);
+          if (naive) {
+            RunResult bound = NaiveBaseline.interleaved(naiveBefore.get(), runNaive(workers));
+            report(bound);
+            result = result.withBaseline(bound);
+          } else if (options.baseline() && kind.hasBaseline()) {
+            RunResult bound = runOwnSql(fixtures, type, kind, workers);
             report(bound);
             result = result.withBaseline(bound);
           }
@@ -81,15 +91,16 @@ final class BenchRunner {
     progress.printf(Locale.ROOT, "bench: prewarm, %d s of each scenario at %d workers, not counted%n", share,
         PREWARM_WORKERS);
     for (ScenarioKind kind : kinds) {
-      RunResult warm = runTaskq(fixtures, type, kind, PREWARM_WORKERS, share, 1);
+      RunResult warm = runTaskq(fixtures, type, kind, PREWARM_WORKERS, share, 1, false);
       if (warm.errors() > 0) {
         progress.printf(Locale.ROOT, "bench: prewarm of %s saw %d errors%n", kind.wireName(), warm.errors());
       }
     }
   }
 
+  /** One run of taskq; {@code counted} false for the prewarm, which holds no snapshot back. */
   private RunResult runTaskq(BenchFixtures fixtures, String type, ScenarioKind kind, int workers, int warmupSeconds,
-      int durationSeconds) throws Exception {
+      int durationSeconds, boolean counted) throws Exception {
     String name = kind.wireName();
     long project = fixtures.newProject(name + "-" + workers);
     List<String> notes = prefillIfDraining(fixtures, type, kind, name, project, workers, warmupSeconds + durationSeconds);
@@ -112,10 +123,26 @@ final class BenchRunner {
         case E2E -> new EndToEndScenario(vertx(), client, creator, project, type, workers, options.e2eRate(),
             options.longPollMs(), warmupSeconds + durationSeconds);
         case DAG -> new DagScenario(vertx(), client, project, workers, options.dagRunsInFlight(workers));
+        case CHURN -> new ChurnScenario(vertx(), client, project, workers, options.churnWindowSeconds(), postgresCpu,
+            target.serverCpu());
       };
-      RunResult result = loadRun.run(name, scenario, workers, warmupSeconds, durationSeconds,
-          new ErrorLog(name + ", " + workers + " workers", progress));
-      return result.withNotesFirst(notes);
+      if (kind == ScenarioKind.CHURN) {
+        // Its first window is the cost right after a VACUUM, the reference the later windows compare with.
+        vacuum();
+      }
+      try (HeldSnapshot held = kind == ScenarioKind.CHURN && options.holdXmin() && counted
+          ? HeldSnapshot.open(DatabaseTarget.parse(target.databaseUrl().orElseThrow(
+              () -> new IllegalStateException("--hold-xmin needs the database's URL"))))
+          : null) {
+        if (held != null) {
+          notes = new ArrayList<>(notes);
+          notes.add(held.describe());
+          progress.printf(Locale.ROOT, "bench: %s, %d workers: %s%n", name, workers, held.describe());
+        }
+        RunResult result = loadRun.run(name, scenario, workers, warmupSeconds, durationSeconds,
+            new ErrorLog(name + ", " + workers + " workers", progress));
+        return result.withNotesFirst(notes);
+      }
     } finally {
       settle(fixtures, project);
     }
@@ -145,6 +172,10 @@ final class BenchRunner {
    */
   private void settle(BenchFixtures fixtures, long project) throws Exception {
     fixtures.cancelLeftovers(project);
+    vacuum();
+  }
+
+  private void vacuum() throws Exception {
     if (target.databaseUrl().isEmpty()) {
       return;
     }
@@ -156,8 +187,26 @@ final class BenchRunner {
     }
   }
 
-  private RunResult runBaseline(BenchFixtures fixtures, String type, ScenarioKind kind, int workers) throws Exception {
-    String name = "baseline " + kind.wireName();
+  /** The naive claim-then-complete of naive/*.sql at {@code workers} clients, on a table refilled for it. */
+  private RunResult runNaive(int workers) throws Exception {
+    String name = "naive claim-complete";
+    DatabaseTarget database = DatabaseTarget.parse(target.databaseUrl().orElseThrow(
+        () -> new IllegalStateException("the baseline needs the database's URL")));
+    NaiveBaseline naive = new NaiveBaseline(vertx(), database, loadRun, postgresCpu, options.baselineVia(), progress);
+    // pgbench stops a client whose claim finds no row: plan for well above the naive rate measured so far.
+    long tasks = prefill.tasksFor(name, ScenarioKind.CLAIM_COMPLETE, options.warmupSeconds() + options.durationSeconds());
+    RunResult result = naive.run(name, workers, options.warmupSeconds(), options.durationSeconds(), Math.max(tasks,
+        (long) NAIVE_FIRST_GUESS * (options.warmupSeconds() + options.durationSeconds())));
+    prefill.observe(name, result.tasksPerSecond());
+    report(result);
+    return result;
+  }
+
+  /** STACK.md: 4,000 tasks/s at 32 pgbench clients here; twice that, so a faster host does not run dry. */
+  private static final int NAIVE_FIRST_GUESS = 8_000;
+
+  private RunResult runOwnSql(BenchFixtures fixtures, String type, ScenarioKind kind, int workers) throws Exception {
+    String name = "taskq SQL " + kind.wireName();
     DatabaseTarget database = DatabaseTarget.parse(target.databaseUrl().orElseThrow(
         () -> new IllegalStateException("the baseline needs the database's URL")));
     long project = fixtures.newProject("baseline-" + kind.wireName() + "-" + workers);
@@ -167,7 +216,7 @@ final class BenchRunner {
     // One connection per worker, as taskq's SQL would get with unlimited connections.
     Pool pool = Pools.create(vertx(), database, workers);
     try {
-      LoadScenario scenario = new BaselineScenario(vertx(), new PgTaskStore(pool), project, kind.claimLimit());
+      LoadScenario scenario = new OwnSqlScenario(vertx(), new PgTaskStore(pool), project, kind.claimLimit());
       RunResult result = loadRun.runPastTheServer(name, scenario, workers, options.warmupSeconds(), options.durationSeconds(),
           new ErrorLog(name + ", " + workers + " workers", progress));
       prefill.observe(name, result.tasksPerSecond());
@@ -192,9 +241,11 @@ final class BenchRunner {
   }
 
   private void report(RunResult r) {
-    progress.printf(Locale.ROOT, "bench: %s, %d workers: %,.0f tasks/s, %,.0f req/s, p50 %.2f ms, p99 %.2f ms, %d errors%n",
-        r.scenario(), r.workers(), r.tasksPerSecond(), r.requestsPerSecond(), r.latency().p50Ms(), r.latency().p99Ms(),
-        r.errors());
+    // pgbench reports no percentiles: its average latency is in the run's notes.
+    String latency = r.latency().count() == 0 ? "latency in the notes"
+        : String.format(Locale.ROOT, "p50 %.2f ms, p99 %.2f ms", r.latency().p50Ms(), r.latency().p99Ms());
+    progress.printf(Locale.ROOT, "bench: %s, %d workers: %,.0f tasks/s, %,.0f req/s, %s, %d errors%n",
+        r.scenario(), r.workers(), r.tasksPerSecond(), r.requestsPerSecond(), latency, r.errors());
   }
 
   private Vertx vertx() {

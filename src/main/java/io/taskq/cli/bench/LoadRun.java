@@ -22,9 +22,11 @@ final class LoadRun {
   private final LatencyRecorder secondLatency;
   private final Optional<RssSampler> serverRss;
   private final Optional<ServerCpu> serverCpu;
+  private final Optional<PostgresCpu> postgresCpu;
 
   LoadRun(LoadGenerator generator, LatencyRecorder latency, LatencyRecorder secondLatency, Optional<RssSampler> serverRss,
-      Optional<ServerCpu> serverCpu) {
+      Optional<ServerCpu> serverCpu, Optional<PostgresCpu> postgresCpu) {
+    this.postgresCpu = postgresCpu;
     this.generator = generator;
     this.latency = latency;
     this.secondLatency = secondLatency;
@@ -59,12 +61,15 @@ final class LoadRun {
     Await.until(window.measureFromNanos);
     long cpuFrom = CpuMeter.processCpuNanos();
     long serverCpuFrom = serverCpu.map(ServerCpu::nanos).orElse(-1L);
+    long postgresCpuFrom = postgresCpu.map(PostgresCpu::nanos).orElse(-1L);
     long wallFrom = System.nanoTime();
     serverRss.ifPresent(RssSampler::startWindow);
     Await.until(window.measureUntilNanos);
     double cpuPercent = CpuMeter.percentOfOneCore(cpuFrom, CpuMeter.processCpuNanos(), System.nanoTime() - wallFrom);
     long serverCpuTo = serverCpu.map(ServerCpu::nanos).orElse(-1L);
+    long postgresCpuTo = postgresCpu.map(PostgresCpu::nanos).orElse(-1L);
     long serverCpuNanos = serverCpuFrom < 0 || serverCpuTo < 0 ? -1 : serverCpuTo - serverCpuFrom;
+    long postgresCpuNanos = postgresCpuFrom < 0 || postgresCpuTo < 0 ? -1 : postgresCpuTo - postgresCpuFrom;
     long rssKb = serverRss.map(RssSampler::windowMaxKb).orElse(-1L);
     List<String> notes = new ArrayList<>(scenario.notes(window));
     serverRss.filter(rss -> rss.windowFirstKb() > 0).ifPresent(rss -> notes.add(String.format(Locale.ROOT,
@@ -74,7 +79,7 @@ final class LoadRun {
     Await.result(Future.all(loops), DRAIN_TIMEOUT);
     return new RunResult(name, workers, window.seconds(), window.tasks(), window.requests(), latency.summarize(),
         scenario.secondLatencyName(), scenario.secondLatencyName() == null ? LatencySummary.EMPTY : secondLatency.summarize(),
-        window.errors(), window.emptyPolls(), window.created(), window.runs(), cpuPercent, serverCpuNanos, rssKb, notes,
+        window.errors(), window.emptyPolls(), window.created(), window.runs(), cpuPercent, serverCpuNanos, postgresCpuNanos, rssKb, notes,
         Optional.empty());
   }
 }

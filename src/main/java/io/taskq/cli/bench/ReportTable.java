@@ -13,7 +13,7 @@ final class ReportTable {
 
   private static final String[] HEADER = {
       "scenario", "workers", "tasks/s", "req/s", "p50 ms", "p95 ms", "p99 ms", "max ms", "errors",
-      "baseline tasks/s", "ratio", "gen cpu %", "srv rss MB"};
+      "baseline tasks/s", "ratio", "srv us/req", "srv us/task", "pg us/req", "pg us/task", "gen cpu %", "srv rss MB"};
 
   private ReportTable() {
   }
@@ -36,7 +36,7 @@ final class ReportTable {
     out.append(String.format(Locale.ROOT,
         "tasks/s and req/s count answers inside the measured window; latencies are of successful requests "
             + "(e2e: task created to claimed; dag: a dependent's release, its last prerequisite completed to its claim, "
-            + "server times); server CPU is the taskq process's utime + stime over the window; gen cpu %% is the bench process (%d event loops) as %% of one core.%n",
+            + "server times); srv/pg us are CPU microseconds (utime + stime from /proc) of the taskq process and of PostgreSQL's postmaster and children over the window, per request answered and per task, n/a where the process is not a local one the bench can read; gen cpu %% is the bench process (%d event loops) as %% of one core.%n",
         generatorEventLoops));
     if (serverMaxRssKb.isPresent() && serverMaxRssKb.getAsLong() >= 0) {
       out.append(String.format(Locale.ROOT, "server max RSS over the whole bench: %,.0f MB%n", serverMaxRssKb.getAsLong() / 1024.0));
@@ -57,6 +57,10 @@ final class ReportTable {
         String.format(Locale.ROOT, "%,d", r.errors()),
         r.baseline().map(b -> count(b.tasksPerSecond())).orElse("-"),
         r.ratioToBaseline().map(ratio -> String.format(Locale.ROOT, "%.2f", ratio)).orElse("-"),
+        micros(r.serverCpuMicrosPerRequest()),
+        micros(r.serverCpuMicrosPerTask()),
+        micros(r.postgresCpuMicrosPerRequest()),
+        micros(r.postgresCpuMicrosPerTask()),
         r.generatorCpuPercent() < 0 ? "-" : String.format(Locale.ROOT, "%.0f", r.generatorCpuPercent()),
         r.serverMaxRssKb() < 0 ? "-" : String.format(Locale.ROOT, "%,.0f", r.serverMaxRssKb() / 1024.0)};
   }
@@ -71,8 +75,11 @@ final class ReportTable {
     parts.addAll(r.notes());
     r.baseline().ifPresent(b -> {
       List<String> baseline = new ArrayList<>();
-      baseline.add("claim " + percentiles(b.latency()));
-      if (b.secondLatencyName() != null) {
+      b.postgresCpuMicrosPerTask().ifPresent(us -> baseline.add(String.format(Locale.ROOT, "PostgreSQL CPU %,.0f us per task", us)));
+      if (b.latency().count() > 0) {
+        baseline.add("claim " + percentiles(b.latency()));
+      }
+      if (b.secondLatencyName() != null && b.secondLatency().count() > 0) {
         baseline.add(b.secondLatencyName() + " " + percentiles(b.secondLatency()));
       }
       baseline.add(b.errors() + " errors");
@@ -85,6 +92,11 @@ final class ReportTable {
   /** "p50/p95/p99/max 1.20/2.31/4.00/9.87 ms" */
   static String percentiles(LatencySummary s) {
     return String.format(Locale.ROOT, "p50/p95/p99/max %s/%s/%s/%s ms", ms(s.p50Ms()), ms(s.p95Ms()), ms(s.p99Ms()), ms(s.maxMs()));
+  }
+
+  /** CPU microseconds, or n/a where the process is not on this machine (a --url server, a remote database). */
+  private static String micros(java.util.Optional<Double> us) {
+    return us.map(v -> String.format(Locale.ROOT, "%,.0f", v)).orElse("n/a");
   }
 
   private static String count(double perSecond) {

@@ -22,8 +22,12 @@ final class ResultsJson {
         .put("workers", new JsonArray(List.copyOf(options.workers())))
         .put("duration_seconds", options.durationSeconds())
         .put("warmup_seconds", options.warmupSeconds())
+        .put("prewarm_seconds", options.prewarmSeconds())
         .put("scenarios", new JsonArray(options.scenarios().stream().map(ScenarioKind::wireName).toList()))
         .put("baseline", options.baseline())
+        .put("baseline_via", options.baselineVia().name().toLowerCase(java.util.Locale.ROOT))
+        .put("churn_window_seconds", options.churnWindowSeconds())
+        .put("hold_xmin", options.holdXmin())
         .put("e2e_rate", options.e2eRate())
         .put("long_poll_ms", options.longPollMs())
         .put("dag_runs_in_flight", options.dagRunsInFlight() == 0 ? null : options.dagRunsInFlight());

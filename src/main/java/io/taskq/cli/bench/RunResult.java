@@ -17,6 +17,7 @@ import java.util.Optional;
  * @param runs dag: workflow runs completed in the window
  * @param generatorCpuPercent the bench process's CPU over the window, % of one core
  * @param serverCpuNanos the server process's CPU over the window; -1 unknown (not its child, or not Linux)
+ * @param postgresCpuNanos the local PostgreSQL's CPU (postmaster and children) over the window; -1 unknown (not on this machine)
  * @param serverMaxRssKb the server's largest resident size in the window; -1 unknown
  * @param baseline the naive SQL bound at the same worker count, if run
  */
@@ -35,6 +36,7 @@ record RunResult(
     long runs,
     double generatorCpuPercent,
     long serverCpuNanos,
+    long postgresCpuNanos,
     long serverMaxRssKb,
     List<String> notes,
     Optional<RunResult> baseline) {
@@ -60,6 +62,23 @@ record RunResult(
     return serverCpuNanos < 0 || tasks == 0 ? Optional.empty() : Optional.of(serverCpuNanos / 1_000.0 / tasks);
   }
 
+  /** The server's CPU per request answered, in microseconds, when known. */
+  Optional<Double> serverCpuMicrosPerRequest() {
+    return perUnit(serverCpuNanos, requests);
+  }
+
+  Optional<Double> postgresCpuMicrosPerTask() {
+    return perUnit(postgresCpuNanos, tasks);
+  }
+
+  Optional<Double> postgresCpuMicrosPerRequest() {
+    return perUnit(postgresCpuNanos, requests);
+  }
+
+  private static Optional<Double> perUnit(long nanos, long units) {
+    return nanos < 0 || units == 0 ? Optional.empty() : Optional.of(nanos / 1_000.0 / units);
+  }
+
   /** The server's CPU over the window as a percentage of one core, when known. */
   Optional<Double> serverCpuPercent() {
     return serverCpuNanos < 0 ? Optional.empty() : Optional.of(100.0 * serverCpuNanos / (seconds * 1e9));
@@ -67,7 +86,7 @@ record RunResult(
 
   RunResult withBaseline(RunResult bound) {
     return new RunResult(scenario, workers, seconds, tasks, requests, latency, secondLatencyName, secondLatency,
-        errors, emptyPolls, created, runs, generatorCpuPercent, serverCpuNanos, serverMaxRssKb, notes, Optional.of(bound));
+        errors, emptyPolls, created, runs, generatorCpuPercent, serverCpuNanos, postgresCpuNanos, serverMaxRssKb, notes, Optional.of(bound));
   }
 
   /** The same run with {@code first} noted ahead of its own notes. */
@@ -75,7 +94,7 @@ record RunResult(
     List<String> all = new java.util.ArrayList<>(first);
     all.addAll(notes);
     return new RunResult(scenario, workers, seconds, tasks, requests, latency, secondLatencyName, secondLatency,
-        errors, emptyPolls, created, runs, generatorCpuPercent, serverCpuNanos, serverMaxRssKb, all, baseline);
+        errors, emptyPolls, created, runs, generatorCpuPercent, serverCpuNanos, postgresCpuNanos, serverMaxRssKb, all, baseline);
   }
 
   /** taskq's throughput over the baseline's, when there is one that did anything. */
@@ -101,6 +120,9 @@ record RunResult(
         .put("empty_polls", emptyPolls)
         .put("generator_cpu_percent_of_core", generatorCpuPercent)
         .put("server_cpu_us_per_task", serverCpuMicrosPerTask().orElse(null))
+        .put("server_cpu_us_per_request", serverCpuMicrosPerRequest().orElse(null))
+        .put("postgres_cpu_us_per_task", postgresCpuMicrosPerTask().orElse(null))
+        .put("postgres_cpu_us_per_request", postgresCpuMicrosPerRequest().orElse(null))
         .put("server_cpu_percent_of_core", serverCpuPercent().orElse(null))
         .put("server_max_rss_kb", serverMaxRssKb < 0 ? null : serverMaxRssKb)
         .put("notes", new JsonArray(List.copyOf(notes)));

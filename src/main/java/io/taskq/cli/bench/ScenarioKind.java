@@ -12,7 +12,9 @@ enum ScenarioKind {
   CLAIM_COMPLETE_BATCH_100("claim-complete-batch-100", 100),
   E2E("e2e", 10),
   /** Runs of a 1 -> 100 -> 1 workflow; workers claim one task at a time (see {@link DagScenario}). */
-  DAG("dag", 1);
+  DAG("dag", 1),
+  /** Target 5: claim -> complete for a long run, the claim's cost per time window (see {@link ChurnScenario}); not in the default set. */
+  CHURN("churn", 1);
 
   private final String wireName;
   private final int claimLimit;
@@ -31,6 +33,11 @@ enum ScenarioKind {
     return claimLimit;
   }
 
+  /** The scenarios a bench without --scenarios runs: all but churn, which is meant to run for minutes on its own. */
+  static List<ScenarioKind> defaults() {
+    return java.util.Arrays.stream(values()).filter(kind -> kind != CHURN).toList();
+  }
+
   /** The scenarios the naive SQL baseline has a counterpart for. */
   boolean hasBaseline() {
     return this == CLAIM_COMPLETE || this == CLAIM_COMPLETE_BATCH_10 || this == CLAIM_COMPLETE_BATCH_100;
@@ -38,7 +45,7 @@ enum ScenarioKind {
 
   /** Whether the run drains a queue filled beforehand. */
   boolean drainsPrefilledQueue() {
-    return hasBaseline();
+    return hasBaseline() || this == CHURN;
   }
 
   /** "claim-complete-batch" is both batch sizes; every other name is one run. */

@@ -17,12 +17,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 class BenchOptionsTest {
 
   @Test
-  void noOptionsMeansEveryScenarioAtTheDefaultWorkerCountsOnAServerOfItsOwn() {
+  void noOptionsMeansEveryScenarioButChurnAtTheDefaultWorkerCountsOnAServerOfItsOwn() {
     BenchOptions options = BenchOptions.parse(List.of());
     assertEquals(List.of(1, 8, 32, 64), options.workers());
     assertEquals(10, options.durationSeconds());
     assertEquals(3, options.warmupSeconds());
-    assertEquals(20, options.prewarmSeconds());
+    assertEquals(120, options.prewarmSeconds(), "the two minutes the JIT needs here");
     assertEquals(List.of(ScenarioKind.CREATE, ScenarioKind.BULK, ScenarioKind.CLAIM_COMPLETE,
         ScenarioKind.CLAIM_COMPLETE_BATCH_10, ScenarioKind.CLAIM_COMPLETE_BATCH_100, ScenarioKind.E2E, ScenarioKind.DAG),
         options.scenarios());
@@ -31,6 +31,9 @@ class BenchOptionsTest {
     assertEquals(500, options.e2eRate());
     assertEquals(0, options.longPollMs());
     assertEquals(Optional.empty(), options.out());
+    assertEquals(BenchOptions.BaselineVia.AUTO, options.baselineVia());
+    assertEquals(20, options.churnWindowSeconds());
+    assertFalse(options.holdXmin());
     assertEquals(2, options.dagRunsInFlight(8), "one run fanning out, the one before it waiting for its end");
     assertEquals(2, options.dagRunsInFlight(32));
     assertEquals(2, options.dagRunsInFlight(100));
@@ -66,6 +69,18 @@ class BenchOptionsTest {
   }
 
   @Test
+  void theChurnOptionsAndTheBaselinesWayAreRead() {
+    BenchOptions options = BenchOptions.parse(List.of("--scenarios", "churn", "--churn-window", "5", "--hold-xmin",
+        "--baseline", "--baseline-via", "client", "--prewarm", "0"));
+    assertEquals(List.of(ScenarioKind.CHURN), options.scenarios());
+    assertEquals(5, options.churnWindowSeconds());
+    assertTrue(options.holdXmin());
+    assertEquals(BenchOptions.BaselineVia.CLIENT, options.baselineVia());
+    assertEquals(0, options.prewarmSeconds(), "tests may skip the prewarm");
+    assertEquals(BenchOptions.BaselineVia.PGBENCH, BenchOptions.parse(List.of("--baseline-via=pgbench")).baselineVia());
+  }
+
+  @Test
   void claimCompleteBatchStandsForBothBatchSizes() {
     assertEquals(List.of(ScenarioKind.CLAIM_COMPLETE_BATCH_10, ScenarioKind.CLAIM_COMPLETE_BATCH_100),
         BenchOptions.parse(List.of("--scenarios", "claim-complete-batch")).scenarios());
@@ -81,7 +96,9 @@ class BenchOptionsTest {
       "--url ftp://localhost --key k", "--url http://localhost/api --key k", "--url http://localhost",
       "--key k", "--db-url mysql://localhost/db", "--frobnicate 1", "stray", "--duration",
       "--duration 1 --duration 2", "--baseline=yes", "--url http://localhost:1 --key k --baseline",
-      "--dag-runs-in-flight 0", "--dag-runs-in-flight 1001"})
+      "--dag-runs-in-flight 0", "--dag-runs-in-flight 1001", "--baseline-via psql", "--churn-window 0",
+      "--hold-xmin", "--scenarios create --hold-xmin", "--hold-xmin=1 --scenarios churn",
+      "--url http://localhost:1 --key k --scenarios churn --hold-xmin"})
   void badCommandLinesAreUsageErrors(String commandLine) {
     List<String> args = List.of(commandLine.split(" ", -1));
     assertThrows(BenchOptions.UsageError.class, () -> BenchOptions.parse(args));

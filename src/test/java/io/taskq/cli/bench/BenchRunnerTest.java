@@ -25,7 +25,7 @@ class BenchRunnerTest {
       String databaseUrl = postgresUrl(server.database());
       BenchOptions options = BenchOptions.parse(List.of("--url", url, "--key", TestServer.ADMIN_KEY,
           "--duration", "1", "--warmup", "0", "--prewarm", "2", "--workers", "2", "--scenarios", "create,claim-complete",
-          "--baseline", "--db-url", databaseUrl));
+          "--baseline", "--baseline-via", "client", "--db-url", databaseUrl));
       BenchTarget target = new BenchTarget(options.url().orElseThrow(), TestServer.ADMIN_KEY, Optional.of(databaseUrl),
           Optional.empty(), Optional.empty());
 
@@ -52,9 +52,52 @@ class BenchRunnerTest {
       assertTrue(claims.secondLatency().count() > 0, "completions were timed");
 
       RunResult bound = claims.baseline().orElseThrow();
-      assertTrue(bound.tasks() > 0, "the baseline completed tasks");
+      assertEquals("naive claim-complete", bound.scenario());
+      assertTrue(bound.tasksPerSecond() > 0, "the naive SQL completed tasks");
       assertEquals(0, bound.errors(), progress::toString);
-      assertTrue(claims.ratioToBaseline().isPresent());
+      assertTrue(claims.tasksPerSecond() > 0);
+      assertTrue(claims.ratioToBaseline().orElseThrow() > 0);
+      assertTrue(bound.notes().get(0).startsWith("naive before taskq "), "naive ran before and after taskq: " + bound.notes());
+      assertTrue(progress.toString().contains("through the PostgreSQL client"), progress::toString);
+      assertTrue(bound.postgresCpuMicrosPerTask().orElseThrow() > 0, "the embedded PostgreSQL is local: its CPU is read");
+
+      String report = ReportTable.render(new MachineFacts(2, "cpu", 1024, "Linux", "JVM", Optional.empty()), results,
+          java.util.OptionalLong.empty(), 2);
+      String row = report.lines().filter(line -> line.startsWith("claim-complete ")).findFirst().orElseThrow();
+      List<String> cells = List.of(row.split("\\s*\\|\\s*"));
+      assertTrue(Double.parseDouble(cells.get(9).replace(",", "")) > 0, "naive tasks/s in the report: " + row);
+      assertTrue(Double.parseDouble(cells.get(10)) > 0, "the ratio in the report: " + row);
+      assertEquals("n/a", cells.get(11), "a --url server's CPU is not read: " + row);
+      assertTrue(Double.parseDouble(cells.get(14).replace(",", "")) > 0, "PostgreSQL's CPU per task: " + row);
+    }
+  }
+
+  /** Churn reports the claim's cost per time window; with --hold-xmin a snapshot is held for the run. */
+  @Test
+  void churnReportsEachWindowWhileASnapshotIsHeld() throws Exception {
+    ByteArrayOutputStream progress = new ByteArrayOutputStream();
+    try (TestServer server = TestServer.start("churn"); LoadGenerator generator = LoadGenerator.start()) {
+      String url = "http://localhost:" + server.port();
+      String databaseUrl = postgresUrl(server.database());
+      BenchOptions options = BenchOptions.parse(List.of("--url", url, "--key", TestServer.ADMIN_KEY,
+          "--duration", "3", "--warmup", "0", "--prewarm", "0", "--workers", "2", "--scenarios", "churn",
+          "--churn-window", "1", "--hold-xmin", "--db-url", databaseUrl));
+      BenchTarget target = new BenchTarget(options.url().orElseThrow(), TestServer.ADMIN_KEY, Optional.of(databaseUrl),
+          Optional.empty(), Optional.empty());
+
+      List<RunResult> results = new BenchRunner(generator, options, target, new PrintStream(progress, true), 100_000).runAll();
+
+      RunResult churn = results.get(0);
+      assertEquals("churn", churn.scenario());
+      assertTrue(churn.tasks() > 0, progress::toString);
+      assertEquals(0, churn.errors(), progress::toString);
+      assertTrue(churn.notes().stream().anyMatch(n -> n.matches("a REPEATABLE READ snapshot \\(xmin \\d+\\) held open .*")),
+          "the held transaction has an xmin: " + churn.notes());
+      List<String> windows = churn.notes().stream().filter(n -> n.startsWith("window ")).toList();
+      assertEquals(3, windows.size(), churn.notes()::toString);
+      assertTrue(windows.get(0).startsWith("window 0-1 s: "), windows::toString);
+      assertTrue(windows.stream().allMatch(w -> w.contains("us per task") && !w.contains("PostgreSQL n/a")),
+          "PostgreSQL's cost per task in every window: " + windows);
     }
   }
 

@@ -29,7 +29,7 @@ class DagScenarioTest {
       fixtures.registerFanWorkflow(project, type);
       // The server runs in this JVM, so this CPU includes the generator's: here only its reading is checked.
       LoadRun loadRun = new LoadRun(generator, new LatencyRecorder(100_000), new LatencyRecorder(100_000), Optional.empty(),
-          Optional.of(new ServerCpu(ProcessHandle.current().pid())));
+          Optional.of(new ServerCpu(ProcessHandle.current().pid())), Optional.empty());
       DagScenario scenario = new DagScenario(generator.vertx(), client, project, WORKERS, DagScenario.runsInFlight(WORKERS));
 
       RunResult result = loadRun.run("dag", scenario, WORKERS, 2, 4, new ErrorLog("dag", new PrintStream(progress, true)));

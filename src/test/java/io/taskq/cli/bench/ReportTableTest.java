@@ -20,7 +20,8 @@ class ReportTableTest {
 
     String row = report.lines().filter(line -> line.startsWith("claim-complete ")).findFirst().orElseThrow();
     List<String> cells = List.of(row.split("\\s*\\|\\s*"));
-    assertEquals(List.of("claim-complete", "8", "100", "200", "1.00", "2.00", "3.00", "4.00", "0", "200", "0.50", "50", "300"),
+    assertEquals(List.of("claim-complete", "8", "100", "200", "1.00", "2.00", "3.00", "4.00", "0", "200", "0.50", "n/a", "n/a", "n/a", "n/a", "50",
+        "300"),
         cells);
     assertTrue(report.contains("complete latency p50/p95/p99/max 1.00/2.00/3.00/4.00 ms"), report);
     assertTrue(report.contains("server max RSS over the whole bench: 300 MB"), report);
@@ -37,9 +38,24 @@ class ReportTableTest {
     assertEquals("-", cells.get(10));
   }
 
+  @Test
+  void cpuIsShownPerRequestAndPerTaskForTheServerAndPostgres() {
+    String report = ReportTable.render(MACHINE, List.of(run("claim-complete", 1_000, 2_000, 1_000_000_000L, 300_000_000L)),
+        OptionalLong.empty(), 2);
+
+    String row = report.lines().filter(line -> line.startsWith("claim-complete ")).findFirst().orElseThrow();
+    List<String> cells = List.of(row.split("\\s*\\|\\s*"));
+    assertEquals(List.of("500", "1,000", "150", "300"), cells.subList(11, 15));
+  }
+
   private static RunResult run(String scenario, long tasks, long requests) {
+    return run(scenario, tasks, requests, -1, -1);
+  }
+
+  private static RunResult run(String scenario, long tasks, long requests, long serverCpuNanos, long postgresCpuNanos) {
     LatencySummary latency = new LatencySummary(10, 1, 2, 3, 4);
-    return new RunResult(scenario, 8, 10.0, tasks, requests, latency, "complete", latency, 0, 0, 0, 0, 50.0, -1, 300 * 1024,
+    return new RunResult(scenario, 8, 10.0, tasks, requests, latency, "complete", latency, 0, 0, 0, 0, 50.0, serverCpuNanos,
+        postgresCpuNanos, 300 * 1024,
         List.of(), Optional.empty());
   }
 }

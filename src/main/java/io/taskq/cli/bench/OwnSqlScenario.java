@@ -8,19 +8,20 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The naive bound of the claiming scenarios: taskq's own SQL through the PostgreSQL client,
- * without HTTP. A worker claims with one SKIP LOCKED statement, then completes each claimed
+ * A bound of the batch claiming scenarios: taskq's own SQL through the PostgreSQL client,
+ * without HTTP (the naive SQL of {@link NaiveSql} claims one task at a time, so it bounds
+ * claim-complete only). A worker claims with one SKIP LOCKED statement, then completes each claimed
  * task with one guarded update, the completions of a batch concurrently. Whatever taskq adds
  * on top (HTTP, JSON, auth, validation) shows as the gap between a run and its baseline.
  */
-final class BaselineScenario implements LoadScenario {
+final class OwnSqlScenario implements LoadScenario {
 
   private final Vertx vertx;
   private final TaskStore store;
   private final long project;
   private final int limit;
 
-  BaselineScenario(Vertx vertx, TaskStore store, long project, int limit) {
+  OwnSqlScenario(Vertx vertx, TaskStore store, long project, int limit) {
     this.vertx = vertx;
     this.store = store;
     this.project = project;

@@ -10,7 +10,6 @@ import io.taskq.queue.TaskType;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.function.Function;
 
@@ -137,7 +136,8 @@ final class Representations {
     return new JsonObject().put("items", list(items, representation)).put("next_after", nextAfter);
   }
 
+  /** RFC 3339 in UTC, as ISO_INSTANT writes it (see Timestamps), or null. */
   static String time(Instant instant) {
-    return instant == null ? null : DateTimeFormatter.ISO_INSTANT.format(instant);
+    return instant == null ? null : Timestamps.format(instant);
   }
 }

@@ -43,10 +43,11 @@ public final class ApiRouter {
     router.route().handler(Access.authenticate(services.apiKeys()));
     router.route().handler(Access.rateLimit(services.rateLimiter()));
     router.route().handler(new IdempotencyHandler(services.idempotency(), services.idempotencyTtl()));
-    new ProjectRoutes(services.projects()).mount(router);
-    new TaskTypeRoutes(services.taskTypes()).mount(router);
+    // Task routes first: they carry the hot path, and no route mounted after them matches their paths.
     new TaskRoutes(services.tasks(), services.graphs(), services.projects(), services.bulkAdmission(),
         services.workers().sightings()).mount(router);
+    new ProjectRoutes(services.projects()).mount(router);
+    new TaskTypeRoutes(services.taskTypes()).mount(router);
     new AuditRoutes(services.tasks(), services.projects()).mount(router);
     new DependencyRoutes(services.dependencies(), services.projects()).mount(router);
     new ApiKeyRoutes(services.apiKeys(), services.projects()).mount(router);

@@ -68,12 +68,16 @@ final class TaskRoutes {
 
   void mount(Router router) {
     Handler<RoutingContext> none = QueryParameters.none();
+    // The router tries each route's regular expression in turn: the hot operations (create, claim,
+    // complete one) come first. No two of these routes match the same method and path, so the
+    // order changes nothing else.
     router.postWithRegex(TASKS).handler(none).handler(this::create);
+    router.postWithRegex(TASKS + ":claim").handler(none).handler(this::claim);
+    router.postWithRegex(TASK + ":complete").handler(none).handler(this::complete);
     router.getWithRegex(TASKS).handler(QueryParameters.only("status", "type", "external_id", "worker_id", "parent_id", "after",
             "limit", "q", "cursor", "run_id", "created_after", "created_before", "priority_min", MetadataFields.NAME))
         .handler(this::list);
     router.postWithRegex(TASKS + ":bulk").handler(none).handler(this::createAll);
-    router.postWithRegex(TASKS + ":claim").handler(none).handler(this::claim);
     router.postWithRegex(TASKS + ":complete").handler(none).handler(this::completeAll);
     router.postWithRegex(TASKS + ":cancel").handler(none).handler(this::cancelMatching);
     router.postWithRegex(TASKS + ":fail").handler(none).handler(this::failAll);
@@ -81,7 +85,6 @@ final class TaskRoutes {
     router.patchWithRegex(TASK).handler(none).handler(this::update);
     router.getWithRegex(TASK + "/logs").handler(QueryParameters.only("after", "limit")).handler(this::logs);
     router.postWithRegex(TASK + ":heartbeat").handler(none).handler(this::heartbeat);
-    router.postWithRegex(TASK + ":complete").handler(none).handler(this::complete);
     router.postWithRegex(TASK + ":fail").handler(none).handler(this::fail);
     router.postWithRegex(TASK + ":cancel").handler(none).handler(this::cancel);
     router.postWithRegex(TASK + ":retry").handler(none).handler(this::retry);

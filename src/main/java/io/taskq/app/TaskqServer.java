@@ -154,11 +154,18 @@ public final class TaskqServer implements AutoCloseable {
     LOG.info("database " + target.describe() + " is migrated");
 
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    // The native transport (epoll on Linux) costs fewer system calls per request than NIO;
+    // where it cannot load, Vert.x falls back to NIO and the cause is logged below.
     Vertx vertx = Vertx.builder()
-        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
+        .with(new VertxOptions().setPreferNativeTransport(true).setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
             .addLabels(Label.HTTP_ROUTE, Label.HTTP_CODE, Label.HTTP_METHOD, Label.POOL_NAME)))
         .withMetrics(new MicrometerMetricsFactory(registry))
         .build();
+    if (vertx.isNativeTransportEnabled()) {
+      LOG.info("network transport: native");
+    } else {
+      LOG.info("network transport: NIO (native transport unavailable: " + vertx.unavailableNativeTransportCause() + ")");
+    }
     try {
       Pool pool = Pools.create(vertx, target, config.poolSize(), config.maxRequestsInFlight());
       Meters meters = new Meters(registry);

@@ -15,6 +15,17 @@ import java.util.HexFormat;
 public final class Secrets {
 
   private static final SecureRandom RANDOM = new SecureRandom();
+  /**
+   * One digest per thread: MessageDigest.getInstance walks the security providers on every call,
+   * which cost more than hashing a key; event-loop threads are few and long-lived.
+   */
+  private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JVM", e);
+    }
+  });
   private static final String PREFIX = "tq_";
   private static final int SHOWN_PREFIX_LENGTH = 10;
   /**
@@ -33,12 +44,9 @@ public final class Secrets {
   }
 
   public static String hash(String secret) {
-    try {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      return HexFormat.of().formatHex(digest.digest(secret.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every JVM", e);
-    }
+    MessageDigest digest = SHA_256.get();
+    // digest() resets it, so the next caller on this thread starts clean.
+    return HexFormat.of().formatHex(digest.digest(secret.getBytes(StandardCharsets.UTF_8)));
   }
 
   /**

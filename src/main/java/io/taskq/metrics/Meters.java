@@ -5,6 +5,9 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -39,9 +42,24 @@ public final class Meters {
   public static final String LEADER = "taskq.leader";
 
   private final MeterRegistry registry;
+  /**
+   * Meters of the hot path, kept once registered: building and registering a meter per event
+   * (a builder, its tags, and the registry's look-up) cost more than the increment itself.
+   * Keys are bounded like the labels (project, type, flag).
+   */
+  private final ConcurrentMap<Key, Counter> counters = new ConcurrentHashMap<>();
+  private final ConcurrentMap<Key, Timer> timers = new ConcurrentHashMap<>();
 
   public Meters(MeterRegistry registry) {
     this.registry = registry;
+  }
+
+  /** The label set of a cached meter: its name, project, type label and one flag. */
+  private record Key(String name, long projectId, String type, boolean flag) {
+    Key {
+      Objects.requireNonNull(name);
+      Objects.requireNonNull(type);
+    }
   }
 
   public MeterRegistry registry() {
@@ -61,9 +79,14 @@ public final class Meters {
   }
 
   public void failed(long projectId, String type, boolean last) {
-    Counter.builder(FAILED).description("failed attempts; final=true when the task failed for good")
-        .tag("project", Long.toString(projectId)).tag("type", typeLabel(type)).tag("final", Boolean.toString(last))
-        .register(registry).increment();
+    failedCounter(projectId, type, last).increment();
+  }
+
+  private Counter failedCounter(long projectId, String type, boolean last) {
+    return counters.computeIfAbsent(new Key(FAILED, projectId, typeLabel(type), last), k ->
+        Counter.builder(FAILED).description("failed attempts; final=true when the task failed for good")
+            .tag("project", Long.toString(projectId)).tag("type", k.type()).tag("final", Boolean.toString(last))
+            .register(registry));
   }
 
   public void expired(long projectId, String type) {
@@ -102,16 +125,23 @@ public final class Meters {
 
   /** A claim request, from its arrival to its answer (long-poll waits included). */
   public void claimLatency(long projectId, Duration took, boolean longPoll) {
-    Timer.builder(CLAIM_LATENCY).description("claim requests, from request to response (long-polls included)")
-        .tag("project", Long.toString(projectId)).tag("long_poll", Boolean.toString(longPoll))
-        .publishPercentileHistogram().register(registry).record(took);
+    claimLatencyTimer(projectId, longPoll).record(took);
+  }
+
+  private Timer claimLatencyTimer(long projectId, boolean longPoll) {
+    return timers.computeIfAbsent(new Key(CLAIM_LATENCY, projectId, "", longPoll), k ->
+        Timer.builder(CLAIM_LATENCY).description("claim requests, from request to response (long-polls included)")
+            .tag("project", Long.toString(projectId)).tag("long_poll", Boolean.toString(longPoll))
+            .publishPercentileHistogram().register(registry));
   }
 
   /** How long a task waited, from created (or due) to claimed. */
   public void queueWait(long projectId, String type, Duration waited) {
-    Timer.builder(QUEUE_WAIT).description("how long claimed tasks waited, from created (or due, if later) to claimed")
-        .tag("project", Long.toString(projectId)).tag("type", typeLabel(type))
-        .publishPercentileHistogram().register(registry).record(waited.isNegative() ? Duration.ZERO : waited);
+    timers.computeIfAbsent(new Key(QUEUE_WAIT, projectId, typeLabel(type), false), k ->
+        Timer.builder(QUEUE_WAIT).description("how long claimed tasks waited, from created (or due, if later) to claimed")
+            .tag("project", Long.toString(projectId)).tag("type", k.type())
+            .publishPercentileHistogram().register(registry))
+        .record(waited.isNegative() ? Duration.ZERO : waited);
   }
 
   /** Publishes 1 while this instance leads maintenance, 0 otherwise: alerting needs a series that exists when idle. */
@@ -129,14 +159,10 @@ public final class Meters {
     counter(COMPLETED, projectId, type, "tasks completed");
     counter(EXPIRED, projectId, type, "leases that lapsed and were swept");
     for (boolean last : new boolean[] {false, true}) {
-      Counter.builder(FAILED).description("failed attempts; final=true when the task failed for good")
-          .tag("project", Long.toString(projectId)).tag("type", typeLabel(type)).tag("final", Boolean.toString(last))
-          .register(registry);
+      failedCounter(projectId, type, last);
     }
     for (boolean longPoll : new boolean[] {false, true}) {
-      Timer.builder(CLAIM_LATENCY).description("claim requests, from request to response (long-polls included)")
-          .tag("project", Long.toString(projectId)).tag("long_poll", Boolean.toString(longPoll))
-          .publishPercentileHistogram().register(registry);
+      claimLatencyTimer(projectId, longPoll);
     }
   }
 
@@ -175,8 +201,9 @@ public final class Meters {
   }
 
   private Counter counter(String name, long projectId, String type, String description) {
-    return Counter.builder(name).description(description)
-        .tag("project", Long.toString(projectId)).tag("type", typeLabel(type))
-        .register(registry);
+    return counters.computeIfAbsent(new Key(name, projectId, typeLabel(type), false), k ->
+        Counter.builder(name).description(description)
+            .tag("project", Long.toString(projectId)).tag("type", k.type())
+            .register(registry));
   }
 }

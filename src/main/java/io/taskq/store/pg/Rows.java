@@ -15,43 +15,47 @@ import java.time.OffsetDateTime;
 import java.util.EnumSet;
 import java.util.Set;
 
-/** Row mappers of every aggregate, by column name so that {@code SELECT *} and {@code RETURNING *} both fit. */
+/**
+ * Row mappers of every aggregate, by column name so that {@code SELECT *} and {@code RETURNING *} both fit
+ * (a task's columns, on the hot path, through positions found by name once per layout: see TaskColumns).
+ */
 final class Rows {
 
   private Rows() {
   }
 
   static Task task(Row row) {
+    int[] at = TaskColumns.in(row);
     return new Task(
-        row.getLong("id"),
-        row.getLong("project_id"),
-        row.getString("type"),
-        row.getString("type_version"),
-        row.getString("title"),
-        row.getString("description"),
-        json(row.getValue("params")),
-        row.getInteger("priority"),
-        TaskStatus.of(row.getString("status")),
-        row.getString("external_id"),
-        row.getString("milestone_id"),
-        row.getString("dedupe_key"),
-        instant(row, "run_at"),
-        row.getInteger("attempts"),
-        row.getInteger("max_attempts"),
-        row.getString("worker_id"),
-        row.getUUID("lease_id"),
-        instant(row, "claimed_at"),
-        instant(row, "lease_expires_at"),
-        instant(row, "completed_at"),
-        json(row.getValue("result")),
-        row.getString("error_message"),
-        instant(row, "created_at"),
-        instant(row, "updated_at"),
-        row.getInteger("unmet_prerequisites"),
-        row.getLong("parent_id"),
-        row.getBoolean("complete_when_children_done"),
-        json(row.getValue("event_payloads")),
-        (JsonObject) json(row.getValue("metadata")));
+        row.getLong(at[TaskColumns.ID]),
+        row.getLong(at[TaskColumns.PROJECT_ID]),
+        row.getString(at[TaskColumns.TYPE]),
+        row.getString(at[TaskColumns.TYPE_VERSION]),
+        row.getString(at[TaskColumns.TITLE]),
+        row.getString(at[TaskColumns.DESCRIPTION]),
+        json(row.getValue(at[TaskColumns.PARAMS])),
+        row.getInteger(at[TaskColumns.PRIORITY]),
+        TaskStatus.of(row.getString(at[TaskColumns.STATUS])),
+        row.getString(at[TaskColumns.EXTERNAL_ID]),
+        row.getString(at[TaskColumns.MILESTONE_ID]),
+        row.getString(at[TaskColumns.DEDUPE_KEY]),
+        instant(row, at[TaskColumns.RUN_AT]),
+        row.getInteger(at[TaskColumns.ATTEMPTS]),
+        row.getInteger(at[TaskColumns.MAX_ATTEMPTS]),
+        row.getString(at[TaskColumns.WORKER_ID]),
+        row.getUUID(at[TaskColumns.LEASE_ID]),
+        instant(row, at[TaskColumns.CLAIMED_AT]),
+        instant(row, at[TaskColumns.LEASE_EXPIRES_AT]),
+        instant(row, at[TaskColumns.COMPLETED_AT]),
+        json(row.getValue(at[TaskColumns.RESULT])),
+        row.getString(at[TaskColumns.ERROR_MESSAGE]),
+        instant(row, at[TaskColumns.CREATED_AT]),
+        instant(row, at[TaskColumns.UPDATED_AT]),
+        row.getInteger(at[TaskColumns.UNMET_PREREQUISITES]),
+        row.getLong(at[TaskColumns.PARENT_ID]),
+        row.getBoolean(at[TaskColumns.COMPLETE_WHEN_CHILDREN_DONE]),
+        json(row.getValue(at[TaskColumns.EVENT_PAYLOADS])),
+        (JsonObject) json(row.getValue(at[TaskColumns.METADATA])));
   }
 
   static TaskLog taskLog(Row row) {
@@ -114,6 +118,11 @@ final class Rows {
 
   private static Instant instant(Row row, String column) {
     OffsetDateTime value = row.getOffsetDateTime(column);
+    return value == null ? null : value.toInstant();
+  }
+
+  private static Instant instant(Row row, int position) {
+    OffsetDateTime value = row.getOffsetDateTime(position);
     return value == null ? null : value.toInstant();
   }
 

@@ -4,7 +4,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -24,7 +23,6 @@ final class ChurnScenario implements LoadScenario {
   /** Claim samples a window holds: 20 s at 25k claims/s. */
   private static final int WINDOW_SAMPLES = 500_000;
 
-  private final TaskqClient client;
   private final ClaimStep claims;
   private final int windowSeconds;
   private final Optional<PostgresCpu> postgresCpu;
@@ -52,7 +50,6 @@ final class ChurnScenario implements LoadScenario {
 
   ChurnScenario(Vertx vertx, TaskqClient client, long project, int workers, int windowSeconds, Optional<PostgresCpu> postgresCpu,
       Optional<ServerCpu> serverCpu) {
-    this.client = client;
     this.claims = new ClaimStep(vertx, client, project, workers, 1);
     this.windowSeconds = windowSeconds;
     this.postgresCpu = postgresCpu;
@@ -64,21 +61,7 @@ final class ChurnScenario implements LoadScenario {
     long t0 = System.nanoTime();
     return claims.claimThen(worker, window, tasks -> {
       current.get().record(System.nanoTime() - t0);
-      return complete(tasks.getJsonObject(0), window);
-    });
-  }
-
-  private Future<Void> complete(JsonObject task, MeasurementWindow window) {
-    long t0 = System.nanoTime();
-    String path = claims.tasksPath() + "/" + task.getLong("id") + ":complete";
-    return client.post(path, TaskBodies.complete(task.getString("lease_id"))).<Void>transform(ar -> {
-      long t1 = System.nanoTime();
-      boolean ok = window.succeeded(ar, 200, t1, "complete");
-      window.answered(t0, t1, window.secondLatency, ok);
-      if (ok) {
-        window.tasks(t1, 1);
-      }
-      return Future.succeededFuture();
+      return claims.completeOne(tasks.getJsonObject(0), window);
     });
   }
 

@@ -9,26 +9,30 @@ final class WorkerSql {
   private WorkerSql() {
   }
 
-  /** The stats columns, with whether the worker was seen within $n seconds (the parameter named at each use). */
+  /** The stats columns, with whether the worker was seen within $3 seconds (both uses number it so). */
   private static final String STATS = """
       SELECT project_id, worker_id, first_seen_at, last_seen_at, leases_held, claimed, completed, failed, expired, released,
              success_rate, avg_processing_ms,
-             coalesce(last_seen_at > now() - make_interval(secs => %1$s), false) AS active
+             coalesce(last_seen_at > now() - make_interval(secs => $3), false) AS active
         FROM worker_stats""";
 
   /** $1 project_id, $2 worker_id, $3 seconds a worker stays active after it was last seen. */
-  static final String FIND = STATS.formatted("$3") + " WHERE project_id = $1 AND worker_id = $2";
+  static final String FIND = """
+      %s
+       WHERE project_id = $1 AND worker_id = $2""".formatted(STATS);
 
   /**
    * A page of a project's workers by id, after $2 (null: from the first); $3 seconds a worker
    * stays active, $4 only active (true) or inactive (false) ones, null: all; $5 rows.
    */
-  static final String LIST = "SELECT * FROM (" + STATS.formatted("$3") + """
+  static final String LIST = """
+      SELECT * FROM (
+      %s
        WHERE project_id = $1 AND ($2::text IS NULL OR worker_id > $2)) w
        WHERE ($4::boolean IS NULL OR active = $4)
        ORDER BY worker_id
        LIMIT $5
-      """;
+      """.formatted(STATS);
 
   /** Whether the worker was ever seen in the project (folded or not). $1 project_id, $2 worker_id. */
   static final String KNOWN = """

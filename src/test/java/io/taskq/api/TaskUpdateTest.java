@@ -5,13 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.taskq.support.Api;
+import io.taskq.support.Poll;
 import io.taskq.support.ServerTest;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Transaction;
+import io.vertx.sqlclient.Tuple;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -236,5 +241,28 @@ class TaskUpdateTest extends ServerTest {
       int priority = admin.get(task(project, id)).expect(200).json().getInteger("priority");
       assertEquals(status == 200 ? 9 : 0, priority);
     }
+  }
+
+  @Test
+  void aChangeThatWaitedForAClaimIsRefusedWithTheClaimedTask() {
+    long project = newProject();
+    long id = createTask(project, newType()).getLong("id");
+    // A claim held open: the task is claimed in a transaction that has not committed yet.
+    SqlConnection claimer = server.sql().getConnection().await();
+    Transaction claim = claimer.begin().await();
+    claimer.preparedQuery("UPDATE tasks SET status = 'claimed', worker_id = 'w', lease_id = gen_random_uuid(), "
+        + "lease_expires_at = now() + interval '30 seconds', claimed_at = now(), attempts = attempts + 1 WHERE id = $1")
+        .execute(Tuple.of(id)).await();
+    io.vertx.core.Future<Api.Response> change = admin.send(HttpMethod.PATCH, task(project, id),
+        Buffer.buffer(new JsonObject().put("priority", 9).encode()), "application/json");
+    Poll.until(() -> sql("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%FOR NO KEY UPDATE%'")
+        .iterator().next().getLong(0), n -> n > 0, Duration.ofSeconds(10));
+    claim.commit().await();
+    claimer.close().await();
+    // The change's snapshot still saw the task pending; the lock it waited for saw it claimed.
+    JsonObject problem = change.await().problem(409);
+    assertTrue(problem.getString("type").endsWith("task-not-editable"), problem.encode());
+    assertEquals(List.of("created"), logs(project, id).stream().map(l -> ((JsonObject) l).getString("event")).toList());
+    assertEquals(0, admin.get(task(project, id)).expect(200).json().getInteger("priority"));
   }
 }

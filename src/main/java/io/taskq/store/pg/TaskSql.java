@@ -752,20 +752,22 @@ final class TaskSql {
   /**
    * Changes the given fields of a pending or blocked task and logs an 'updated' entry naming those
    * whose value changed (message "priority, title", metadata {"fields": [...]}), in one statement.
-   * The row lock re-checks the status on the task's newest version, so a claim that commits first
-   * makes this a no-op (answered as found), and one that comes later sees the change: nothing is
-   * lost either way. A max_attempts at or below the attempts already made would leave a pending
+   * The row is locked first, whatever its status: after waiting for a claim that committed first,
+   * the lock answers the task's newest version, so the status is checked on that, and a refused
+   * change is answered with that version (claimed: 409), not with the statement's older snapshot,
+   * which still saw it pending. A claim that comes later sees the change: nothing is lost either way. A max_attempts at or below the attempts already made would leave a pending
    * task that can never be claimed (CHECK tasks_attempts_range): the guard refuses it too. A change
    * that changes no value writes nothing and answers the task as found.
    * $1 project_id, $2 task id, $3 the given fields text[] (TaskChanges.FIELDS names), $4 priority,
    * $5 run_at, $6 title, $7 description, $8 metadata (JSON text; null: none), $9 max_attempts.
    */
   static final String UPDATE_EDITABLE = """
-      WITH previous AS (
-          SELECT * FROM tasks
-           WHERE project_id = $1 AND id = $2 AND status IN ('pending', 'blocked')
-             AND (NOT 'max_attempts' = ANY ($3::text[]) OR $9::int > attempts)
+      WITH locked AS (
+          SELECT * FROM tasks WHERE project_id = $1 AND id = $2
              FOR NO KEY UPDATE -- the UPDATE's own lock: no key changes, so log inserts (FK checks) need not wait
+      ), previous AS (
+          SELECT * FROM locked
+           WHERE status IN ('pending', 'blocked') AND (NOT 'max_attempts' = ANY ($3::text[]) OR $9::int > attempts)
       ), wanted AS (
           SELECT p.id,
                  CASE WHEN 'priority' = ANY ($3::text[]) THEN $4::int ELSE p.priority END AS priority,
@@ -797,8 +799,7 @@ final class TaskSql {
       )
       SELECT true AS applied, * FROM changed
       UNION ALL
-      SELECT false AS applied, t.*, NULL::text[] AS fields FROM tasks t
-       WHERE t.project_id = $1 AND t.id = $2 AND NOT EXISTS (SELECT 1 FROM changed)
+      SELECT false AS applied, l.*, NULL::text[] AS fields FROM locked l WHERE NOT EXISTS (SELECT 1 FROM changed)
       """;
 
   /**

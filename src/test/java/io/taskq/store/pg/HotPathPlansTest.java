@@ -103,11 +103,12 @@ class HotPathPlansTest {
   }
 
   @Test
-  void everyConnectionForcesGenericPlansWithoutSequentialScans() {
-    Row row = pool.query("SELECT current_setting('plan_cache_mode') AS mode, current_setting('enable_seqscan') AS seqscan")
-        .execute().await().iterator().next();
+  void everyConnectionForcesGenericPlansWithoutSequentialScansOrJit() {
+    Row row = pool.query("SELECT current_setting('plan_cache_mode') AS mode, current_setting('enable_seqscan') AS seqscan, "
+        + "current_setting('jit') AS jit").execute().await().iterator().next();
     assertEquals("force_generic_plan", row.getString("mode"));
     assertEquals("off", row.getString("seqscan"));
+    assertEquals("off", row.getString("jit"));
   }
 
   @Test

@@ -3,7 +3,7 @@
 # seconds (uncounted, so the JIT has settled), then measure a window of each of SCENARIOS
 # (default claim-complete, create), sampling from /proc every second the utime+stime of the taskq
 # JVM and of PostgreSQL (the postmaster and its children: the backends do the statements' work).
-# usage: src/test/scripts/cpu-per-task.sh <server jar> <label> <port>   (BENCH_JAR: the jar whose bench drives it, default target/taskq.jar)
+# usage: src/test/scripts/cpu-per-task.sh <server jar> <label> <port>   (BENCH_JAR: the jar whose bench drives it, default target/taskq.jar; JAVA_OPTS: the server JVM's extra options)
 # Interleave builds (before, after, before, after) and compare cpu_us_per_task: it moves far less
 # between runs on a shared machine than tasks/s does.
 set -euo pipefail
@@ -11,7 +11,7 @@ JAR=$1; LABEL=$2; PORT=$3
 PREWARM=${PREWARM:-120}; DURATION=${DURATION:-30}; WORKERS=${WORKERS:-32}; SCENARIOS=${SCENARIOS:-claim-complete create}
 KEY=tq_bench_ab_$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
 DATA=$(mktemp -d /tmp/taskq-ab-XXXX)
-TASKQ_DATA_DIR=$DATA TASKQ_HTTP_PORT=$PORT TASKQ_ADMIN_KEY=$KEY java -Xmx192m -jar "$JAR" > "$DATA/server.log" 2>&1 &
+TASKQ_DATA_DIR=$DATA TASKQ_HTTP_PORT=$PORT TASKQ_ADMIN_KEY=$KEY java ${JAVA_OPTS:-} -Xmx192m -jar "$JAR" > "$DATA/server.log" 2>&1 &
 PID=$!
 trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null; rm -rf "$DATA"' EXIT
 for i in $(seq 1 120); do curl -sf localhost:$PORT/health/ready >/dev/null && break; sleep 0.5; done

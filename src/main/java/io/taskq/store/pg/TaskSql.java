@@ -602,6 +602,15 @@ final class TaskSql {
       ORDER BY ord
       """;
 
+  /*
+   * LOCK_ORDER: every statement that waits for the locks of several tasks takes them in id order
+   * (the worker release and the heartbeat lock theirs with ORDER BY id ... FOR UPDATE; the batch
+   * complete and fail update theirs joining the input sorted by id, the nested loop taking it in
+   * that order; the sweep and the claim skip locked rows), so two of them waiting for each other's
+   * rows cannot deadlock. A batch joined in arrival order
+   * deadlocked with a worker's release once coalesced completions grew to tens of tasks.
+   */
+
   /**
    * Completes a batch of tasks, each under its own lease, in one statement (the group commit of
    * concurrent completes as well as the batch endpoint). $1 project_id bigint[], $2 task id
@@ -615,7 +624,7 @@ final class TaskSql {
           UPDATE tasks t
              SET status = 'completed', result = i.result::jsonb, completed_at = now(), lease_expires_at = NULL,
                  updated_at = now()
-            FROM input i
+            FROM (SELECT * FROM input ORDER BY id) i -- rows locked in id order: see LOCK_ORDER
            WHERE t.id = i.id AND t.project_id = i.project_id AND t.lease_id = i.lease_id
              AND t.lease_expires_at > now() -- the lease is held: see LEASE_HELD
              AND %s
@@ -665,7 +674,7 @@ final class TaskSql {
                  lease_id = CASE WHEN i.retryable AND t.attempts < t.max_attempts THEN NULL ELSE t.lease_id END,
                  lease_expires_at = NULL,
                  error_message = i.error, updated_at = now()
-            FROM input i
+            FROM (SELECT * FROM input ORDER BY id) i -- rows locked in id order: see LOCK_ORDER
            WHERE t.id = i.id AND t.project_id = i.project_id AND t.lease_id = i.lease_id
              AND t.lease_expires_at > now() -- the lease is held: see LEASE_HELD
              AND %s

@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.IntConsumer;
 import java.util.function.Predicate;
@@ -25,6 +26,14 @@ import java.util.function.ToIntFunction;
  *
  * <p>Items are thread-safe to submit from any event loop; each answer is delivered on the
  * context that submitted it.
+ *
+ * <p>How many statements run at once: {@code eagerInFlight} at once always; more, up to
+ * {@code maxInFlight}, only once every running statement has run longer than the patience. So
+ * in the normal case one statement runs and the next batch gathers everything that arrives
+ * meanwhile (fewer, larger statements: each carries a fixed cost in PostgreSQL, its triggers and
+ * its commit, and in the client), while a statement that takes unusually long (a completion
+ * releasing thousands of dependents, a stalled connection) does not hold back the requests
+ * behind it for more than the patience.
  *
  * <p>Requests that share a statement must not share its faults: a batch refused for the content
  * of its items is split until each refused item stands alone ({@link Isolation}), so a bad item
@@ -46,11 +55,16 @@ public final class Coalescer<I, O> {
   private final Object lock = new Object();
   private final ArrayDeque<Pending<I, O>> waiting = new ArrayDeque<>();
   private final Isolation<I, O> isolation;
+  private final int eagerInFlight;
   private final int maxInFlight;
+  private final long patienceNanos;
   private final int maxWeight;
   private final ToIntFunction<I> weight;
   private final Function<I, Object> identity;
+  /** When each running batch started (System.nanoTime), in start order. */
+  private final ArrayDeque<Long> runningSince = new ArrayDeque<>();
   private int inFlight;
+  private boolean wakeUpSet;
 
   /**
    * @param maxInFlight batches running at once
@@ -62,11 +76,38 @@ public final class Coalescer<I, O> {
    */
   public Coalescer(BatchOperation<I, O> operation, int maxInFlight, int maxWeight, ToIntFunction<I> weight,
       Function<I, Object> identity, Predicate<Throwable> refusedForContent) {
+    this(operation, new InFlight(maxInFlight, maxInFlight, 0), maxWeight, weight, identity, refusedForContent);
+  }
+
+  /**
+   * @param inFlight how many batches run at once, and when more may start
+   * @param maxWeight the most a batch may weigh (an item heavier than this still goes, alone)
+   * @param weight an item's weight (a claim: its limit)
+   * @param identity items with equal identity never share a batch (null: no such rule)
+   * @param refusedForContent whether a batch's failure means the database refused some item's
+   *     content (then the batch is split so that only that item's request fails)
+   */
+  public Coalescer(BatchOperation<I, O> operation, InFlight inFlight, int maxWeight, ToIntFunction<I> weight,
+      Function<I, Object> identity, Predicate<Throwable> refusedForContent) {
     this.isolation = new Isolation<>(operation, refusedForContent);
-    this.maxInFlight = maxInFlight;
+    this.eagerInFlight = inFlight.eager();
+    this.maxInFlight = inFlight.max();
+    this.patienceNanos = TimeUnit.MILLISECONDS.toNanos(inFlight.patienceMillis());
     this.maxWeight = maxWeight;
     this.weight = weight;
     this.identity = identity;
+  }
+
+  /**
+   * Batches in flight: up to {@code eager} start as soon as there is work; up to {@code max} when
+   * every running batch has run longer than {@code patienceMillis}.
+   */
+  public record InFlight(int eager, int max, long patienceMillis) {
+    public InFlight {
+      if (eager < 1 || max < eager || patienceMillis < 0) {
+        throw new IllegalArgumentException("in flight: 1 <= eager <= max, patience >= 0");
+      }
+    }
   }
 
   public Future<O> submit(I item) {
@@ -88,14 +129,41 @@ public final class Coalescer<I, O> {
   private void drain() {
     while (true) {
       List<Pending<I, O>> batch;
+      long startedAt = System.nanoTime();
+      long wakeUpInNanos = 0;
+      Context wakeUpOn = null;
       synchronized (lock) {
-        if (inFlight >= maxInFlight || waiting.isEmpty()) {
+        if (waiting.isEmpty() || inFlight >= maxInFlight) {
           return;
         }
-        batch = takeBatch();
-        inFlight++;
+        long patienceLeft = inFlight < eagerInFlight ? 0 : runningSince.peekLast() + patienceNanos - startedAt;
+        Context submitter = waiting.peekLast().context();
+        if (patienceLeft > 0 && submitter != null) {
+          // The running statements have not been slow yet: what waits goes out with the next
+          // batch, or once they have been. (A caller off any event loop has no timer: no patience.)
+          if (wakeUpSet) {
+            return;
+          }
+          wakeUpSet = true;
+          wakeUpOn = submitter;
+          wakeUpInNanos = patienceLeft;
+          batch = null;
+        } else {
+          batch = takeBatch();
+          inFlight++;
+          runningSince.addLast(startedAt);
+        }
       }
-      run(batch);
+      if (batch == null) {
+        wakeUpOn.owner().setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(wakeUpInNanos)), id -> {
+          synchronized (lock) {
+            wakeUpSet = false;
+          }
+          drain();
+        });
+        return;
+      }
+      run(batch, startedAt);
     }
   }
 
@@ -120,20 +188,21 @@ public final class Coalescer<I, O> {
     return batch;
   }
 
-  private void run(List<Pending<I, O>> batch) {
+  private void run(List<Pending<I, O>> batch, long startedAt) {
     List<I> items = new ArrayList<>(batch.size());
     batch.forEach(p -> items.add(p.item()));
     // One statement on the happy path; a batch refused for its items' content keeps its place in
     // flight while its parts run, until every part has answered.
-    isolation.run(items).onComplete(each -> finish(batch, i -> {
+    isolation.run(items).onComplete(each -> finish(batch, startedAt, i -> {
       AsyncResult<O> own = each.succeeded() ? each.result().get(i) : Future.failedFuture(each.cause());
       deliver(batch.get(i), own.result(), own.cause());
     }));
   }
 
-  private void finish(List<Pending<I, O>> batch, IntConsumer answer) {
+  private void finish(List<Pending<I, O>> batch, long startedAt, IntConsumer answer) {
     synchronized (lock) {
       inFlight--;
+      runningSince.removeFirstOccurrence(startedAt);
     }
     for (int i = 0; i < batch.size(); i++) {
       answer.accept(i);

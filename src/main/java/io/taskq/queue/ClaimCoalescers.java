@@ -13,8 +13,11 @@ import java.util.List;
  */
 final class ClaimCoalescers {
 
-  /** Statements in flight per queue and instance: two keep PostgreSQL busy while the previous answer travels back. */
-  static final int IN_FLIGHT = 2;
+  /**
+   * Statements in flight per queue and instance: one, and a second while the first is slow; the
+   * claims that arrive meanwhile share the next statement (see TaskService#CHANGES_IN_FLIGHT).
+   */
+  static final Coalescer.InFlight IN_FLIGHT = new Coalescer.InFlight(1, 2, TaskService.SLOW_STATEMENT_MS);
   /** Tasks one statement may claim for all the requests it serves. */
   static final int MAX_SLOTS = 1000;
 

@@ -14,11 +14,12 @@ import io.vertx.core.Future;
 final class CreateCoalescers {
 
   /**
-   * Statements in flight per project and instance. Two beat four: fewer in flight make bigger
-   * batches and fewer commits (create at 64 workers 7,973 tasks/s with two, 2,411-5,041 with
-   * four, in interleaved runs; src/site/markdown/benchmarks.md).
+   * Statements in flight per project and instance: one, and a second while the first is slow
+   * (see TaskService#CHANGES_IN_FLIGHT). Fewer in flight make bigger batches and fewer commits
+   * (create at 64 workers 7,973 tasks/s with two, 2,411-5,041 with four, in interleaved runs;
+   * src/site/markdown/benchmarks.md).
    */
-  static final int IN_FLIGHT = 2;
+  static final Coalescer.InFlight IN_FLIGHT = new Coalescer.InFlight(1, 2, TaskService.SLOW_STATEMENT_MS);
   /** Tasks one statement may insert for all the requests it serves. */
   static final int MAX_TASKS = 1000;
 

@@ -35,8 +35,19 @@ import java.util.logging.Logger;
 /** The task life cycle: create, claim, heartbeat, complete, fail, cancel, retry. */
 public final class TaskService {
 
-  /** Lease-holder changes in flight at once (group commit): enough to keep a few connections busy. */
-  static final int CHANGES_IN_FLIGHT = 4;
+  /**
+   * How long a coalesced statement may run before the requests waiting behind it get a statement
+   * of their own. Statements of the hot path take 1-10 ms under load here; this is for the
+   * unusual one (a completion releasing thousands of dependents, a stalled connection).
+   */
+  static final long SLOW_STATEMENT_MS = 20;
+  /**
+   * Lease-holder changes in flight (group commit): one, and up to four while the running ones are
+   * slow. One at a time made batches bigger and cheaper: claim(1) -> complete at 32 workers cost
+   * PostgreSQL 319-344 us of CPU a task with one claim and one change in flight, 536-564 with two
+   * and four (interleaved runs, src/site/markdown/benchmarks.md).
+   */
+  static final Coalescer.InFlight CHANGES_IN_FLIGHT = new Coalescer.InFlight(1, 4, SLOW_STATEMENT_MS);
   /** Items of one group-committed statement. */
   static final int MAX_BATCH = 1000;
   /** Rounds of {@link #releaseAfterParents}: far more than any nesting of parents that complete with their children. */

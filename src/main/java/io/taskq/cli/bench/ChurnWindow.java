@@ -54,11 +54,12 @@ record ChurnWindow(double fromSeconds, double toSeconds, long tasks, LatencySumm
    * Target 5 compares the claim's PostgreSQL cost at the end of a run with its cost right after
    * the VACUUM that starts it: the last window over the first, for the cost and the throughput.
    */
-  record Drift(ChurnWindow first, ChurnWindow last) {
+  record Drift(ChurnWindow first, ChurnWindow last, long tasks) {
 
     /** Empty with fewer than two windows: one window has nothing to drift from. */
     static Optional<Drift> of(List<ChurnWindow> windows) {
-      return windows.size() < 2 ? Optional.empty() : Optional.of(new Drift(windows.get(0), windows.get(windows.size() - 1)));
+      long tasks = windows.stream().mapToLong(ChurnWindow::tasks).sum();
+      return windows.size() < 2 ? Optional.empty() : Optional.of(new Drift(windows.get(0), windows.get(windows.size() - 1), tasks));
     }
 
     Optional<Double> postgresRatio() {
@@ -71,9 +72,9 @@ record ChurnWindow(double fromSeconds, double toSeconds, long tasks, LatencySumm
 
     String describe() {
       return String.format(Locale.ROOT,
-          "first window -> last: PostgreSQL %s -> %s us per task (%s, target 5: within 1.25x), %,.0f -> %,.0f tasks/s (%s)",
+          "first window -> last: PostgreSQL %s -> %s us per task (%s, target 5: within 1.25x), %,.0f -> %,.0f tasks/s (%s), %,d tasks claimed and completed in the windows",
           micros(first.postgresMicrosPerTask()), micros(last.postgresMicrosPerTask()), times(postgresRatio()),
-          first.tasksPerSecond(), last.tasksPerSecond(), times(throughputRatio()));
+          first.tasksPerSecond(), last.tasksPerSecond(), times(throughputRatio()), tasks);
     }
 
     JsonObject toJson() {
@@ -83,7 +84,8 @@ record ChurnWindow(double fromSeconds, double toSeconds, long tasks, LatencySumm
           .put("pg_us_per_task_last_over_first", postgresRatio().orElse(null))
           .put("first_tasks_per_second", first.tasksPerSecond())
           .put("last_tasks_per_second", last.tasksPerSecond())
-          .put("tasks_per_second_last_over_first", throughputRatio().orElse(null));
+          .put("tasks_per_second_last_over_first", throughputRatio().orElse(null))
+          .put("tasks", tasks);
     }
 
     private static String times(Optional<Double> ratio) {

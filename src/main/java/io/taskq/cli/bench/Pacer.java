@@ -52,12 +52,15 @@ final class Pacer {
   Future<Boolean> awaitSlot(Vertx vertx, long deadlineNanos) {
     long now = System.nanoTime();
     long slot = nextSlot(now);
-    boolean inTime = slot < deadlineNanos;
-    long wait = (inTime ? slot : deadlineNanos) - now;
-    if (wait < ROUND_TO_NOW_NANOS) {
-      return Future.succeededFuture(inTime);
+    if (slot >= deadlineNanos) {
+      // Rounded up: a worker woken before the deadline would find the run still open and take slot after slot at once.
+      long ms = (long) Math.ceil((deadlineNanos - now) / 1e6);
+      return ms <= 0 ? Future.succeededFuture(false) : vertx.timer(ms).map(v -> false);
     }
-    long ms = Math.max(1, Math.round(wait / 1e6));
-    return vertx.timer(ms).map(v -> inTime);
+    long wait = slot - now;
+    if (wait < ROUND_TO_NOW_NANOS) {
+      return Future.succeededFuture(true);
+    }
+    return vertx.timer(Math.max(1, Math.round(wait / 1e6))).map(v -> true);
   }
 }

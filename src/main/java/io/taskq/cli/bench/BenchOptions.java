@@ -30,6 +30,10 @@ import java.util.Set;
  * @param baselineVia how the naive baseline runs: pgbench, the PostgreSQL client, or pgbench when installed
  * @param churnWindowSeconds churn reports each window of this length
  * @param holdXmin churn holds a REPEATABLE READ snapshot open on another connection for the whole run
+ * @param churnRate churn's workers together start at most this many claim -> complete cycles a second; 0: closed loop
+ * @param churnRatePercent churn's rate as this percentage of the claim-complete rate measured just before it, in the
+ *     same round at the same worker count; 0: not relative
+ * @param repeat rounds of every selected run, after one prewarm
  */
 record BenchOptions(
     Optional<URI> url,
@@ -49,7 +53,10 @@ record BenchOptions(
     int dagRunsInFlight,
     BaselineVia baselineVia,
     int churnWindowSeconds,
-    boolean holdXmin) {
+    boolean holdXmin,
+    int churnRate,
+    int churnRatePercent,
+    int repeat) {
 
   /** How {@code --baseline} runs the naive SQL. */
   enum BaselineVia {
@@ -75,6 +82,8 @@ record BenchOptions(
   static final int DEFAULT_E2E_RATE = 500;
   static final int MAX_WORKERS = 1024;
   static final int MAX_DAG_RUNS_IN_FLIGHT = 1000;
+  static final int MAX_CHURN_RATE = 1_000_000;
+  static final int MAX_REPEAT = 20;
 
   static final String USAGE = """
       usage: java -jar taskq.jar bench [options]
@@ -109,7 +118,14 @@ record BenchOptions(
                                 the wake-up alone, with no queue ahead of it
         --churn-window 20       churn: seconds per reported window
         --hold-xmin             churn: first open a REPEATABLE READ transaction on another connection and
-                                keep its snapshot for the whole run (as a long report or a lagging replica)""";
+                                keep its snapshot for the whole run (as a long report or a lagging replica)
+        --churn-rate 0          churn: the workers together start at most N claim -> complete cycles a second
+                                (0: as fast as they can); N% is N percent of the claim-complete rate measured
+                                just before churn in the same round at the same worker count (list
+                                claim-complete before churn): 50% is "half the peak rate" of target 4
+        --repeat 1              rounds of every selected run (one prewarm first; rounds interleaved, each with
+                                its own naive runs around claim-complete); with 2 or more, a table of the
+                                medians follows the table of runs""";
 
   /** A command line the bench cannot run with; the message says why. */
   static final class UsageError extends IllegalArgumentException {
@@ -146,6 +162,9 @@ record BenchOptions(
     BaselineVia baselineVia = BaselineVia.AUTO;
     int churnWindow = DEFAULT_CHURN_WINDOW_SECONDS;
     boolean holdXmin = false;
+    int churnRate = 0;
+    int churnRatePercent = 0;
+    int repeat = 1;
     Set<String> seen = new LinkedHashSet<>();
 
     for (int i = 0; i < args.size(); i++) {
@@ -199,6 +218,19 @@ record BenchOptions(
         case "--dag-runs-in-flight" -> dagRunsInFlight = wholeNumber(name, value, 1, MAX_DAG_RUNS_IN_FLIGHT);
         case "--baseline-via" -> baselineVia = baselineVia(value);
         case "--churn-window" -> churnWindow = wholeNumber(name, value, 1, 3600);
+        case "--churn-rate" -> {
+          try {
+            if (value.endsWith("%")) {
+              churnRatePercent = wholeNumber(name, value.substring(0, value.length() - 1), 1, 100);
+            } else {
+              churnRate = wholeNumber(name, value, 0, MAX_CHURN_RATE);
+            }
+          } catch (UsageError e) {
+            throw new UsageError("--churn-rate takes a whole number of tasks a second from 0 to " + MAX_CHURN_RATE
+                + ", or a percentage from 1% to 100%, got '" + value + "'");
+          }
+        }
+        case "--repeat" -> repeat = wholeNumber(name, value, 1, MAX_REPEAT);
         default -> throw new UsageError("unknown option: " + name);
       }
     }
@@ -217,8 +249,16 @@ record BenchOptions(
     if (holdXmin && url.isPresent() && databaseUrl.isEmpty()) {
       throw new UsageError("--hold-xmin with --url needs --db-url: the held transaction runs on that server's database");
     }
+    if ((churnRate > 0 || churnRatePercent > 0) && !scenarios.contains(ScenarioKind.CHURN)) {
+      throw new UsageError("--churn-rate is for the churn scenario: add churn to --scenarios");
+    }
+    if (churnRatePercent > 0 && !(scenarios.contains(ScenarioKind.CLAIM_COMPLETE)
+        && scenarios.indexOf(ScenarioKind.CLAIM_COMPLETE) < scenarios.indexOf(ScenarioKind.CHURN))) {
+      throw new UsageError("--churn-rate " + churnRatePercent + "% is a share of the claim-complete rate measured before churn: "
+          + "list claim-complete before churn in --scenarios");
+    }
     return new BenchOptions(url, key, workers, duration, warmup, prewarm, scenarios, out, baseline, databaseUrl, e2eRate, longPollMs, maxConcurrency,
-        e2eCreatorUrl, dagRunsInFlight, baselineVia, churnWindow, holdXmin);
+        e2eCreatorUrl, dagRunsInFlight, baselineVia, churnWindow, holdXmin, churnRate, churnRatePercent, repeat);
   }
 
   /** Runs the dag starter keeps in flight at {@code workers} workers. */

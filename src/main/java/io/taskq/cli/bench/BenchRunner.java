@@ -8,8 +8,10 @@ import io.vertx.sqlclient.Pool;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -47,34 +49,75 @@ final class BenchRunner {
         target.serverRss(), target.serverCpu(), postgresCpu);
   }
 
+  /**
+   * The prewarm, then {@code --repeat} rounds of every scenario at every worker count, round by
+   * round, so that a host whose load drifts moves every round's runs alike; the results in the
+   * order they ran, each knowing its round.
+   */
   List<RunResult> runAll() throws Exception {
     List<RunResult> results = new ArrayList<>();
     try (TaskqClient setup = new TaskqClient(vertx(), target.url(), target.adminKey(), SETUP_CONNECTIONS)) {
       BenchFixtures fixtures = new BenchFixtures(setup);
       String type = fixtures.registerTaskType(options.maxConcurrency());
       prewarm(fixtures, type);
-      for (ScenarioKind kind : options.scenarios()) {
-        for (int workers : options.workers()) {
-          boolean naive = options.baseline() && kind == ScenarioKind.CLAIM_COMPLETE;
-          // Naive, taskq, naive: a host whose load drifts during the taskq run moves both bounds alike.
-          Optional<RunResult> naiveBefore = naive ? Optional.of(runNaive(workers)) : Optional.empty();
-          RunResult result = runTaskq(fixtures, type, kind, workers, options.warmupSeconds(), options.durationSeconds(), true);
-          prefill.observe(kind.wireName(), result.tasksPerSecond());
-          report(result);
-          if (naive) {
-            RunResult bound = NaiveBaseline.interleaved(naiveBefore.get(), runNaive(workers));
-            report(bound);
-            result = result.withBaseline(bound);
-          } else if (options.baseline() && kind.hasBaseline()) {
-            RunResult bound = runOwnSql(fixtures, type, kind, workers);
-            report(bound);
-            result = result.withBaseline(bound);
-          }
-          results.add(result);
+      for (int round = 1; round <= options.repeat(); round++) {
+        if (options.repeat() > 1) {
+          progress.printf(Locale.ROOT, "bench: round %d of %d%n", round, options.repeat());
+        }
+        for (RunResult result : runRound(fixtures, type)) {
+          results.add(result.inRound(round));
         }
       }
     }
     return results;
+  }
+
+  private List<RunResult> runRound(BenchFixtures fixtures, String type) throws Exception {
+    List<RunResult> results = new ArrayList<>();
+    // This round's claim-complete rates by worker count, for a churn rate given as a share of them.
+    Map<Integer, Double> claimCompleteRates = new HashMap<>();
+    for (ScenarioKind kind : options.scenarios()) {
+      for (int workers : options.workers()) {
+        boolean naive = options.baseline() && kind == ScenarioKind.CLAIM_COMPLETE;
+        // Naive, taskq, naive: a host whose load drifts during the taskq run moves both bounds alike.
+        Optional<RunResult> naiveBefore = naive ? Optional.of(runNaive(workers)) : Optional.empty();
+        int churnRate = kind == ScenarioKind.CHURN ? churnRate(workers, claimCompleteRates) : 0;
+        RunResult result = runTaskq(fixtures, type, kind, workers, options.warmupSeconds(), options.durationSeconds(), true,
+            churnRate);
+        prefill.observe(kind.wireName(), result.tasksPerSecond());
+        if (kind == ScenarioKind.CLAIM_COMPLETE) {
+          claimCompleteRates.put(workers, result.tasksPerSecond());
+        }
+        report(result);
+        if (naive) {
+          RunResult bound = NaiveBaseline.interleaved(naiveBefore.get(), runNaive(workers));
+          report(bound);
+          result = result.withBaseline(bound);
+        } else if (options.baseline() && kind.hasBaseline()) {
+          RunResult bound = runOwnSql(fixtures, type, kind, workers);
+          report(bound);
+          result = result.withBaseline(bound);
+        }
+        results.add(result);
+      }
+    }
+    return results;
+  }
+
+  /**
+   * Churn's pace at {@code workers}: {@code --churn-rate} as given, or its share of the
+   * claim-complete rate this round measured at the same count (the options make sure that ran
+   * first); 0 for a closed loop.
+   */
+  private int churnRate(int workers, Map<Integer, Double> claimCompleteRates) {
+    if (options.churnRatePercent() == 0) {
+      return options.churnRate();
+    }
+    double peak = claimCompleteRates.getOrDefault(workers, 0.0);
+    int rate = (int) Math.max(1, Math.round(peak * options.churnRatePercent() / 100.0));
+    progress.printf(Locale.ROOT, "bench: churn, %d workers: paced at %,d tasks/s, %d%% of claim-complete's %,.0f tasks/s this round%n",
+        workers, rate, options.churnRatePercent(), peak);
+    return rate;
   }
 
   /**
@@ -91,19 +134,24 @@ final class BenchRunner {
     progress.printf(Locale.ROOT, "bench: prewarm, %d s of each scenario at %d workers, not counted%n", share,
         PREWARM_WORKERS);
     for (ScenarioKind kind : kinds) {
-      RunResult warm = runTaskq(fixtures, type, kind, PREWARM_WORKERS, share, 1, false);
+      // Churn unpaced: the JIT compiles the same path, only sooner.
+      RunResult warm = runTaskq(fixtures, type, kind, PREWARM_WORKERS, share, 1, false, 0);
       if (warm.errors() > 0) {
         progress.printf(Locale.ROOT, "bench: prewarm of %s saw %d errors%n", kind.wireName(), warm.errors());
       }
     }
   }
 
-  /** One run of taskq; {@code counted} false for the prewarm, which holds no snapshot back. */
+  /**
+   * One run of taskq; {@code counted} false for the prewarm, which holds no snapshot back;
+   * {@code churnRate} the churn workers' pace together, 0 for a closed loop.
+   */
   private RunResult runTaskq(BenchFixtures fixtures, String type, ScenarioKind kind, int workers, int warmupSeconds,
-      int durationSeconds, boolean counted) throws Exception {
+      int durationSeconds, boolean counted, int churnRate) throws Exception {
     String name = kind.wireName();
     long project = fixtures.newProject(name + "-" + workers);
-    List<String> notes = prefillIfDraining(fixtures, type, kind, name, project, workers, warmupSeconds + durationSeconds);
+    List<String> notes = prefillIfDraining(fixtures, type, kind, name, project, workers, warmupSeconds + durationSeconds,
+        churnRate);
     if (kind == ScenarioKind.DAG) {
       fixtures.registerFanWorkflow(project, type);
     }
@@ -123,8 +171,8 @@ final class BenchRunner {
         case E2E -> new EndToEndScenario(vertx(), client, creator, project, type, workers, options.e2eRate(),
             options.longPollMs(), warmupSeconds + durationSeconds);
         case DAG -> new DagScenario(vertx(), client, project, workers, options.dagRunsInFlight(workers));
-        case CHURN -> new ChurnScenario(vertx(), client, project, workers, options.churnWindowSeconds(), postgresCpu,
-            target.serverCpu());
+        case CHURN -> new ChurnScenario(vertx(), client, project, workers, options.churnWindowSeconds(),
+            churnRate > 0 ? Optional.of(new Pacer(churnRate)) : Optional.empty(), postgresCpu, target.serverCpu());
       };
       if (kind == ScenarioKind.CHURN) {
         // Its first window is the cost right after a VACUUM, the reference the later windows compare with.
@@ -211,7 +259,7 @@ final class BenchRunner {
         () -> new IllegalStateException("the baseline needs the database's URL")));
     long project = fixtures.newProject("baseline-" + kind.wireName() + "-" + workers);
     List<String> notes = prefillIfDraining(fixtures, type, kind, name, project, workers,
-        options.warmupSeconds() + options.durationSeconds());
+        options.warmupSeconds() + options.durationSeconds(), 0);
     progress.printf(Locale.ROOT, "bench: %s, %d workers: plain SQL, no HTTP%n", name, workers);
     // One connection per worker, as taskq's SQL would get with unlimited connections.
     Pool pool = Pools.create(vertx(), database, workers);
@@ -227,12 +275,13 @@ final class BenchRunner {
     }
   }
 
+  /** {@code pacedRate}: tasks/s the run cannot exceed, 0 when unbounded. */
   private List<String> prefillIfDraining(BenchFixtures fixtures, String type, ScenarioKind kind, String name, long project,
-      int workers, int seconds) throws Exception {
+      int workers, int seconds, int pacedRate) throws Exception {
     if (!kind.drainsPrefilledQueue()) {
       return List.of();
     }
-    long count = prefill.tasksFor(name, kind, seconds);
+    long count = pacedRate > 0 ? PrefillPlanner.tasksForPacedRate(pacedRate, seconds) : prefill.tasksFor(name, kind, seconds);
     BenchFixtures.Fill fill = fixtures.fill(project, type, count);
     String note = String.format(Locale.ROOT, "prefilled %,d tasks in %.1f s (%,.0f tasks/s in bulks of %d)", fill.tasks(),
         fill.seconds(), fill.tasksPerSecond(), TaskBodies.BULK_SIZE);

@@ -16,40 +16,32 @@ import java.util.concurrent.atomic.AtomicReference;
  * autovacuum's, reported per time window (PostgreSQL's and the server's CPU per task, tasks/s,
  * the claim's p50/p99), so that a claim growing dearer as dead entries pile up shows as a rising
  * column rather than vanishing into one average. A thread of its own reads /proc at each
- * window's edge: nothing blocking runs on an event loop.
+ * window's edge: nothing blocking runs on an event loop. With a {@link Pacer} the workers start
+ * their cycles on its shared schedule (target 5 at 1,000 tasks/s; target 4 at half the peak)
+ * instead of as fast as the server answers.
  */
 final class ChurnScenario implements LoadScenario {
 
   /** Claim samples a window holds: 20 s at 25k claims/s. */
   private static final int WINDOW_SAMPLES = 500_000;
 
+  private final Vertx vertx;
+  private final Optional<Pacer> pacer;
   private final ClaimStep claims;
   private final int windowSeconds;
   private final Optional<PostgresCpu> postgresCpu;
   private final Optional<ServerCpu> serverCpu;
   private final AtomicReference<LatencyRecorder> current = new AtomicReference<>(new LatencyRecorder(WINDOW_SAMPLES));
-  private final List<Window> windows = new ArrayList<>();
+  private final List<ChurnWindow> windows = new ArrayList<>();
   private Thread reporter;
 
-  /** What one window measured. */
-  record Window(double fromSeconds, double toSeconds, long tasks, LatencySummary claim, long postgresCpuNanos, long serverCpuNanos) {
-
-    double tasksPerSecond() {
-      return tasks / (toSeconds - fromSeconds);
-    }
-
-    String describe() {
-      return String.format(Locale.ROOT, "window %.0f-%.0f s: %,.0f tasks/s, claim p50 %.2f ms p99 %.2f ms, PostgreSQL %s us per task, server %s us per task",
-          fromSeconds, toSeconds, tasksPerSecond(), claim.p50Ms(), claim.p99Ms(), perTask(postgresCpuNanos), perTask(serverCpuNanos));
-    }
-
-    private String perTask(long nanos) {
-      return nanos < 0 || tasks == 0 ? "n/a" : String.format(Locale.ROOT, "%,.0f", nanos / 1_000.0 / tasks);
-    }
-  }
-
-  ChurnScenario(Vertx vertx, TaskqClient client, long project, int workers, int windowSeconds, Optional<PostgresCpu> postgresCpu,
-      Optional<ServerCpu> serverCpu) {
+  /**
+   * @param pacer shared start slots of the workers' cycles ({@code --churn-rate}); empty: closed loop
+   */
+  ChurnScenario(Vertx vertx, TaskqClient client, long project, int workers, int windowSeconds, Optional<Pacer> pacer,
+      Optional<PostgresCpu> postgresCpu, Optional<ServerCpu> serverCpu) {
+    this.vertx = vertx;
+    this.pacer = pacer;
     this.claims = new ClaimStep(vertx, client, project, workers, 1);
     this.windowSeconds = windowSeconds;
     this.postgresCpu = postgresCpu;
@@ -58,6 +50,15 @@ final class ChurnScenario implements LoadScenario {
 
   @Override
   public Future<?> step(int worker, MeasurementWindow window) {
+    if (pacer.isEmpty()) {
+      return cycle(worker, window);
+    }
+    return pacer.get().awaitSlot(vertx, window.measureUntilNanos)
+        .compose(inTime -> inTime ? cycle(worker, window) : Future.succeededFuture());
+  }
+
+  /** One claim -> complete; the claim's latency is timed from its request, after any wait for a slot. */
+  private Future<?> cycle(int worker, MeasurementWindow window) {
     long t0 = System.nanoTime();
     return claims.claimThen(worker, window, tasks -> {
       current.get().record(System.nanoTime() - t0);
@@ -99,7 +100,7 @@ final class ChurnScenario implements LoadScenario {
       long tasksTo = window.tasks();
       long pgTo = postgresCpu.map(PostgresCpu::nanos).orElse(-1L);
       long serverTo = serverCpu.map(ServerCpu::nanos).orElse(-1L);
-      Window w = new Window((from - window.measureFromNanos) / 1e9, (to - window.measureFromNanos) / 1e9, tasksTo - tasksFrom,
+      ChurnWindow w = new ChurnWindow((from - window.measureFromNanos) / 1e9, (to - window.measureFromNanos) / 1e9, tasksTo - tasksFrom,
           finished.summarize(), pgFrom < 0 || pgTo < 0 ? -1 : pgTo - pgFrom, serverFrom < 0 || serverTo < 0 ? -1 : serverTo - serverFrom);
       synchronized (windows) {
         windows.add(w);
@@ -111,7 +112,8 @@ final class ChurnScenario implements LoadScenario {
     }
   }
 
-  List<Window> windows() {
+  @Override
+  public List<ChurnWindow> windows() {
     synchronized (windows) {
       return List.copyOf(windows);
     }
@@ -132,9 +134,13 @@ final class ChurnScenario implements LoadScenario {
       }
     }
     List<String> notes = new ArrayList<>(Notes.emptyQueue(window));
-    for (Window w : windows()) {
+    pacer.ifPresent(p -> notes.add(String.format(Locale.ROOT,
+        "paced: the workers together start at most %,.0f claim -> complete cycles a second", 1e9 / p.intervalNanos())));
+    List<ChurnWindow> measured = windows();
+    for (ChurnWindow w : measured) {
       notes.add(w.describe());
     }
+    ChurnWindow.Drift.of(measured).ifPresent(drift -> notes.add(drift.describe()));
     return notes;
   }
 }

@@ -80,6 +80,6 @@ final class LoadRun {
     return new RunResult(name, workers, window.seconds(), window.tasks(), window.requests(), latency.summarize(),
         scenario.secondLatencyName(), scenario.secondLatencyName() == null ? LatencySummary.EMPTY : secondLatency.summarize(),
         window.errors(), window.emptyPolls(), window.created(), window.runs(), cpuPercent, serverCpuNanos, postgresCpuNanos, rssKb, notes,
-        Optional.empty());
+        Optional.empty()).withWindows(scenario.windows());
   }
 }

@@ -23,6 +23,11 @@ interface LoadScenario {
     return null;
   }
 
+  /** Churn: what each time window measured; read after {@link #notes}. */
+  default List<ChurnWindow> windows() {
+    return List.of();
+  }
+
   /** Facts of the run worth a line under the table. */
   default List<String> notes(MeasurementWindow window) {
     return List.of();

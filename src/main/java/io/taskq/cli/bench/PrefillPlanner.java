@@ -38,6 +38,16 @@ final class PrefillPlanner {
     return Math.max(MIN_TASKS, Math.min(MAX_TASKS, tasks));
   }
 
+  /**
+   * For a run paced to at most {@code pacedRate} tasks/s: what that rate can take, with the
+   * margin (1,000 tasks/s for 603 s: 754,000 tasks). The pace is a bound the run cannot pass,
+   * unlike the guesses above, and may lie above them (a rate asked for a faster server).
+   */
+  static long tasksForPacedRate(int pacedRate, int seconds) {
+    long paced = (long) Math.ceil((double) pacedRate * seconds * MARGIN / 1000.0) * 1000;
+    return Math.max(MIN_TASKS, Math.min(MAX_TASKS, paced));
+  }
+
   void observe(String key, double tasksPerSecond) {
     bestRates.merge(key, tasksPerSecond, Math::max);
   }

@@ -14,6 +14,9 @@ final class ReportTable {
   private static final String[] HEADER = {
       "scenario", "workers", "tasks/s", "req/s", "p50 ms", "p95 ms", "p99 ms", "max ms", "errors",
       "baseline tasks/s", "ratio", "srv us/req", "srv us/task", "pg us/req", "pg us/task", "gen cpu %", "srv rss MB"};
+  private static final String[] MEDIANS_HEADER = {
+      "scenario", "workers", "runs", "tasks/s", "p50 ms", "p99 ms", "errors", "baseline tasks/s", "ratio",
+      "srv us/req", "srv us/task", "pg us/req", "pg us/task"};
 
   private ReportTable() {
   }
@@ -21,17 +24,23 @@ final class ReportTable {
   static String render(MachineFacts machine, List<RunResult> results, OptionalLong serverMaxRssKb, int generatorEventLoops) {
     StringBuilder out = new StringBuilder();
     out.append(machine.describe()).append('\n').append('\n');
+    boolean repeated = results.stream().anyMatch(r -> r.round() > 1);
     List<String[]> rows = new ArrayList<>();
     for (RunResult r : results) {
-      rows.add(row(r));
+      String[] row = row(r);
+      row[0] = name(r, repeated);
+      rows.add(row);
     }
-    out.append(table(rows));
+    out.append(table(HEADER, rows));
     out.append('\n');
     for (RunResult r : results) {
       String details = details(r);
       if (!details.isEmpty()) {
-        out.append(r.scenario()).append(", ").append(r.workers()).append(" workers: ").append(details).append('\n');
+        out.append(name(r, repeated)).append(", ").append(r.workers()).append(" workers: ").append(details).append('\n');
       }
+    }
+    if (repeated) {
+      out.append('\n').append(medians(RunMedians.of(results)));
     }
     out.append(String.format(Locale.ROOT,
         "tasks/s and req/s count answers inside the measured window; latencies are of successful requests "
@@ -42,6 +51,49 @@ final class ReportTable {
       out.append(String.format(Locale.ROOT, "server max RSS over the whole bench: %,.0f MB%n", serverMaxRssKb.getAsLong() / 1024.0));
     }
     return out.toString();
+  }
+
+  /** With --repeat, "claim-complete #2" is the second round's run. */
+  private static String name(RunResult r, boolean repeated) {
+    return repeated ? r.scenario() + " #" + r.round() : r.scenario();
+  }
+
+  /** The medians over the rounds, a row per scenario and worker count, and churn's drift under it. */
+  static String medians(List<RunMedians> medians) {
+    StringBuilder out = new StringBuilder();
+    int most = medians.stream().mapToInt(RunMedians::runs).max().orElse(0);
+    out.append(String.format(Locale.ROOT, "medians of %d runs:%n", most));
+    List<String[]> rows = new ArrayList<>();
+    for (RunMedians m : medians) {
+      rows.add(new String[] {
+          m.scenario(),
+          Integer.toString(m.workers()),
+          Integer.toString(m.runs()),
+          count(m.tasksPerSecond()),
+          ms(m.p50Ms()),
+          ms(m.p99Ms()),
+          String.format(Locale.ROOT, "%,d", m.errors()),
+          m.baselineTasksPerSecond().map(ReportTable::count).orElse("-"),
+          m.ratio().map(ratio -> String.format(Locale.ROOT, "%.2f", ratio)).orElse("-"),
+          micros(m.serverMicrosPerRequest()),
+          micros(m.serverMicrosPerTask()),
+          micros(m.postgresMicrosPerRequest()),
+          micros(m.postgresMicrosPerTask())});
+    }
+    out.append(table(MEDIANS_HEADER, rows));
+    for (RunMedians m : medians) {
+      if (m.postgresDrift().isPresent() || m.throughputDrift().isPresent()) {
+        out.append(String.format(Locale.ROOT,
+            "%s, %d workers: last window over the first, medians: PostgreSQL us per task %s (target 5: within 1.25x), tasks/s %s%n",
+            m.scenario(), m.workers(), times(m.postgresDrift()), times(m.throughputDrift())));
+      }
+    }
+    out.append("errors are summed over the runs; the ratio is the median of each run's ratio to the naive runs around it.\n");
+    return out.toString();
+  }
+
+  private static String times(java.util.Optional<Double> ratio) {
+    return ratio.map(r -> String.format(Locale.ROOT, "%.2fx", r)).orElse("n/a");
   }
 
   private static String[] row(RunResult r) {
@@ -108,18 +160,18 @@ final class ReportTable {
   }
 
   /** Columns padded to their widest cell: the first left-aligned, numbers right-aligned. */
-  static String table(List<String[]> rows) {
-    int[] widths = new int[HEADER.length];
-    for (int c = 0; c < HEADER.length; c++) {
-      widths[c] = HEADER[c].length();
+  static String table(String[] header, List<String[]> rows) {
+    int[] widths = new int[header.length];
+    for (int c = 0; c < header.length; c++) {
+      widths[c] = header[c].length();
       for (String[] row : rows) {
         widths[c] = Math.max(widths[c], row[c].length());
       }
     }
     StringBuilder out = new StringBuilder();
-    line(out, HEADER, widths);
-    String[] rule = new String[HEADER.length];
-    for (int c = 0; c < HEADER.length; c++) {
+    line(out, header, widths);
+    String[] rule = new String[header.length];
+    for (int c = 0; c < header.length; c++) {
       rule[c] = "-".repeat(widths[c]);
     }
     line(out, rule, widths);

@@ -9,7 +9,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.OptionalLong;
 
-/** The results as JSON for --out: the configuration, the machine, and one object per run. */
+/**
+ * The results as JSON for --out: the configuration, the machine, one object per run (with its
+ * round), and the medians per scenario and worker count over the rounds.
+ */
 final class ResultsJson {
 
   private ResultsJson() {
@@ -28,6 +31,9 @@ final class ResultsJson {
         .put("baseline_via", options.baselineVia().name().toLowerCase(java.util.Locale.ROOT))
         .put("churn_window_seconds", options.churnWindowSeconds())
         .put("hold_xmin", options.holdXmin())
+        .put("churn_rate", options.churnRate() == 0 ? null : options.churnRate())
+        .put("churn_rate_percent_of_claim_complete", options.churnRatePercent() == 0 ? null : options.churnRatePercent())
+        .put("repeat", options.repeat())
         .put("e2e_rate", options.e2eRate())
         .put("long_poll_ms", options.longPollMs())
         .put("dag_runs_in_flight", options.dagRunsInFlight() == 0 ? null : options.dagRunsInFlight());
@@ -35,12 +41,15 @@ final class ResultsJson {
     for (RunResult r : results) {
       runs.add(r.toJson().put("config", config));
     }
+    JsonArray medians = new JsonArray();
+    RunMedians.of(results).forEach(m -> medians.add(m.toJson()));
     return new JsonObject()
         .put("finished_at", Instant.now().toString())
         .put("config", config)
         .put("machine", machine.toJson())
         .put("server_max_rss_kb", serverMaxRssKb.isPresent() && serverMaxRssKb.getAsLong() >= 0 ? serverMaxRssKb.getAsLong() : null)
-        .put("runs", runs);
+        .put("runs", runs)
+        .put("medians", medians);
   }
 
   static void write(Path file, JsonObject json) throws IOException {

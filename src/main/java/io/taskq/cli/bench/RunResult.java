@@ -20,6 +20,8 @@ import java.util.Optional;
  * @param postgresCpuNanos the local PostgreSQL's CPU (postmaster and children) over the window; -1 unknown (not on this machine)
  * @param serverMaxRssKb the server's largest resident size in the window; -1 unknown
  * @param baseline the naive SQL bound at the same worker count, if run
+ * @param windows churn: what each time window of the run measured, in order; empty for other scenarios
+ * @param round which of the {@code --repeat} rounds the run belongs to, from 1
  */
 record RunResult(
     String scenario,
@@ -39,10 +41,22 @@ record RunResult(
     long postgresCpuNanos,
     long serverMaxRssKb,
     List<String> notes,
-    Optional<RunResult> baseline) {
+    Optional<RunResult> baseline,
+    List<ChurnWindow> windows,
+    int round) {
 
   RunResult {
     notes = List.copyOf(notes);
+    windows = List.copyOf(windows);
+  }
+
+  /** A run of the first round, without windows. */
+  RunResult(String scenario, int workers, double seconds, long tasks, long requests, LatencySummary latency,
+      String secondLatencyName, LatencySummary secondLatency, long errors, long emptyPolls, long created, long runs,
+      double generatorCpuPercent, long serverCpuNanos, long postgresCpuNanos, long serverMaxRssKb, List<String> notes,
+      Optional<RunResult> baseline) {
+    this(scenario, workers, seconds, tasks, requests, latency, secondLatencyName, secondLatency, errors, emptyPolls, created, runs,
+        generatorCpuPercent, serverCpuNanos, postgresCpuNanos, serverMaxRssKb, notes, baseline, List.of(), 1);
   }
 
   double tasksPerSecond() {
@@ -86,7 +100,24 @@ record RunResult(
 
   RunResult withBaseline(RunResult bound) {
     return new RunResult(scenario, workers, seconds, tasks, requests, latency, secondLatencyName, secondLatency,
-        errors, emptyPolls, created, runs, generatorCpuPercent, serverCpuNanos, postgresCpuNanos, serverMaxRssKb, notes, Optional.of(bound));
+        errors, emptyPolls, created, runs, generatorCpuPercent, serverCpuNanos, postgresCpuNanos, serverMaxRssKb, notes, Optional.of(bound), windows, round);
+  }
+
+  RunResult withWindows(List<ChurnWindow> measured) {
+    return new RunResult(scenario, workers, seconds, tasks, requests, latency, secondLatencyName, secondLatency,
+        errors, emptyPolls, created, runs, generatorCpuPercent, serverCpuNanos, postgresCpuNanos, serverMaxRssKb, notes, baseline,
+        measured, round);
+  }
+
+  RunResult inRound(int n) {
+    return new RunResult(scenario, workers, seconds, tasks, requests, latency, secondLatencyName, secondLatency,
+        errors, emptyPolls, created, runs, generatorCpuPercent, serverCpuNanos, postgresCpuNanos, serverMaxRssKb, notes, baseline,
+        windows, n);
+  }
+
+  /** Churn: the last window against the first, when there are two. */
+  Optional<ChurnWindow.Drift> drift() {
+    return ChurnWindow.Drift.of(windows);
   }
 
   /** The same run with {@code first} noted ahead of its own notes. */
@@ -94,7 +125,7 @@ record RunResult(
     List<String> all = new java.util.ArrayList<>(first);
     all.addAll(notes);
     return new RunResult(scenario, workers, seconds, tasks, requests, latency, secondLatencyName, secondLatency,
-        errors, emptyPolls, created, runs, generatorCpuPercent, serverCpuNanos, postgresCpuNanos, serverMaxRssKb, all, baseline);
+        errors, emptyPolls, created, runs, generatorCpuPercent, serverCpuNanos, postgresCpuNanos, serverMaxRssKb, all, baseline, windows, round);
   }
 
   /** taskq's throughput over the baseline's, when there is one that did anything. */
@@ -106,6 +137,7 @@ record RunResult(
     JsonObject json = new JsonObject()
         .put("scenario", scenario)
         .put("workers", workers)
+        .put("round", round)
         .put("seconds", seconds)
         .put("tasks", tasks)
         .put("tasks_per_second", tasksPerSecond())
@@ -128,6 +160,12 @@ record RunResult(
         .put("notes", new JsonArray(List.copyOf(notes)));
     if (secondLatencyName != null) {
       json.put("second_latency", secondLatency.toJson().put("of", secondLatencyName));
+    }
+    if (!windows.isEmpty()) {
+      JsonArray measured = new JsonArray();
+      windows.forEach(w -> measured.add(w.toJson()));
+      json.put("windows", measured);
+      drift().ifPresent(d -> json.put("drift", d.toJson()));
     }
     if (scenario.equals(ScenarioKind.E2E.wireName())) {
       json.put("created", created).put("created_per_second", created / seconds);

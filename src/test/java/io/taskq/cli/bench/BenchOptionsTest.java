@@ -34,6 +34,9 @@ class BenchOptionsTest {
     assertEquals(BenchOptions.BaselineVia.AUTO, options.baselineVia());
     assertEquals(20, options.churnWindowSeconds());
     assertFalse(options.holdXmin());
+    assertEquals(0, options.churnRate(), "churn runs closed-loop unless paced");
+    assertEquals(0, options.churnRatePercent());
+    assertEquals(1, options.repeat());
     assertEquals(2, options.dagRunsInFlight(8), "one run fanning out, the one before it waiting for its end");
     assertEquals(2, options.dagRunsInFlight(32));
     assertEquals(2, options.dagRunsInFlight(100));
@@ -81,6 +84,38 @@ class BenchOptionsTest {
   }
 
   @Test
+  void target5sCommandLineIsRead() {
+    BenchOptions options = BenchOptions.parse(List.of("--scenarios", "churn", "--workers", "32", "--churn-rate", "1000",
+        "--duration", "600", "--hold-xmin", "--repeat", "3"));
+    assertEquals(1000, options.churnRate());
+    assertEquals(0, options.churnRatePercent());
+    assertEquals(600, options.durationSeconds());
+    assertEquals(3, options.repeat());
+    assertEquals(0, BenchOptions.parse(List.of("--scenarios", "churn", "--churn-rate=0")).churnRate(), "0 is the closed loop");
+  }
+
+  @Test
+  void aChurnRateInPercentIsAShareOfTheClaimCompleteRateMeasuredBeforeIt() {
+    BenchOptions options = BenchOptions.parse(List.of("--scenarios", "claim-complete,churn", "--churn-rate", "50%"));
+    assertEquals(50, options.churnRatePercent());
+    assertEquals(0, options.churnRate());
+  }
+
+  @Test
+  void aBadChurnRateSaysWhatItTakes() {
+    BenchOptions.UsageError error = assertThrows(BenchOptions.UsageError.class,
+        () -> BenchOptions.parse(List.of("--scenarios", "churn", "--churn-rate", "fast")));
+    assertEquals("--churn-rate takes a whole number of tasks a second from 0 to 1000000, or a percentage from 1% to 100%, got 'fast'",
+        error.getMessage());
+    BenchOptions.UsageError order = assertThrows(BenchOptions.UsageError.class,
+        () -> BenchOptions.parse(List.of("--scenarios", "churn,claim-complete", "--churn-rate", "50%")));
+    assertTrue(order.getMessage().contains("list claim-complete before churn"), order.getMessage());
+    BenchOptions.UsageError repeat = assertThrows(BenchOptions.UsageError.class,
+        () -> BenchOptions.parse(List.of("--repeat", "0")));
+    assertEquals("--repeat takes a whole number from 1 to 20, got '0'", repeat.getMessage());
+  }
+
+  @Test
   void claimCompleteBatchStandsForBothBatchSizes() {
     assertEquals(List.of(ScenarioKind.CLAIM_COMPLETE_BATCH_10, ScenarioKind.CLAIM_COMPLETE_BATCH_100),
         BenchOptions.parse(List.of("--scenarios", "claim-complete-batch")).scenarios());
@@ -98,7 +133,12 @@ class BenchOptionsTest {
       "--duration 1 --duration 2", "--baseline=yes", "--url http://localhost:1 --key k --baseline",
       "--dag-runs-in-flight 0", "--dag-runs-in-flight 1001", "--baseline-via psql", "--churn-window 0",
       "--hold-xmin", "--scenarios create --hold-xmin", "--hold-xmin=1 --scenarios churn",
-      "--url http://localhost:1 --key k --scenarios churn --hold-xmin"})
+      "--url http://localhost:1 --key k --scenarios churn --hold-xmin",
+      "--churn-rate 100", "--scenarios create --churn-rate 100", "--scenarios churn --churn-rate -1",
+      "--scenarios churn --churn-rate 1.5", "--scenarios churn --churn-rate 1000001", "--scenarios churn --churn-rate 0%",
+      "--scenarios churn --churn-rate 101%", "--scenarios churn --churn-rate %", "--scenarios churn --churn-rate 50%",
+      "--scenarios churn,claim-complete --churn-rate 50%", "--scenarios churn --churn-rate",
+      "--repeat 0", "--repeat 21", "--repeat x", "--repeat -1", "--repeat 2 --repeat 3"})
   void badCommandLinesAreUsageErrors(String commandLine) {
     List<String> args = List.of(commandLine.split(" ", -1));
     assertThrows(BenchOptions.UsageError.class, () -> BenchOptions.parse(args));

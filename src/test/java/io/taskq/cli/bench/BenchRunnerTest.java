@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.taskq.db.DatabaseTarget;
 import io.taskq.support.TestServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URLEncoder;
@@ -98,6 +100,75 @@ class BenchRunnerTest {
       assertTrue(windows.get(0).startsWith("window 0-1 s: "), windows::toString);
       assertTrue(windows.stream().allMatch(w -> w.contains("us per task") && !w.contains("PostgreSQL n/a")),
           "PostgreSQL's cost per task in every window: " + windows);
+    }
+  }
+
+  /**
+   * Two rounds of claim-complete then churn paced at half of that round's claim-complete rate:
+   * every run knows its round, churn's windows and drift are JSON objects, and the medians of the
+   * two rounds follow, in the report and in the JSON.
+   */
+  @Test
+  void repeatedRoundsPaceChurnAtHalfTheClaimCompleteRateAndGiveTheirMedians() throws Exception {
+    ByteArrayOutputStream progress = new ByteArrayOutputStream();
+    try (TestServer server = TestServer.start("repeat"); LoadGenerator generator = LoadGenerator.start()) {
+      String url = "http://localhost:" + server.port();
+      String databaseUrl = postgresUrl(server.database());
+      BenchOptions options = BenchOptions.parse(List.of("--url", url, "--key", TestServer.ADMIN_KEY,
+          "--duration", "2", "--warmup", "0", "--prewarm", "0", "--workers", "2", "--scenarios", "claim-complete,churn",
+          "--churn-rate", "50%", "--churn-window", "1", "--repeat", "2", "--db-url", databaseUrl));
+      BenchTarget target = new BenchTarget(options.url().orElseThrow(), TestServer.ADMIN_KEY, Optional.of(databaseUrl),
+          Optional.empty(), Optional.empty());
+
+      List<RunResult> results = new BenchRunner(generator, options, target, new PrintStream(progress, true), 100_000).runAll();
+
+      assertEquals(List.of("claim-complete", "churn", "claim-complete", "churn"), results.stream().map(RunResult::scenario).toList());
+      assertEquals(List.of(1, 1, 2, 2), results.stream().map(RunResult::round).toList(), "rounds interleaved");
+      for (int round = 0; round < 2; round++) {
+        RunResult peak = results.get(2 * round);
+        RunResult churn = results.get(2 * round + 1);
+        assertEquals(0, churn.errors(), progress::toString);
+        long rate = Math.max(1, Math.round(peak.tasksPerSecond() / 2));
+        assertTrue(progress.toString().contains(String.format(java.util.Locale.ROOT,
+            "churn, 2 workers: paced at %,d tasks/s, 50%% of claim-complete's", rate)), progress::toString);
+        assertTrue(churn.notes().stream().anyMatch(n -> n.startsWith("paced: ")), churn.notes()::toString);
+        // Slots started at most a second before the window still complete in it: the bound allows one.
+        assertTrue(churn.tasks() <= rate * 3 + 2, churn.tasks() + " tasks in 2 s at " + rate + "/s");
+        assertEquals(2, churn.windows().size(), churn.notes()::toString);
+      }
+
+      JsonObject json = ResultsJson.of(options, new MachineFacts(2, "cpu", 1024, "Linux", "JVM", Optional.empty()), results,
+          java.util.OptionalLong.empty(), "test");
+      assertEquals(2, json.getJsonObject("config").getInteger("repeat"));
+      assertEquals(50, json.getJsonObject("config").getInteger("churn_rate_percent_of_claim_complete"));
+      JsonObject churnRun = json.getJsonArray("runs").getJsonObject(3);
+      assertEquals(2, churnRun.getInteger("round"));
+      JsonArray windows = churnRun.getJsonArray("windows");
+      assertEquals(2, windows.size(), churnRun::encodePrettily);
+      JsonObject first = windows.getJsonObject(0);
+      assertEquals(0.0, first.getDouble("from"));
+      assertEquals(1.0, first.getDouble("to"));
+      assertTrue(first.getDouble("tasks_per_second") > 0, first::encode);
+      assertTrue(first.getDouble("claim_p99_ms") >= first.getDouble("claim_p50_ms"), first::encode);
+      assertTrue(first.getDouble("pg_us_per_task") > 0, "the embedded PostgreSQL is local: " + first.encode());
+      assertTrue(first.containsKey("server_us_per_task") && first.getValue("server_us_per_task") == null,
+          "a --url server's CPU is unknown: " + first.encode());
+      assertTrue(churnRun.getJsonObject("drift").getDouble("pg_us_per_task_last_over_first") > 0, churnRun::encodePrettily);
+      JsonArray medians = json.getJsonArray("medians");
+      assertEquals(2, medians.size(), medians::encodePrettily);
+      JsonObject churnMedians = medians.getJsonObject(1);
+      assertEquals("churn", churnMedians.getString("scenario"));
+      assertEquals(2, churnMedians.getInteger("runs"));
+      assertEquals((results.get(1).tasksPerSecond() + results.get(3).tasksPerSecond()) / 2, churnMedians.getDouble("tasks_per_second"),
+          1e-9, "the median of two is their mean");
+      assertTrue(churnMedians.getDouble("tasks_per_second_last_over_first_window") > 0, churnMedians::encode);
+
+      String report = ReportTable.render(new MachineFacts(2, "cpu", 1024, "Linux", "JVM", Optional.empty()), results,
+          java.util.OptionalLong.empty(), 2);
+      assertTrue(report.contains("\nchurn #2 "), report);
+      assertTrue(report.contains("medians of 2 runs:"), report);
+      assertTrue(report.lines().anyMatch(line -> line.matches("churn\\s+\\|\\s+2 \\|\\s+2 \\|.*")), report);
+      assertTrue(report.contains("first window -> last: PostgreSQL "), report);
     }
   }
 

@@ -1,0 +1,85 @@
+package io.taskq.ui;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.taskq.support.Browser;
+import io.taskq.support.ServerTest;
+import java.time.Duration;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * A dashboard test: the real server and database of {@link ServerTest}, and one headless Chromium
+ * for the whole class (starting one costs about a second). Every test starts signed out.
+ */
+abstract class DashboardTest extends ServerTest {
+
+  /** Long enough for a 5-second refresh and a slow shared machine; a wait ends as soon as its condition holds. */
+  static final Duration WAIT = Duration.ofSeconds(30);
+
+  protected ChromeDriver chrome;
+
+  @BeforeAll
+  void startBrowser() {
+    chrome = Browser.start();
+  }
+
+  @AfterAll
+  void stopBrowser() {
+    if (chrome != null) {
+      chrome.quit();
+    }
+  }
+
+  @BeforeEach
+  void signedOut() {
+    chrome.get(base() + "/ui/");
+    chrome.executeScript("sessionStorage.clear()");
+    chrome.get(base() + "/ui/");
+  }
+
+  /** No page may break the Content-Security-Policy (no inline script or style, no other origin). */
+  @AfterEach
+  void nothingBrokeThePolicy() {
+    Object violations = chrome.executeScript("return document.documentElement.dataset.cspViolations");
+    assertEquals("0", violations, "Content-Security-Policy violations on " + chrome.getCurrentUrl());
+  }
+
+  protected String base() {
+    return "http://localhost:" + server.port();
+  }
+
+  protected void signIn(String key) {
+    WebElement input = waitFor(By.id("api-key"));
+    input.sendKeys(key);
+    chrome.findElement(By.id("sign-in")).click();
+    waitFor(By.id("sign-out"));
+    waitUntil(ExpectedConditions.visibilityOfElementLocated(By.id("sign-out")));
+  }
+
+  /** Goes to a view of the dashboard ({@code #/p/1/tasks}) in the signed-in tab. */
+  protected void open(String hash) {
+    chrome.executeScript("location.hash = arguments[0]", hash);
+  }
+
+  protected WebElement waitFor(By by) {
+    return waitUntil(ExpectedConditions.presenceOfElementLocated(by));
+  }
+
+  protected <T> T waitUntil(Function<? super WebDriver, T> condition) {
+    return new WebDriverWait(chrome, WAIT).until(condition);
+  }
+
+  protected String text(By by) {
+    return chrome.findElement(by).getText();
+  }
+}

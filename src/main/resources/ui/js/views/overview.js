@@ -59,8 +59,9 @@ export function overview(ctx, el) {
         axes: [{}, { label: 'tasks / min' }],
       }, data, chartBox);
     }
-    const full = stats.throughput[stats.throughput.length - 2];
-    lastMinute.textContent = `Last full minute: ${SERIES.map((x) => `${full[x.key]} ${x.label}`).join(', ')}.`;
+    const minute = (m) => SERIES.map((x) => `${m[x.key]} ${x.label}`).join(', ');
+    lastMinute.textContent = `This minute so far: ${minute(stats.throughput[stats.throughput.length - 1])}. `
+      + `The minute before: ${minute(stats.throughput[stats.throughput.length - 2])}.`;
     replace(types, stats.by_type.length === 0 ? h('p', {}, 'No tasks yet.') : table(null,
       ['type', ...STATUSES, 'oldest claimable'],
       stats.by_type.map((t) => h('tr', { dataset: { type: t.type ?? '' } },

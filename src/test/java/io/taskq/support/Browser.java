@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -37,15 +38,20 @@ public final class Browser {
     return chrome;
   }
 
-  /** Saves what the browser shows as target/screenshots/{name}.png; answers the file. */
+  /** Saves the whole page (not only the window's height) as target/screenshots/{name}.png; answers the file. */
   public static Path screenshot(ChromeDriver chrome, String name) {
+    Dimension window = chrome.manage().window().getSize();
     try {
+      Number height = (Number) chrome.executeScript("return document.documentElement.scrollHeight");
+      chrome.manage().window().setSize(new Dimension(window.getWidth(), Math.max(window.getHeight(), height.intValue() + 120)));
       Files.createDirectories(SCREENSHOTS);
       Path file = SCREENSHOTS.resolve(name + ".png");
       Files.write(file, chrome.getScreenshotAs(OutputType.BYTES));
       return file;
     } catch (IOException e) {
       throw new IllegalStateException("could not save the screenshot " + name, e);
+    } finally {
+      chrome.manage().window().setSize(window);
     }
   }
 

@@ -167,6 +167,68 @@ class DashboardBrowserTest extends DashboardTest {
   }
 
   @Test
+  void theOverviewShowsTypesThroughputAndTheWorkersWithTheirLeases() {
+    // Named as an operator would name them: this view is the README's screenshot (src/site/resources/).
+    long project = admin.post("/projects", new JsonObject().put("name", "payments")).expect(201).json().getLong("id");
+    String invoices = "invoice.render";
+    String emails = "email.send";
+    for (String type : List.of(invoices, emails)) {
+      admin.post("/task-types", new JsonObject().put("name", type).put("version", 1).put("param_schema", new JsonObject().put("type", "object")))
+          .expect(201);
+    }
+    for (int i = 0; i < 12; i++) {
+      createTask(project, i % 3 == 0 ? emails : invoices);
+    }
+    JsonArray first = claim(project, "worker-a", 6);
+    for (int i = 0; i < first.size(); i++) {
+      JsonObject t = first.getJsonObject(i);
+      String path = "/projects/" + project + "/tasks/" + t.getLong("id");
+      if (i == 0) {
+        admin.post(path + ":fail", new JsonObject().put("lease_id", t.getString("lease_id")).put("error", "card declined")
+            .put("retryable", false)).expect(200);
+      } else {
+        admin.post(path + ":complete", new JsonObject().put("lease_id", t.getString("lease_id"))).expect(200);
+      }
+    }
+    claim(project, "worker-b", 2); // held: two leases
+    signIn(io.taskq.support.TestServer.ADMIN_KEY);
+    open("#/p/" + project + "/overview");
+
+    waitUntil(ExpectedConditions.textToBe(By.cssSelector("#status-counts [data-status=completed] .count"), "5"));
+    assertEquals("1", text(By.cssSelector("#status-counts [data-status=failed] .count")));
+    assertEquals("2", text(By.cssSelector("#status-counts [data-status=claimed] .count")));
+    // Workers are seen about a second after their statements: the page catches up on its own.
+    By workerB = By.cssSelector("#workers tr[data-worker=worker-b] td:nth-of-type(2)");
+    waitUntil(ExpectedConditions.textToBe(workerB, "2"));
+    By workerA = By.cssSelector("#workers tr[data-worker=worker-a] td:nth-of-type(6)");
+    waitUntil(ExpectedConditions.textToBe(workerA, "83.3 %"));
+    waitFor(By.cssSelector("#types tr[data-type='" + invoices + "']"));
+    Browser.screenshot(chrome, "overview-busy");
+  }
+
+  @Test
+  void workflowsShowTheirRunStatisticsAndNextScheduledRun() {
+    long project = newProject();
+    String type = newType();
+    admin.post("/projects/" + project + "/workflows", new JsonObject().put("name", "nightly").put("version", 1)
+        .put("steps", new JsonArray().add(new JsonObject().put("name", "only").put("type", type)))
+        .put("schedule", new JsonObject().put("cron", "0 3 * * *").put("timezone", "UTC"))).expect(201);
+    admin.post("/projects/" + project + "/workflows/nightly/runs", new JsonObject().put("run_id", "n-1")).expect(201);
+    String nextDue = admin.get("/projects/" + project + "/workflows/nightly").expect(200).json()
+        .getJsonObject("schedule").getString("next_due_at");
+    signIn(io.taskq.support.TestServer.ADMIN_KEY);
+    open("#/p/" + project + "/workflows");
+    WebElement row = waitFor(By.cssSelector("#workflow-table tr[data-workflow=nightly]"));
+    assertTrue(row.getText().contains("0 3 * * * (UTC)"), row.getText());
+    assertEquals(nextDue, row.findElement(By.cssSelector("time")).getAttribute("datetime"));
+    assertEquals("1", row.findElement(By.cssSelector("td:nth-of-type(5)")).getText(), "one run running");
+    Browser.screenshot(chrome, "workflows");
+
+    row.findElement(By.linkText("nightly")).click();
+    waitFor(By.cssSelector("#run-table tr[data-run-id=n-1]"));
+  }
+
+  @Test
   void aProjectScopedKeySeesOnlyItsProject() {
     long mine = newProject();
     long other = newProject();

@@ -31,15 +31,17 @@ if [[ $(id -u) -ne 0 ]]; then
 fi
 
 export DEBIAN_FRONTEND=noninteractive
-install() {
-  "${sudo[@]}" apt-get install -y -q --no-install-recommends chromium chromium-driver
+# A fresh machine may be running its own apt (unattended upgrades): wait for its lock, up to 5 minutes.
+apt=(apt-get -q -o DPkg::Lock::Timeout=300)
+install_chromium() {
+  "${sudo[@]}" "${apt[@]}" install -y --no-install-recommends chromium chromium-driver
 }
 # Quiet on success (its output would bury Maven's); shown when it fails.
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
-if ! install >"$log" 2>&1; then
+if ! install_chromium >"$log" 2>&1; then
   echo "ensure-chromium: install failed; running apt-get update and trying again" >&2
-  if ! { "${sudo[@]}" apt-get update -q && install; } >"$log" 2>&1; then
+  if ! { "${sudo[@]}" "${apt[@]}" update && install_chromium; } >"$log" 2>&1; then
     cat "$log" >&2
     echo "ensure-chromium: could not install chromium and chromium-driver" >&2
     exit 1

@@ -11,6 +11,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 
@@ -84,7 +85,10 @@ class DashboardBrowserTest extends DashboardTest {
     priority.clear();
     priority.sendKeys("7");
     chrome.findElement(By.id("change-priority")).click();
-    waitUntil(ExpectedConditions.visibilityOfElementLocated(By.id("confirm-no"))).click();
+    // Declined from the keyboard: the dialog opens with the focus on "Keep as is", and Escape closes it.
+    WebElement keep = waitUntil(ExpectedConditions.visibilityOfElementLocated(By.id("confirm-no")));
+    assertEquals(keep, chrome.switchTo().activeElement());
+    keep.sendKeys(Keys.ESCAPE);
     waitUntil(ExpectedConditions.invisibilityOfElementLocated(By.id("confirm")));
     assertEquals(0, admin.get("/projects/" + project + "/tasks/" + id).expect(200).json().getInteger("priority"));
 

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -54,14 +55,26 @@ abstract class DashboardTest extends ServerTest {
     assertEquals("0", violations, "Content-Security-Policy violations on " + chrome.getCurrentUrl());
   }
 
+  /** Every form control has a label, every button and link a name: what a screen reader announces. */
+  @AfterEach
+  void everyControlIsNamed() {
+    Object unnamed = chrome.executeScript("""
+        return [...document.querySelectorAll('input, select, textarea, button, a[href]')]
+          .filter(e => e.offsetParent !== null || e.closest('svg'))
+          .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !e.textContent.trim())
+          .map(e => e.outerHTML.slice(0, 80));""");
+    assertEquals(java.util.List.of(), unnamed, "controls without a name on " + chrome.getCurrentUrl());
+  }
+
   protected String base() {
     return "http://localhost:" + server.port();
   }
 
   protected void signIn(String key) {
     WebElement input = waitFor(By.id("api-key"));
-    input.sendKeys(key);
-    chrome.findElement(By.id("sign-in")).click();
+    // By keyboard: the key field has the focus, Enter signs in.
+    waitUntil(d -> input.equals(chrome.switchTo().activeElement()));
+    chrome.switchTo().activeElement().sendKeys(key, Keys.ENTER);
     waitFor(By.id("sign-out"));
     waitUntil(ExpectedConditions.visibilityOfElementLocated(By.id("sign-out")));
   }

@@ -26,8 +26,9 @@ export function overview(ctx, el) {
   const lastMinute = h('p', { id: 'throughput-summary' });
   const types = h('div', { id: 'types' });
   const workers = h('div', { id: 'workers' });
+  const refreshed = h('p', { id: 'refreshed', class: 'muted' }, 'Loading…');
   replace(el,
-    h('h1', {}, `Overview: ${p.name}`),
+    h('h1', {}, `Overview: ${p.name}`), refreshed,
     h('section', { 'aria-labelledby': 'h-status' }, h('h2', { id: 'h-status' }, 'Tasks by status'), counts, oldest),
     h('section', { 'aria-labelledby': 'h-throughput' },
       h('h2', { id: 'h-throughput' }, 'Throughput per minute, last hour'), chartBox, lastMinute),
@@ -74,6 +75,7 @@ export function overview(ctx, el) {
         h('th', { scope: 'row' }, w.worker_id), h('td', {}, ago(w.last_seen_at)), h('td', { class: 'num' }, w.leases_held),
         h('td', { class: 'num' }, w.completed), h('td', { class: 'num' }, w.failed), h('td', { class: 'num' }, w.expired),
         h('td', { class: 'num' }, percent(w.success_rate))))));
+    refreshed.textContent = `Refreshed every ${REFRESH_MS / 1000} s while this tab is visible; last at ${new Date().toLocaleTimeString()}.`;
     el.dataset.loaded = String(Date.now());
   }, ctx.showError);
 

@@ -66,6 +66,40 @@ abstract class DashboardTest extends ServerTest {
     assertEquals(java.util.List.of(), unnamed, "controls without a name on " + chrome.getCurrentUrl());
   }
 
+  /**
+   * Every visible text has a contrast of at least 4.5:1 with what is behind it (WCAG AA), the
+   * status badges and the graph's nodes included.
+   */
+  @AfterEach
+  void textHasSufficientContrast() {
+    Object poor = chrome.executeScript("""
+        const rgb = c => c.match(/[\\d.]+/g).map(Number);
+        const opaque = c => { const v = rgb(c); return v.length < 4 || v[3] > 0; };
+        const lum = c => rgb(c).slice(0, 3).map(v => v / 255)
+          .map(v => v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4)
+          .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+        const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((m, n) => n - m); return (x + 0.05) / (y + 0.05); };
+        const behind = e => {
+          const node = e.closest('svg a.node');
+          if (node) return getComputedStyle(node.querySelector('rect')).fill;
+          for (; e; e = e.parentElement) {
+            const c = getComputedStyle(e).backgroundColor;
+            if (opaque(c)) return c;
+          }
+          return 'rgb(255, 255, 255)';
+        };
+        const found = [];
+        for (const e of document.querySelectorAll('body *')) {
+          const own = [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+          if (!own || !e.getClientRects().length || e.closest('dialog:not([open]), [hidden]')) continue;
+          const color = e instanceof SVGElement ? getComputedStyle(e).fill : getComputedStyle(e).color;
+          const r = ratio(color, behind(e));
+          if (r < 4.5) found.push(e.tagName + ' "' + e.textContent.trim().slice(0, 30) + '" ' + r.toFixed(2));
+        }
+        return found;""");
+    assertEquals(java.util.List.of(), poor, "text below 4.5:1 on " + chrome.getCurrentUrl());
+  }
+
   protected String base() {
     return "http://localhost:" + server.port();
   }

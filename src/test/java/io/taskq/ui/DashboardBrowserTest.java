@@ -75,6 +75,26 @@ class DashboardBrowserTest extends DashboardTest {
   }
 
   @Test
+  void aClaimedTaskIsCancelledFromItsPageAndCanThenBeRetried() {
+    long project = newProject();
+    String type = newType();
+    long id = createTask(project, type).getLong("id");
+    claim(project, "w-ui", 1);
+    signIn(io.taskq.support.TestServer.ADMIN_KEY);
+    open("#/p/" + project + "/tasks/" + id);
+    waitFor(By.cssSelector("h1[data-status=claimed]"));
+    assertTrue(chrome.findElements(By.id("change-priority")).isEmpty(), "a claimed task's priority cannot change");
+    assertTrue(chrome.findElements(By.id("retry")).isEmpty(), "a claimed task cannot be retried");
+
+    waitUntil(ExpectedConditions.elementToBeClickable(By.id("cancel"))).click();
+    waitUntil(ExpectedConditions.visibilityOfElementLocated(By.id("confirm-yes"))).click();
+    waitFor(By.cssSelector("h1[data-status=cancelled]"));
+    assertEquals("cancelled", admin.get("/projects/" + project + "/tasks/" + id).expect(200).json().getString("status"));
+    waitFor(By.id("retry"));
+    assertTrue(chrome.findElements(By.id("cancel")).isEmpty(), "a cancelled task cannot be cancelled again");
+  }
+
+  @Test
   void declinedConfirmationChangesNothingAndAConfirmedOneChangesThePriority() {
     long project = newProject();
     String type = newType();

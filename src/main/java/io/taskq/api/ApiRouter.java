@@ -39,6 +39,7 @@ public final class ApiRouter {
     router.get("/health/ready").handler(QueryParameters.none()).handler(rc -> ready(vertx, services, rc));
     router.get("/metrics").handler(QueryParameters.none()).handler(PrometheusScrapingHandler.create(services.registry()));
     router.get("/openapi.yaml").handler(QueryParameters.none()).handler(rc -> rc.response().putHeader("Content-Type", "application/yaml").end(services.contract()));
+    DashboardRoutes.mount(router);
 
     router.route().handler(Access.authenticate(services.apiKeys()));
     router.route().handler(Access.rateLimit(services.rateLimiter()));
@@ -57,6 +58,7 @@ public final class ApiRouter {
     new EventRoutes(services.events(), services.projects()).mount(router);
     new WorkerRoutes(services.workers(), services.projects()).mount(router);
     new StatsRoutes(services.stats(), services.projects()).mount(router);
+    KeySelfRoutes.mount(router);
 
     FailureHandler failures = new FailureHandler();
     router.route().failureHandler(failures);

@@ -1,6 +1,7 @@
 package io.taskq.queue;
 
 import io.taskq.coalesce.Coalescer;
+import io.taskq.coalesce.CoalescerPerKey;
 import io.taskq.coalesce.Isolation;
 import io.taskq.config.RetryPolicy;
 import io.taskq.error.Conflict;
@@ -69,8 +70,9 @@ public final class TaskService {
   private final CreateCoalescers creates;
   private final ClaimableSignals signals;
   private final ClaimWaiters waiters;
-  private final Coalescer<Completion, Transition> completions;
-  private final Coalescer<AttemptFailure, Transition> failures;
+  /** Per project, so that each statement stays on one project's rows (a shard, if tasks are distributed by project). */
+  private final CoalescerPerKey<Long, Completion, Transition> completions;
+  private final CoalescerPerKey<Long, AttemptFailure, Transition> failures;
 
   public TaskService(TaskStore store, TaskTypeService types, Meters meters, RetryPolicy retry, ClaimableSignals signals,
       ClaimWaiters waiters) {
@@ -82,10 +84,10 @@ public final class TaskService {
     this.retry = retry;
     this.claims = new ClaimCoalescers(store);
     this.creates = new CreateCoalescers(store);
-    this.completions = new Coalescer<>(this::completeAllIfLeaseHeld, CHANGES_IN_FLIGHT, MAX_BATCH, c -> 1, Completion::taskId,
-        TaskStore::refusedForContent);
-    this.failures = new Coalescer<>(this::failAllIfLeaseHeld, CHANGES_IN_FLIGHT, MAX_BATCH, f -> 1, AttemptFailure::taskId,
-        TaskStore::refusedForContent);
+    this.completions = new CoalescerPerKey<>(project -> new Coalescer<>(this::completeAllIfLeaseHeld, CHANGES_IN_FLIGHT,
+        MAX_BATCH, c -> 1, Completion::taskId, TaskStore::refusedForContent));
+    this.failures = new CoalescerPerKey<>(project -> new Coalescer<>(this::failAllIfLeaseHeld, CHANGES_IN_FLIGHT, MAX_BATCH,
+        f -> 1, AttemptFailure::taskId, TaskStore::refusedForContent));
   }
 
   public Future<Insertion> create(long projectId, TaskDraft draft) {
@@ -419,7 +421,7 @@ public final class TaskService {
   /** Completing again with the lease that completed the task answers the task: a safe retry. */
   public Future<Task> complete(long projectId, long taskId, UUID leaseId, Object result) {
     Completion completion = new Completion(projectId, taskId, leaseId, result);
-    return recheckIfRaced(completions.submit(completion), leaseId, () -> completions.submit(completion))
+    return recheckIfRaced(completions.submit(projectId, completion), leaseId, () -> completions.submit(projectId, completion))
         .recover(failure -> Future.failedFuture(pointed(failure, RESULT)))
         .map(transition -> {
           ItemOutcome outcome = completionOutcome(taskId, leaseId, transition);
@@ -430,7 +432,7 @@ public final class TaskService {
 
   public Future<Task> fail(long projectId, long taskId, UUID leaseId, String error, boolean retryable) {
     AttemptFailure failure = new AttemptFailure(projectId, taskId, leaseId, error, retryable);
-    return recheckIfRaced(failures.submit(failure), leaseId, () -> failures.submit(failure))
+    return recheckIfRaced(failures.submit(projectId, failure), leaseId, () -> failures.submit(projectId, failure))
         .recover(refused -> Future.failedFuture(pointed(refused, ERROR)))
         .map(transition -> {
           ItemOutcome outcome = failureOutcome(taskId, transition);

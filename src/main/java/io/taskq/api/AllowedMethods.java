@@ -23,10 +23,19 @@ final class AllowedMethods {
       "PATCH");
   private static final Set<String> OPERATIONS = Set.of("get", "put", "post", "delete", "options", "head", "patch", "trace");
 
-  private final List<PathTemplate> templates;
+  /**
+   * The templates by their number of segments, in document order within each: a path is tried
+   * only against templates as long as itself (one of about ten, instead of every documented path).
+   */
+  private final PathTemplate[][] bySegments;
 
   private AllowedMethods(List<PathTemplate> templates) {
-    this.templates = templates;
+    int longest = templates.stream().mapToInt(t -> t.segments().length).max().orElse(0);
+    bySegments = new PathTemplate[longest + 1][];
+    for (int n = 0; n <= longest; n++) {
+      int segments = n;
+      bySegments[n] = templates.stream().filter(t -> t.segments().length == segments).toArray(PathTemplate[]::new);
+    }
   }
 
   static boolean isKnown(HttpMethod method) {
@@ -73,7 +82,16 @@ final class AllowedMethods {
     if (path == null || path.isEmpty() || path.charAt(0) != '/') {
       return null;
     }
-    for (PathTemplate template : templates) {
+    int segments = 0;
+    for (int i = 0; i < path.length(); i++) {
+      if (path.charAt(i) == '/') {
+        segments++;
+      }
+    }
+    if (segments >= bySegments.length) {
+      return null;
+    }
+    for (PathTemplate template : bySegments[segments]) {
       if (template.matches(path)) {
         return template;
       }

@@ -31,8 +31,13 @@ public final class HttpServerVerticle extends VerticleBase {
     // HTTP/1.1 only: with cleartext HTTP/2 on (Vert.x's default) a connection is handed over only
     // once its first bytes tell which protocol it speaks, so a silent connection escaped both the
     // cap and the header timeout; the deadlines also assume one request at a time per connection.
+    // No WebSocket compression: taskq serves no WebSocket, and with it on, Netty's WebSocket
+    // extension handler sits in every connection's pipeline and inspects every request's headers
+    // for an upgrade (about 1% of the claim loop's samples).
     server = vertx.createHttpServer(new HttpServerOptions().setPort(port).setCompressionSupported(true)
         .setHttp2ClearTextEnabled(false)
+        .setPerMessageWebSocketCompressionSupported(false)
+        .setPerFrameWebSocketCompressionSupported(false)
         .setMaxInitialLineLength(InvalidRequests.MAX_REQUEST_LINE)
         .setMaxHeaderSize(InvalidRequests.MAX_HEADER_SIZE));
     return new ConnectionGuard(vertx, edge).install(server, ApiRouter.create(vertx, services, edge)).listen();

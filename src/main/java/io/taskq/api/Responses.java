@@ -33,6 +33,11 @@ final class Responses {
     send(rc, status, "application/json", full, Buffer.buffer(kept.encode()));
   }
 
+  /** A JSON answer already encoded (the hot path's tasks, see TaskJson). */
+  static void json(RoutingContext rc, int status, Buffer body) {
+    send(rc, status, "application/json", body, body);
+  }
+
   /**
    * Every JSON answer goes out here. Under an Idempotency-Key, the answer is stored first, so
    * that a client who saw it can count on a retry replaying it.
@@ -55,6 +60,21 @@ final class Responses {
   /** Answers {@code status} with the future's value rendered, or fails the request with its failure. */
   static <T> void reply(RoutingContext rc, Future<T> future, int status, Function<T, JsonObject> render) {
     reply(rc, future, status, render, Set.of());
+  }
+
+  /** Answers {@code status} with the future's value already encoded, or fails the request with its failure. */
+  static <T> void replyEncoded(RoutingContext rc, Future<T> future, int status, Function<T, Buffer> encode) {
+    future.onComplete(ar -> {
+      if (ar.failed()) {
+        rc.fail(ar.cause());
+        return;
+      }
+      try {
+        json(rc, status, encode.apply(ar.result()));
+      } catch (RuntimeException e) {
+        rc.fail(e);
+      }
+    });
   }
 
   /** As above, with the fields of the answer that hold secrets (see {@link #json(RoutingContext, int, JsonObject, Set)}). */

@@ -111,7 +111,7 @@ final class TaskRoutes {
       if (ar.failed()) {
         rc.fail(ar.cause());
       } else {
-        Responses.json(rc, ar.result().created() ? 201 : 200, Representations.task(ar.result().task()));
+        Responses.json(rc, ar.result().created() ? 201 : 200, TaskJson.task(ar.result().task()));
       }
     });
   }
@@ -277,8 +277,7 @@ final class TaskRoutes {
   private void get(RoutingContext rc) {
     long project = authorize(rc, Permission.TASKS_READ);
     long taskId = PathIds.taskId(rc);
-    Responses.reply(rc, inProject(project, projectId -> tasks.get(projectId, taskId)), 200,
-        Representations::task);
+    Responses.replyEncoded(rc, inProject(project, projectId -> tasks.get(projectId, taskId)), 200, TaskJson::task);
   }
 
   /** Changes fields of a pending or blocked task; answers it as changed. */
@@ -286,7 +285,7 @@ final class TaskRoutes {
     long project = authorize(rc, Permission.TASKS_WRITE);
     long taskId = PathIds.taskId(rc);
     io.taskq.queue.TaskChanges changes = TaskChangeFields.read(Fields.of(Fields.body(rc), new ArrayList<>()));
-    Responses.reply(rc, inProject(project, projectId -> tasks.update(projectId, taskId, changes)), 200, Representations::task);
+    Responses.replyEncoded(rc, inProject(project, projectId -> tasks.update(projectId, taskId, changes)), 200, TaskJson::task);
   }
 
   private void logs(RoutingContext rc) {
@@ -328,9 +327,9 @@ final class TaskRoutes {
     if (!wait.isZero()) {
       Overload.leaveWhileWaiting(rc);
     }
-    Responses.reply(rc, inProject(project, projectId -> tasks.claim(projectId, workerId, types == null ? List.of() : types,
+    Responses.replyEncoded(rc, inProject(project, projectId -> tasks.claim(projectId, workerId, types == null ? List.of() : types,
             limit == null ? 1 : limit, leaseSeconds, wait)),
-        200, claimed -> new JsonObject().put("tasks", Representations.list(claimed, Representations::claimedTask)));
+        200, TaskJson::claimedTasks);
   }
 
   private void heartbeat(RoutingContext rc) {
@@ -400,15 +399,14 @@ final class TaskRoutes {
 
   /** Lease holders see their lease in the answer, as they did in the claim. */
   private static void leaseAction(RoutingContext rc, Supplier<Future<Task>> action) {
-    Responses.reply(rc, action.get(), 200, Representations::claimedTask);
+    Responses.replyEncoded(rc, action.get(), 200, TaskJson::claimedTask);
   }
 
   private void cancel(RoutingContext rc) {
     long project = authorize(rc, Permission.TASKS_WRITE);
     long taskId = PathIds.taskId(rc);
     emptyBodyOnly(rc);
-    Responses.reply(rc, inProject(project, projectId -> tasks.cancel(projectId, taskId)), 200,
-        Representations::task);
+    Responses.replyEncoded(rc, inProject(project, projectId -> tasks.cancel(projectId, taskId)), 200, TaskJson::task);
   }
 
   /** Cancels every live task matching a filter, in one statement. */
@@ -438,8 +436,7 @@ final class TaskRoutes {
     long project = authorize(rc, Permission.TASKS_WRITE);
     long taskId = PathIds.taskId(rc);
     emptyBodyOnly(rc);
-    Responses.reply(rc, inProject(project, projectId -> tasks.retry(projectId, taskId)), 200,
-        Representations::task);
+    Responses.replyEncoded(rc, inProject(project, projectId -> tasks.retry(projectId, taskId)), 200, TaskJson::task);
   }
 
   /** Actions without parameters take no body, {@code null}, or an empty JSON object. */

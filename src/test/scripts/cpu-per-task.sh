@@ -21,7 +21,9 @@ PGPID=$(head -1 "$(find "$DATA" -name postmaster.pid | head -1)")
 pgticks() { cat /proc/[0-9]*/stat 2>/dev/null | awk -v p="$PGPID" '$1 == p || $4 == p {s += $14 + $15} END {print s + 0}'; }
 HZ=$(getconf CLK_TCK)
 BENCH="java -jar ${BENCH_JAR:-target/taskq.jar} bench --url http://localhost:$PORT --key $KEY --workers $WORKERS"
-$BENCH --scenarios "$(echo $SCENARIOS | tr ' ' ',')" --duration $((PREWARM/2)) --warmup 0 --prewarm 0 > "$DATA/prewarm.txt" 2>&1
+# PREWARM seconds of load in all, shared by the scenarios (the bench runs each for --duration).
+COUNT=$(echo $SCENARIOS | wc -w)
+$BENCH --scenarios "$(echo $SCENARIOS | tr ' ' ',')" --duration $((PREWARM/COUNT)) --warmup 0 --prewarm 0 > "$DATA/prewarm.txt" 2>&1
 # The server's CPU is sampled every second; a run's measured window is its last DURATION seconds
 # (prefill and setup come before it), of which the middle is used.
 ( while kill -0 $PID 2>/dev/null; do echo "$(date +%s.%N) $(ticks) $(pgticks)"; sleep 1; done ) > "$DATA/cpu.txt" &

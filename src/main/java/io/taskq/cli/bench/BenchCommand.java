@@ -56,8 +56,9 @@ public final class BenchCommand {
     }
     Path work = Files.createTempDirectory("taskq-bench");
     try (BenchDatabase database = BenchDatabase.open(env, work);
-        ServerUnderTest server = ServerUnderTest.start(database.url(), work)) {
-      System.err.println("bench: server (pid " + server.pid() + ") on " + server.url() + ", its log in " + server.log());
+        ServerUnderTest server = ServerUnderTest.start(database.url(), work, options.serverJvmOptions())) {
+      System.err.println("bench: server (pid " + server.pid() + ", JVM options " + String.join(" ", options.serverJvmOptions()) + ") on "
+          + server.url() + ", its log in " + server.log());
       BenchTarget target = new BenchTarget(server.url(), server.adminKey(), Optional.of(database.url()),
           Optional.of(server.rss()), Optional.of(new ServerCpu(server.pid())));
       return measure(options, target, "a taskq child process on " + (database.embedded() ? "an embedded PostgreSQL" : "TASKQ_DB_URL"));

@@ -34,6 +34,7 @@ import java.util.Set;
  * @param churnRatePercent churn's rate as this percentage of the claim-complete rate measured just before it, in the
  *     same round at the same worker count; 0: not relative
  * @param repeat rounds of every selected run, after one prewarm
+ * @param serverJvmOptions the JVM options of the server the bench starts (its heap cap, its collector)
  */
 record BenchOptions(
     Optional<URI> url,
@@ -56,7 +57,8 @@ record BenchOptions(
     boolean holdXmin,
     int churnRate,
     int churnRatePercent,
-    int repeat) {
+    int repeat,
+    List<String> serverJvmOptions) {
 
   /** How {@code --baseline} runs the naive SQL. */
   enum BaselineVia {
@@ -84,6 +86,8 @@ record BenchOptions(
   static final int MAX_DAG_RUNS_IN_FLIGHT = 1000;
   static final int MAX_CHURN_RATE = 1_000_000;
   static final int MAX_REPEAT = 20;
+  /** As README.md recommends running the server (see {@link ServerUnderTest}). */
+  static final String DEFAULT_SERVER_JVM = "-Xmx192m";
 
   static final String USAGE = """
       usage: java -jar taskq.jar bench [options]
@@ -125,7 +129,9 @@ record BenchOptions(
                                 claim-complete before churn): 50% is "half the peak rate" of target 4
         --repeat 1              rounds of every selected run (one prewarm first; rounds interleaved, each with
                                 its own naive runs around claim-complete); with 2 or more, a table of the
-                                medians follows the table of runs""";
+                                medians follows the table of runs
+        --server-jvm "-Xmx192m" the JVM options of the server the bench starts, space-separated (to compare
+                                heap caps and collectors); not with --url""";
 
   /** A command line the bench cannot run with; the message says why. */
   static final class UsageError extends IllegalArgumentException {
@@ -137,6 +143,7 @@ record BenchOptions(
   BenchOptions {
     workers = List.copyOf(workers);
     scenarios = List.copyOf(scenarios);
+    serverJvmOptions = List.copyOf(serverJvmOptions);
   }
 
   static boolean asksForHelp(List<String> args) {
@@ -165,6 +172,7 @@ record BenchOptions(
     int churnRate = 0;
     int churnRatePercent = 0;
     int repeat = 1;
+    List<String> serverJvmOptions = jvmOptions("--server-jvm", DEFAULT_SERVER_JVM);
     Set<String> seen = new LinkedHashSet<>();
 
     for (int i = 0; i < args.size(); i++) {
@@ -231,6 +239,7 @@ record BenchOptions(
           }
         }
         case "--repeat" -> repeat = wholeNumber(name, value, 1, MAX_REPEAT);
+        case "--server-jvm" -> serverJvmOptions = jvmOptions(name, value);
         default -> throw new UsageError("unknown option: " + name);
       }
     }
@@ -257,8 +266,22 @@ record BenchOptions(
       throw new UsageError("--churn-rate " + churnRatePercent + "% is a share of the claim-complete rate measured before churn: "
           + "list claim-complete before churn in --scenarios");
     }
+    if (seen.contains("--server-jvm") && url.isPresent()) {
+      throw new UsageError("--server-jvm is for the server the bench starts; with --url, start yours with the options you want");
+    }
     return new BenchOptions(url, key, workers, duration, warmup, prewarm, scenarios, out, baseline, databaseUrl, e2eRate, longPollMs, maxConcurrency,
-        e2eCreatorUrl, dagRunsInFlight, baselineVia, churnWindow, holdXmin, churnRate, churnRatePercent, repeat);
+        e2eCreatorUrl, dagRunsInFlight, baselineVia, churnWindow, holdXmin, churnRate, churnRatePercent, repeat, serverJvmOptions);
+  }
+
+  /** JVM options, space-separated; each must look like one ({@code -X..}, {@code -D..}), so that a stray word cannot become the main class. */
+  private static List<String> jvmOptions(String name, String value) {
+    List<String> options = List.of(value.trim().split("\\s+"));
+    for (String option : options) {
+      if (!option.startsWith("-X") && !option.startsWith("-D")) {
+        throw new UsageError(name + " takes JVM options such as \"-Xmx192m -XX:+UseSerialGC\", got '" + option + "'");
+      }
+    }
+    return options;
   }
 
   /** Runs the dag starter keeps in flight at {@code workers} workers. */

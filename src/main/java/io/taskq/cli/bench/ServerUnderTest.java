@@ -47,11 +47,11 @@ final class ServerUnderTest implements AutoCloseable {
   }
 
   /** Starts the server on {@code databaseUrl} and waits until it is ready; blocking. */
-  static ServerUnderTest start(String databaseUrl, Path workDirectory) throws Exception {
+  static ServerUnderTest start(String databaseUrl, Path workDirectory, List<String> jvmOptions) throws Exception {
     int port = freePort();
     String adminKey = "tq_bench_" + HexFormat.of().formatHex(randomBytes(24));
     Path log = workDirectory.resolve("server.log");
-    ProcessBuilder builder = new ProcessBuilder(command())
+    ProcessBuilder builder = new ProcessBuilder(command(jvmOptions))
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     Map<String, String> env = builder.environment();
@@ -70,17 +70,15 @@ final class ServerUnderTest implements AutoCloseable {
   }
 
   /**
-   * The server's heap, as README.md recommends running it: without a cap the JVM sizes its heap
-   * at a quarter of the machine's memory and grows into it (1-2 GB resident in this bench); with
-   * 192 MB the process stayed at 265-281 MB resident while claiming at 64 workers (see benchmarks.md).
+   * {@code java <options> -jar <this jar> serve}, or the main class on this JVM's class path when
+   * not run from a jar. The options default to README.md's: without a heap cap the JVM sizes its
+   * heap at a quarter of the machine's memory and grows into it (1-2 GB resident in this bench).
    */
-  static final String SERVER_HEAP = "-Xmx192m";
-
-  /** {@code java -Xmx.. -jar <this jar> serve}, or the main class on this JVM's class path when not run from a jar. */
-  static List<String> command() throws URISyntaxException {
+  static List<String> command(List<String> jvmOptions) throws URISyntaxException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Path codeSource = Path.of(BenchCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-    List<String> command = new ArrayList<>(List.of(java, SERVER_HEAP));
+    List<String> command = new ArrayList<>(List.of(java));
+    command.addAll(jvmOptions);
     if (Files.isRegularFile(codeSource) && codeSource.toString().endsWith(".jar")) {
       command.addAll(List.of("-jar", codeSource.toString()));
     } else {

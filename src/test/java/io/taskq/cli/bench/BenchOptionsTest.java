@@ -37,6 +37,7 @@ class BenchOptionsTest {
     assertEquals(0, options.churnRate(), "churn runs closed-loop unless paced");
     assertEquals(0, options.churnRatePercent());
     assertEquals(1, options.repeat());
+    assertEquals(List.of("-Xmx192m"), options.serverJvmOptions(), "README.md's heap cap");
     assertEquals(2, options.dagRunsInFlight(8), "one run fanning out, the one before it waiting for its end");
     assertEquals(2, options.dagRunsInFlight(32));
     assertEquals(2, options.dagRunsInFlight(100));
@@ -113,6 +114,17 @@ class BenchOptionsTest {
     BenchOptions.UsageError repeat = assertThrows(BenchOptions.UsageError.class,
         () -> BenchOptions.parse(List.of("--repeat", "0")));
     assertEquals("--repeat takes a whole number from 1 to 20, got '0'", repeat.getMessage());
+  }
+
+  @Test
+  void theServersJvmOptionsAreReadAndMustLookLikeOptions() {
+    assertEquals(List.of("-Xmx192m", "-XX:+UseSerialGC"),
+        BenchOptions.parse(List.of("--server-jvm", " -Xmx192m  -XX:+UseSerialGC ")).serverJvmOptions());
+    BenchOptions.UsageError stray = assertThrows(BenchOptions.UsageError.class,
+        () -> BenchOptions.parse(List.of("--server-jvm", "-Xmx192m Main")));
+    assertEquals("--server-jvm takes JVM options such as \"-Xmx192m -XX:+UseSerialGC\", got 'Main'", stray.getMessage());
+    assertThrows(BenchOptions.UsageError.class,
+        () -> BenchOptions.parse(List.of("--url", "http://localhost:1", "--key", "k", "--server-jvm", "-Xmx192m")));
   }
 
   @Test

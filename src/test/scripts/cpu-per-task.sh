@@ -11,7 +11,7 @@ JAR=$1; LABEL=$2; PORT=$3
 PREWARM=${PREWARM:-120}; DURATION=${DURATION:-30}; WORKERS=${WORKERS:-32}; SCENARIOS=${SCENARIOS:-claim-complete create}
 KEY=tq_bench_ab_$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
 DATA=$(mktemp -d /tmp/taskq-ab-XXXX)
-TASKQ_DATA_DIR=$DATA TASKQ_HTTP_PORT=$PORT TASKQ_ADMIN_KEY=$KEY java ${JAVA_OPTS:-} -Xmx192m -jar "$JAR" > "$DATA/server.log" 2>&1 &
+TASKQ_DATA_DIR=$DATA TASKQ_HTTP_PORT=$PORT TASKQ_ADMIN_KEY=$KEY java ${JAVA_OPTS:-} -Xmx192m -XX:+UseSerialGC -jar "$JAR" > "$DATA/server.log" 2>&1 &
 PID=$!
 trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null; rm -rf "$DATA"' EXIT
 for i in $(seq 1 120); do curl -sf localhost:$PORT/health/ready >/dev/null && break; sleep 0.5; done

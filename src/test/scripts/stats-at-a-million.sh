@@ -10,7 +10,7 @@ set -euo pipefail
 JAR=$1; PORT=$2; TASKS=${TASKS:-1000000}; ROUNDS=${ROUNDS:-200}
 KEY=tq_bench_stats_$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
 DATA=$(mktemp -d /tmp/taskq-stats-XXXX)
-TASKQ_DATA_DIR=$DATA TASKQ_HTTP_PORT=$PORT TASKQ_ADMIN_KEY=$KEY java -Xmx192m -jar "$JAR" > "$DATA/server.log" 2>&1 &
+TASKQ_DATA_DIR=$DATA TASKQ_HTTP_PORT=$PORT TASKQ_ADMIN_KEY=$KEY java -Xmx192m -XX:+UseSerialGC -jar "$JAR" > "$DATA/server.log" 2>&1 &
 PID=$!
 trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null; rm -rf "$DATA"' EXIT
 for i in $(seq 1 120); do curl -sf localhost:$PORT/health/ready >/dev/null && break; sleep 0.5; done

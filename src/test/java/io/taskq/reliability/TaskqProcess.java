@@ -46,7 +46,7 @@ final class TaskqProcess implements AutoCloseable {
     Files.createDirectories(LOGS);
     Path log = LOGS.resolve(name + ".log");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder builder = new ProcessBuilder(List.of(java, "-Xmx192m", "-cp", classpath(), "io.taskq.cli.Main", "serve"));
+    ProcessBuilder builder = new ProcessBuilder(List.of(java, "-Xmx192m", "-XX:+UseSerialGC", "-cp", classpath(), "io.taskq.cli.Main", "serve"));
     // Not the project directory: there, its liquibase/ folder would be found beside the copy in the classpath.
     builder.directory(LOGS.toFile());
     Map<String, String> env = builder.environment();

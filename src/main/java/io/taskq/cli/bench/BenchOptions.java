@@ -87,7 +87,7 @@ record BenchOptions(
   static final int MAX_CHURN_RATE = 1_000_000;
   static final int MAX_REPEAT = 20;
   /** As README.md recommends running the server (see {@link ServerUnderTest}). */
-  static final String DEFAULT_SERVER_JVM = "-Xmx192m";
+  static final String DEFAULT_SERVER_JVM = "-Xmx192m -XX:+UseSerialGC";
 
   static final String USAGE = """
       usage: java -jar taskq.jar bench [options]
@@ -130,8 +130,9 @@ record BenchOptions(
         --repeat 1              rounds of every selected run (one prewarm first; rounds interleaved, each with
                                 its own naive runs around claim-complete); with 2 or more, a table of the
                                 medians follows the table of runs
-        --server-jvm "-Xmx192m" the JVM options of the server the bench starts, space-separated (to compare
-                                heap caps and collectors); not with --url""";
+        --server-jvm OPTIONS    the JVM options of the server the bench starts, space-separated (to compare
+                                heap caps and collectors; default README.md's:
+                                "-Xmx192m -XX:+UseSerialGC"); not with --url""";
 
   /** A command line the bench cannot run with; the message says why. */
   static final class UsageError extends IllegalArgumentException {

@@ -37,7 +37,7 @@ class BenchOptionsTest {
     assertEquals(0, options.churnRate(), "churn runs closed-loop unless paced");
     assertEquals(0, options.churnRatePercent());
     assertEquals(1, options.repeat());
-    assertEquals(List.of("-Xmx192m"), options.serverJvmOptions(), "README.md's heap cap");
+    assertEquals(List.of("-Xmx192m", "-XX:+UseSerialGC"), options.serverJvmOptions(), "README.md's heap cap and collector");
     assertEquals(2, options.dagRunsInFlight(8), "one run fanning out, the one before it waiting for its end");
     assertEquals(2, options.dagRunsInFlight(32));
     assertEquals(2, options.dagRunsInFlight(100));

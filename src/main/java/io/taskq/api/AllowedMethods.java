@@ -71,6 +71,12 @@ final class AllowedMethods {
     return template == null ? null : template.allow();
   }
 
+  /** The documented path template a path matches ({@code /projects/{projectId}/tasks:claim}), or null. */
+  String route(String path) {
+    PathTemplate template = match(path);
+    return template == null ? null : template.path();
+  }
+
   /** True when the path is documented but not for this method: a 405. */
   boolean refuses(HttpMethod method, String path) {
     PathTemplate template = match(path);
@@ -103,7 +109,7 @@ final class AllowedMethods {
    * One documented path, parsed into segments once at load: each a literal ({@code tasks:claim}),
    * a parameter ({@code {taskId}}) or a parameter with an action ({@code {taskId}:cancel}).
    */
-  private record PathTemplate(Segment[] segments, String allow, Set<String> methods) {
+  private record PathTemplate(String path, Segment[] segments, String allow, Set<String> methods) {
 
     static PathTemplate of(String path, String allow, Set<String> methods) {
       String[] parts = path.substring(1).split("/", -1);
@@ -111,7 +117,7 @@ final class AllowedMethods {
       for (int i = 0; i < parts.length; i++) {
         segments[i] = Segment.of(parts[i]);
       }
-      return new PathTemplate(segments, allow, methods);
+      return new PathTemplate(path, segments, allow, methods);
     }
 
     /** {@code path} starts with '/'. */

@@ -26,7 +26,9 @@ public final class ApiRouter {
 
   public static Router create(Vertx vertx, Services services, HttpEdge edge) {
     Router router = Router.router(vertx);
-    // First: shed what this instance has no room for, before anything is read or looked up.
+    // Before all: every request is measured, those shed or refused too.
+    router.route().handler(new RequestMetrics(edge.meters(), edge.allowed()));
+    // Then: shed what this instance has no room for, before anything is read or looked up.
     router.route().handler(services.overload());
     // Then 501, 405 and HEAD, which apply to every path, public or not, before a body is read.
     router.route().handler(new ProtocolRules(edge.allowed()));

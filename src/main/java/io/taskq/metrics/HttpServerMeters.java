@@ -70,7 +70,12 @@ public final class HttpServerMeters {
     Method byMethod = method(method);
     byMethod.active.decrement();
     byMethod.requestBytes.record(requestBytes);
-    Outcome outcome = outcomes.computeIfAbsent(new Answered(method, route, status), this::register);
+    Answered key = new Answered(method, route, status);
+    Outcome outcome = outcomes.get(key);
+    if (outcome == null) {
+      // (computeIfAbsent alone may lock a bin even when the key is there)
+      outcome = outcomes.computeIfAbsent(key, this::register);
+    }
     outcome.requests.increment();
     outcome.responseTime.record(nanos, TimeUnit.NANOSECONDS);
     outcome.responseBytes.record(responseBytes);

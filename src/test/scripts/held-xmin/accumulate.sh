@@ -2,8 +2,8 @@
 # Adds N tasks that are created, claimed and completed (in batches of 10,000, each step its own
 # transaction, as taskq's statements would leave them) to database DB, behind whatever snapshot is
 # held: each leaves a dead entry at the head of the claim index that no VACUUM can remove while
-# the snapshot lives. With changeset 038, its triggers keep task_ready in step (the ready rows of
-# the claimed tasks die as the claim's do, in one slot or another).
+# the snapshot lives. With ready-ring.sql applied, its triggers keep task_ready in step (the ready
+# rows of the claimed tasks die as the claim's do, in one slot or another).
 # usage: accumulate.sh <psql connection string> <N>
 set -euo pipefail
 CONN=$1; N=$2

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Per-claim cost of the current claim (tasks_claimable_idx) and of the ready-ring candidate
-# (changeset 038, liquibase/changes/038-task-ready-ring.sql) while a REPEATABLE READ snapshot holds the xmin horizon back, as claimed
-# tasks accumulate behind it. A scratch PostgreSQL of its own (Debian's 15 by default).
+# (ready-ring.sql, applied on top of the taskq schema) while a REPEATABLE READ snapshot
+# holds the xmin horizon back, as claimed tasks accumulate behind it. A scratch PostgreSQL of its
+# own (Debian's 15 by default). Figures and reading: benchmarks.md, "Target 5: a claim that does
+# not walk a held snapshot's dead entries".
 # usage: run.sh <taskq jar> [design ...]     designs: current ready (default both)
 # Env: PGBIN (/usr/lib/postgresql/15/bin), PORT (55441), POINTS ("0 50000 200000 500000": claims
 # accumulated behind the snapshot at each measurement), SECS (15: seconds measured a point),
@@ -10,6 +12,9 @@
 # no sequential scans), churn-<design>.sql (create one task, claim one, complete it) for SECS
 # seconds; prints the claim statement's mean latency (pgbench -r), the PostgreSQL CPU per
 # transaction (every process of the cluster, from /proc) and the buffers one claim touches.
+# churn-current.sql holds TaskSql.CLAIM (commit ad4e01a), churn-ready.sql the claim of the ready
+# ring. The jar only migrates the schema (changesets 001-037). Run as root (initdb and pg_ctl run
+# as the user pgrun); the cluster is left running: pg_ctl -D /tmp/hx-pg-<PORT> stop.
 set -euo pipefail
 JAR=$(realpath "$1"); shift
 DESIGNS=${*:-current ready}
@@ -56,15 +61,7 @@ for design in $DESIGNS; do
   TASKQ_DB_URL="postgresql://pgrun:x@localhost:$PORT/$db" java -jar "$JAR" migrate >/dev/null
   CONN="host=/tmp port=$PORT user=pgrun dbname=$db"
   psql -X -q "$CONN" -c "INSERT INTO projects (id, name) VALUES (1, 'held-xmin')"
-  has_ring=$(psql -X -At "$CONN" -c "SELECT to_regclass('task_ready') IS NOT NULL")
-  if [ "$design" = ready ] && [ "$has_ring" = f ]; then
-    # A jar from before changeset 038: apply it by hand (its liquibase lines are SQL comments).
-    psql -X -q -v ON_ERROR_STOP=1 "$CONN" -f "$HERE/../../../../liquibase/changes/038-task-ready-ring.sql"
-  elif [ "$design" = current ] && [ "$has_ring" = t ]; then
-    # A jar with changeset 038: the current claim alone, as before it.
-    psql -X -q -v ON_ERROR_STOP=1 "$CONN" -c "DROP TRIGGER tasks_ready_inserted ON tasks" \
-      -c "DROP TRIGGER tasks_ready_updated ON tasks" -c "DROP TRIGGER tasks_ready_deleted ON tasks"
-  fi
+  [ "$design" = ready ] && psql -X -q -v ON_ERROR_STOP=1 "$CONN" -f "$HERE/ready-ring.sql"
   ROTATOR=
   if [ "$design" = ready ] && [ "$ROTATE" = 1 ]; then
     # The leader's step, on one connection (as MaintenanceJobs.rotateReadyRing runs it).

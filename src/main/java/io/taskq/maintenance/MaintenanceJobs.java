@@ -23,9 +23,9 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The leader's periodic jobs: retention of finished tasks, purge of expired idempotency
- * records, spent rate-limit windows and expired events, the live-task gauges, and the ready
- * ring's rotation. Each runs only while this instance leads, and never overlaps itself.
+ * The leader's slow periodic jobs: retention of finished tasks, purge of expired idempotency
+ * records, spent rate-limit windows and expired events, and the live-task gauges. Each runs only
+ * while this instance leads, and never overlaps itself.
  */
 public final class MaintenanceJobs extends VerticleBase {
 
@@ -42,13 +42,6 @@ public final class MaintenanceJobs extends VerticleBase {
   private final Settings settings;
   private final List<Long> timers = new ArrayList<>();
   private final Map<String, Boolean> running = new HashMap<>();
-  /**
-   * taskq_ready_period() of changeset 038: one slot of task_ready is emptied each period, so a
-   * claim meets the dead entries of about two periods of claims, whatever snapshot is held.
-   */
-  static final Duration READY_RING_EVERY = Duration.ofMillis(500);
-  /** Past this many leftovers (a deep backlog), copying them every period would cost more than their slot's dead entries. */
-  static final long READY_RING_MAX_LEFTOVERS = 20_000;
   private static final long GAUGES_SHARE = 20;
   private static final long MARGIN_NANOS = 100_000_000;
   /** The statuses LIVE_TASK_GAUGES counts. */
@@ -75,7 +68,6 @@ public final class MaintenanceJobs extends VerticleBase {
     every(settings.retentionEvery(), "retention", this::retention);
     every(settings.retentionEvery(), "purge", this::purge);
     every(settings.gaugesEvery(), "gauges", this::refreshGauges);
-    every(READY_RING_EVERY, "ready ring", this::rotateReadyRing);
     return Future.succeededFuture();
   }
 
@@ -101,15 +93,6 @@ public final class MaintenanceJobs extends VerticleBase {
         }
       });
     }));
-  }
-
-  /**
-   * Empties the oldest slot of task_ready (changeset 038); answers the leftovers it copied
-   * forward, or -1 when it skipped this period (nothing is lost: the slot is emptied later).
-   */
-  public Future<Long> rotateReadyRing() {
-    return pool.preparedQuery(MaintenanceSql.ROTATE_READY_RING).execute(Tuple.of(READY_RING_MAX_LEFTOVERS))
-        .map(rows -> rows.iterator().next().getLong("kept"));
   }
 
   /** Deletes finished tasks past retention, batch after batch, until none is left. */

@@ -24,13 +24,6 @@ final class MaintenanceSql {
       RETURNING holder
       """;
 
-  /**
-   * Empties the oldest slot of task_ready, the claimable tasks' mirror, copying its leftovers
-   * forward (changeset 038, taskq_ready_rotate): answers how many it copied, or -1 when it skipped
-   * (the slot was locked, or held more than $1 leftovers).
-   */
-  static final String ROTATE_READY_RING = "SELECT taskq_ready_rotate($1) AS kept";
-
   /** $1 name, $2 holder. */
   static final String RELEASE_LEADERSHIP = "DELETE FROM leader_leases WHERE name = $1 AND holder = $2";
 

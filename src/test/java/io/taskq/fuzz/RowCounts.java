@@ -18,13 +18,10 @@ final class RowCounts {
   /**
    * Written by the server on its own clock (leader lease; worker sightings flushed and worker
    * counts folded every few seconds; the task counters, which the leader folds every second and
-   * which only follow the tasks table, compared itself; the ready ring's slots, between which the
-   * leader copies pending tasks every half second, and which only follow the tasks table too), or by
-   * requests that pass (rate-limit windows).
+   * which only follow the tasks table, compared itself), or by requests that pass (rate-limit windows).
    */
   private static final Set<String> NOT_REQUEST_WRITTEN = Set.of("leader_leases", "rate_limit_windows", "databasechangelog",
-      "databasechangeloglock", "workers", "worker_deltas", "task_stat_deltas", "task_counts", "task_throughput",
-      "task_ready", "task_ready_0", "task_ready_1", "task_ready_2");
+      "databasechangeloglock", "workers", "worker_deltas", "task_stat_deltas", "task_counts", "task_throughput");
 
   /** Written for any answer, 4xx included, when the request carries an Idempotency-Key. */
   static final String IDEMPOTENCY_TABLE = "idempotency_records";

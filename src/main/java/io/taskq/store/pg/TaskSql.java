@@ -350,19 +350,10 @@ final class TaskSql {
    * not by a join on the slot number: a generic plan expects 10 slots and joined thousands of
    * them by nested loop, one comparison per pair.
    *
-   * <p>The candidates come from task_ready, the claimable tasks' narrow mirror (changeset 038),
-   * through its function taskq_ready_candidates: it walks the ready rows in claim order across the
-   * slot partitions and locks each task with SKIP LOCKED, so that concurrent claimers pass each
-   * other's tasks instead of queueing on them, until it has as many as there are slots; paused
-   * queues, and types at their max_concurrency, are passed over in the walk. A function, not a
-   * subquery: with a join, a generic plan made while the slots look nearly empty read and sorted
-   * every ready row of the project. A claimed task's ready row is deleted by the changeset's trigger,
-   * as on every way out of pending, and the leader empties old slots with TRUNCATE
-   * ({@code MaintenanceJobs.rotateReadyRing}), so the walk meets the dead rows of about a second of
-   * claims at most, even while a long transaction holds the xmin horizon back (the claimable index
-   * of tasks kept one dead entry per claim made since, and every claim walked them all). This
-   * statement names no slot: a TRUNCATE invalidates the plans that read the slots, and this one
-   * costs about 2 ms to make again. The candidates are a MATERIALIZED CTE, so the function runs once.
+   * <p>The candidates are a MATERIALIZED CTE, not a subquery in the UPDATE: the fence makes the
+   * planner lock exactly the rows LIMIT lets through, and SKIP LOCKED lets concurrent claimers
+   * pass each other's rows instead of queueing on them. Paused queues, and types at their
+   * max_concurrency, are passed over in the scan itself.
    *
    * <p>max_concurrency without a global lock: each limited type's counter row is incremented
    * by the number of its tasks this statement takes, only if that fits (the UPDATE re-reads the
@@ -375,7 +366,14 @@ final class TaskSql {
    */
   static final String CLAIM = """
       WITH candidates AS MATERIALIZED (
-          SELECT * FROM taskq_ready_candidates($1, $2::text[], cardinality($3::text[]))
+          SELECT id, priority, run_at, type FROM tasks t
+           WHERE project_id = $1 AND status = 'pending' AND run_at <= now()
+             AND (cardinality($2::text[]) = 0 OR type = ANY ($2::text[]))
+             AND NOT EXISTS (SELECT 1 FROM queue_pauses p WHERE p.project_id = $1 AND p.type IN ('*', t.type))
+             AND NOT EXISTS (SELECT 1 FROM task_type_limits l WHERE l.type = t.type AND l.claimed >= l.max_concurrency)
+           ORDER BY priority DESC, run_at, id
+           LIMIT cardinality($3::text[])
+             FOR UPDATE SKIP LOCKED
       ), limited AS (
           SELECT c.*, l.max_concurrency - l.claimed AS room,
                  row_number() OVER (PARTITION BY c.type ORDER BY c.priority DESC, c.run_at, c.id) AS nth_of_type

@@ -1,6 +1,9 @@
---liquibase formatted sql
-
---changeset taskq:038-task-ready-ring splitStatements:false
+-- The "ready ring" candidate of target 5 (issue 14), as it was built and tested as changeset 038
+-- on branch heldxmin (commit eb4336d, reverted after the bench: see benchmarks.md, "Target 5: a
+-- claim that does not walk a held snapshot's dead entries"). run.sh applies it by hand on top of
+-- changesets 001-037; churn-ready.sql holds the claim that goes with it (TaskSql.CLAIM with its
+-- candidates from taskq_ready_candidates).
+--
 -- The claim reads the claimable tasks from task_ready, a narrow mirror of the pending tasks (its
 -- claim key, project and type), instead of tasks_claimable_idx. A claim turns a pending task into
 -- a claimed one; the claimable index kept the old version's entry, and while any transaction held
@@ -151,13 +154,3 @@ $$;
 -- Existing data: every pending task.
 INSERT INTO task_ready (slot, project_id, priority, run_at, id, type)
 SELECT taskq_ready_slot(), project_id, priority, run_at, id, type FROM tasks WHERE status = 'pending';
---rollback DROP FUNCTION taskq_ready_rotate(bigint);
---rollback DROP FUNCTION taskq_ready_candidates(bigint, text[], int);
---rollback DROP TRIGGER tasks_ready_deleted ON tasks;
---rollback DROP TRIGGER tasks_ready_updated ON tasks;
---rollback DROP TRIGGER tasks_ready_inserted ON tasks;
---rollback DROP FUNCTION taskq_ready_changed();
---rollback DROP FUNCTION taskq_ready_inserted();
---rollback DROP TABLE task_ready;
---rollback DROP FUNCTION taskq_ready_slot();
---rollback DROP FUNCTION taskq_ready_period();

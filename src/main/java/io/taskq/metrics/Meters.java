@@ -12,7 +12,8 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
- * Every metric taskq defines itself (HTTP server and connection pool metrics come from Vert.x);
+ * Every metric taskq defines itself but the HTTP server's ({@link HttpServerMeters}); the connection
+ * pool's and the SQL client's come from Vert.x;
  * the README lists them all. Labels are bounded: project id, task type ("" for untyped tasks), status, never a task id.
  * Gauges of live tasks are published by the leader only (see MaintenanceJobs).
  */

@@ -11,8 +11,8 @@ import java.util.function.Supplier;
  * Lets at most {@code limit} pieces of work run at once; the others wait their turn, in arrival
  * order. Bulk requests go through one: a 1,000-task request holds a few megabytes of heap from
  * the parsed body to the rendered answer, and 64 of them at once grew the heap to its cap, while
- * PostgreSQL, not the number in flight, sets how fast they go in. A waiting request holds only
- * the raw body it arrived with.
+ * PostgreSQL, not the number in flight, sets how fast they go in. A waiting request holds no
+ * body: its body is read once its turn has come (see {@link BulkBodies}).
  *
  * <p>Thread-safe: work may be submitted from any event loop, and runs on the context that
  * submitted it.

@@ -18,14 +18,17 @@ public final class ApiRouter {
   /** Ordinary bodies are small; a bulk request of 10,000 tasks needs room. */
   static final long BODY_LIMIT = 1024 * 1024;
   static final long BULK_BODY_LIMIT = 64L * 1024 * 1024;
+  private static final String BULK = TaskRoutes.TASKS + ":bulk";
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(2);
   private static final Logger LOG = Logger.getLogger(ApiRouter.class.getName());
 
   private ApiRouter() {
   }
 
-  public static Router create(Vertx vertx, Services services, HttpEdge edge) {
+  /** @param deadlines the connections' body deadlines, stopped while a bulk request waits for its turn */
+  static Router create(Vertx vertx, Services services, HttpEdge edge, BulkBodies.BodyDeadlines deadlines) {
     Router router = Router.router(vertx);
+    BulkBodies bulkBodies = new BulkBodies(services.bulkAdmission(), deadlines, BULK_BODY_LIMIT);
     // Before all: every request is measured, those shed or refused too.
     router.route().handler(new RequestMetrics(edge.meters(), edge.allowed()));
     // Then: shed what this instance has no room for, before anything is read or looked up.
@@ -33,9 +36,9 @@ public final class ApiRouter {
     // Then 501, 405 and HEAD, which apply to every path, public or not, before a body is read.
     router.route().handler(new ProtocolRules(edge.allowed()));
     router.route().handler(new RequestHygiene());
-    // The bulk route's larger limit must come first: the later, general BodyHandler skips a body already read.
-    router.postWithRegex(TaskRoutes.TASKS + ":bulk").handler(BodyHandler.create(false).setMergeFormAttributes(false).setBodyLimit(BULK_BODY_LIMIT));
-    router.route().handler(BodyHandler.create(false).setMergeFormAttributes(false).setBodyLimit(BODY_LIMIT));
+    // A bulk body stays in the socket until the key is checked and its turn has come (below).
+    router.postWithRegex(BULK).handler(bulkBodies::defer);
+    router.route().handler(BulkBodies.readUnlessDeferred(BodyHandler.create(false).setMergeFormAttributes(false).setBodyLimit(BODY_LIMIT)));
 
     router.get("/health/live").handler(QueryParameters.none()).handler(rc -> Responses.json(rc, 200, new JsonObject().put("status", "UP")));
     router.get("/health/ready").handler(QueryParameters.none()).handler(rc -> ready(vertx, services, rc));
@@ -45,10 +48,11 @@ public final class ApiRouter {
 
     router.route().handler(Access.authenticate(services.apiKeys()));
     router.route().handler(Access.rateLimit(services.rateLimiter()));
+    // Before the idempotency check, which hashes the body.
+    router.postWithRegex(BULK).handler(bulkBodies::readWhenAdmitted);
     router.route().handler(new IdempotencyHandler(services.idempotency(), services.idempotencyTtl()));
     // Task routes first: they carry the hot path, and no route mounted after them matches their paths.
-    new TaskRoutes(services.tasks(), services.graphs(), services.projects(), services.bulkAdmission(),
-        services.workers().sightings()).mount(router);
+    new TaskRoutes(services.tasks(), services.graphs(), services.projects(), services.workers().sightings()).mount(router);
     new ProjectRoutes(services.projects()).mount(router);
     new TaskTypeRoutes(services.taskTypes()).mount(router);
     new AuditRoutes(services.tasks(), services.projects()).mount(router);

@@ -17,7 +17,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * deadline at a time: its first request's head within the header timeout, each body within the
  * body timeout from the end of its head, and, between requests, the next request within the idle
  * timeout. A request whose body is read has no deadline: its answer is the server's to give (a
- * long-poll claim waits up to 20 s), and idle time counts from the end of that answer.
+ * long-poll claim waits up to 20 s), and idle time counts from the end of that answer. Nor has a
+ * request whose body the server chose to leave unread for now (a bulk request waiting for its
+ * turn, see {@link BulkBodies}): its body timeout starts again when the server asks for the body.
  *
  * <p>Beyond the cap, a new connection is closed on accept, before a byte of it is read: answering
  * 503 would mean waiting for and parsing a request head, which is the very resource the cap
@@ -27,7 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>One guard per server instance; its state is touched only on that instance's event loop, except
  * the count of open connections, which all instances of the process share.
  */
-final class ConnectionGuard {
+final class ConnectionGuard implements BulkBodies.BodyDeadlines {
 
   private final Vertx vertx;
   private final HttpLimits limits;
@@ -76,6 +78,22 @@ final class ConnectionGuard {
     }
   }
 
+  @Override
+  public void defer(HttpServerRequest request) {
+    Deadline deadline = deadlines.get(request.connection());
+    if (deadline != null) {
+      deadline.deferred(true);
+    }
+  }
+
+  @Override
+  public void resume(HttpServerRequest request) {
+    Deadline deadline = deadlines.get(request.connection());
+    if (deadline != null) {
+      deadline.deferred(false);
+    }
+  }
+
   private static String format(Duration d) {
     return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
   }
@@ -89,6 +107,8 @@ final class ConnectionGuard {
 
     private final HttpConnection connection;
     private HttpServerRequest current;
+    /** The current request's body is left unread by the server's choice: no body deadline. */
+    private boolean bodyDeferred;
     private long due = Long.MAX_VALUE;
     private long timer = -1;
     private long timerDue = Long.MAX_VALUE;
@@ -100,12 +120,27 @@ final class ConnectionGuard {
 
     void reading(HttpServerRequest request) {
       current = request;
+      bodyDeferred = false;
       within(limits.bodyTimeout());
       // The body-end slot, not the end slot: vertx-web's RoutingContext.addEndHandler takes the
       // response's one end-handler slot (Overload uses it to give back a request's place), which
       // would silently drop this one and start the idle deadline up to a body timeout late. A
       // connection that closes before the answer is handled by its close handler instead.
       request.response().bodyEndHandler(v -> answered(request));
+    }
+
+    /**
+     * For the connection's current request. Not checked by identity: vertx-web hands its
+     * handlers a wrapper of the request this guard saw start, and a connection carries one
+     * request at a time (a pipelined request starts only once the one before it is answered).
+     */
+    void deferred(boolean deferred) {
+      if (current != null) {
+        bodyDeferred = deferred;
+        if (!deferred) {
+          within(limits.bodyTimeout());
+        }
+      }
     }
 
     private void answered(HttpServerRequest request) {
@@ -155,6 +190,9 @@ final class ConnectionGuard {
       if (request == null) {
         // No request head within the header timeout, or no new request within the idle timeout.
         connection.close();
+      } else if (!request.isEnded() && bodyDeferred) {
+        // Waiting for its turn, its body still in the socket: not the client's delay.
+        within(limits.bodyTimeout());
       } else if (!request.isEnded()) {
         Problems.writeAndClose(request, request.path(), HttpProtocolError.requestTimeout(
             "the request body did not arrive within " + format(limits.bodyTimeout())));

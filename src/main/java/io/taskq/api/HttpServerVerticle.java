@@ -40,7 +40,8 @@ public final class HttpServerVerticle extends VerticleBase {
         .setPerFrameWebSocketCompressionSupported(false)
         .setMaxInitialLineLength(InvalidRequests.MAX_REQUEST_LINE)
         .setMaxHeaderSize(InvalidRequests.MAX_HEADER_SIZE));
-    return new ConnectionGuard(vertx, edge).install(server, ApiRouter.create(vertx, services, edge)).listen();
+    ConnectionGuard guard = new ConnectionGuard(vertx, edge);
+    return guard.install(server, ApiRouter.create(vertx, services, edge, guard)).listen();
   }
 
   /** Stops accepting, then lets in-flight requests finish (up to the grace period) before closing. */

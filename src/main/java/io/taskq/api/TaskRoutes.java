@@ -55,15 +55,13 @@ final class TaskRoutes {
   private final TaskService tasks;
   private final GraphService graphs;
   private final ProjectService projects;
-  private final Admission bulkAdmission;
   private final WorkerSightings sightings;
 
-  TaskRoutes(TaskService tasks, GraphService graphs, ProjectService projects, Admission bulkAdmission, WorkerSightings sightings) {
+  TaskRoutes(TaskService tasks, GraphService graphs, ProjectService projects, WorkerSightings sightings) {
     this.sightings = sightings;
     this.tasks = tasks;
     this.graphs = graphs;
     this.projects = projects;
-    this.bulkAdmission = bulkAdmission;
   }
 
   void mount(Router router) {
@@ -116,21 +114,18 @@ final class TaskRoutes {
     });
   }
 
-  /** Bulk requests take their turn in {@link Admission}: the body is parsed only once admitted. */
+  /** Its turn in {@link Admission} has come and its body is read: see {@link BulkBodies}. */
   private void createAll(RoutingContext rc) {
     long project = authorize(rc, Permission.TASKS_WRITE);
-    // A request whose client left while it waited still runs: under an Idempotency-Key its
-    // answer is stored for the retry, and without one its tasks may already be expected.
-    bulkAdmission.submit(() -> {
-      Future<JsonObject> answer;
-      try {
-        answer = createAll(rc, project);
-      } catch (RuntimeException e) {
-        answer = Future.failedFuture(e);
-      }
-      Responses.reply(rc, answer, 201, json -> json);
-      return answer;
-    });
+    Runnable ended = BulkBodies.working(rc);
+    Future<JsonObject> answer;
+    try {
+      answer = createAll(rc, project);
+    } catch (RuntimeException e) {
+      answer = Future.failedFuture(e);
+    }
+    answer.onComplete(ar -> ended.run());
+    Responses.reply(rc, answer, 201, json -> json);
   }
 
   private Future<JsonObject> createAll(RoutingContext rc, long project) {

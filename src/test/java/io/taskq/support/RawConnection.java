@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.PushbackInputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -23,14 +23,14 @@ import java.util.Map;
 public final class RawConnection implements AutoCloseable {
 
   private final Socket socket;
-  private final InputStream in;
+  private final PushbackInputStream in;
   private final OutputStream out;
 
   public RawConnection(int port, Duration readTimeout) {
     try {
       socket = new Socket("localhost", port);
       socket.setSoTimeout((int) readTimeout.toMillis());
-      in = socket.getInputStream();
+      in = new PushbackInputStream(socket.getInputStream(), 1);
       out = socket.getOutputStream();
     } catch (IOException e) {
       throw new IllegalStateException(e);
@@ -188,6 +188,25 @@ public final class RawConnection implements AutoCloseable {
       throw new AssertionError("the server neither answered nor closed the connection within the read timeout");
     } catch (IOException e) {
       throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * True when the server sends nothing and keeps the connection open for {@code period}: the
+   * read timing out is the assertion. A byte that does arrive is kept for the next read.
+   */
+  public boolean silentFor(Duration period) {
+    readTimeout(period);
+    try {
+      int b = in.read();
+      if (b != -1) {
+        in.unread(b);
+      }
+      return false;
+    } catch (SocketTimeoutException e) {
+      return true;
+    } catch (IOException e) {
+      return false; // reset
     }
   }
 

@@ -1,0 +1,152 @@
+package io.taskq.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.taskq.config.HttpLimits;
+import io.taskq.config.TaskqConfig;
+import io.taskq.support.Poll;
+import io.taskq.support.RawConnection;
+import io.taskq.support.ServerTest;
+import io.taskq.support.TestServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Transaction;
+import io.vertx.sqlclient.Tuple;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A bulk request's body is read only after its key is checked and its turn has come (two bulks
+ * at once per instance). Bulks are held inside PostgreSQL by a transaction that keeps the
+ * project's row locked, so that the turns stay taken as long as the test needs.
+ */
+class BulkBodiesTest extends ServerTest {
+
+  private static final Duration BODY = Duration.ofMillis(400);
+  private static final Duration WAIT = Duration.ofSeconds(30);
+
+  @Override
+  protected TaskqConfig configure(TaskqConfig config) {
+    return config.withHttpLimits(new HttpLimits(HttpLimits.DEFAULT_HEADER_TIMEOUT, BODY, HttpLimits.DEFAULT_IDLE_TIMEOUT,
+        HttpLimits.DEFAULT_MAX_CONNECTIONS));
+  }
+
+  private static byte[] bulkBody(String type, int tasks) {
+    JsonArray items = new JsonArray();
+    for (int i = 0; i < tasks; i++) {
+      items.add(new JsonObject().put("type", type));
+    }
+    return new JsonObject().put("tasks", items).encode().getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static String bulkHead(long project, String key, int length) {
+    return "POST /projects/" + project + "/tasks:bulk HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + key
+        + "\r\nContent-Type: application/json\r\nContent-Length: " + length + "\r\n\r\n";
+  }
+
+  private RawConnection connect() {
+    return new RawConnection(server.port(), WAIT);
+  }
+
+  /** A bulk of {@code tasks} sent whole; its answer is read later. */
+  private RawConnection sentBulk(long project, String type, int tasks) {
+    byte[] body = bulkBody(type, tasks);
+    return connect().send(bulkHead(project, TestServer.ADMIN_KEY, body.length)).send(body);
+  }
+
+  /** Holds the project's row so that bulks into it wait inside PostgreSQL until the commit. */
+  private Transaction lockProject(SqlConnection connection, long project) {
+    Transaction tx = connection.begin().await();
+    connection.preparedQuery("SELECT id FROM projects WHERE id = $1 FOR UPDATE").execute(Tuple.of(project)).await();
+    return tx;
+  }
+
+  private double gauge(String series) {
+    String metrics = anonymous().get("/metrics").expect(200).body().toString();
+    Matcher m = Pattern.compile("^" + Pattern.quote(series) + " (\\S+)$", Pattern.MULTILINE).matcher(metrics);
+    return m.find() ? Double.parseDouble(m.group(1)) : 0.0;
+  }
+
+  private double waiting() {
+    return gauge("taskq_bulk_requests_waiting");
+  }
+
+  private long tasksOf(long project) {
+    return sql("SELECT count(*) FROM tasks WHERE project_id = $1", project).iterator().next().getLong(0);
+  }
+
+  @Test
+  void aBulkWithAnUnknownKeyIsRefusedBeforeItsBodyIsSentAndTheConnectionServesTheNext() {
+    byte[] body = bulkBody("t", 3);
+    try (RawConnection connection = connect()) {
+      RawConnection.Response refused = connection.send(bulkHead(newProject(), "tq_unknown", body.length)).read();
+      assertEquals(401, refused.status(), "answered on the head alone, not after a body timeout: " + refused.body());
+      connection.send(body);
+      assertEquals(200, connection.send("GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n").read().status(),
+          "the unread body drained, the connection carries the next request");
+    }
+  }
+
+  @Test
+  void aBulkWaitingForItsTurnHasNoBodyDeadlineAndReadsItsBodyOnceAdmitted() {
+    long project = newProject();
+    String type = newType();
+    SqlConnection lock = server.sql().getConnection().await();
+    try (RawConnection third = connect()) {
+      Transaction tx = lockProject(lock, project);
+      try (RawConnection held1 = sentBulk(project, type, 7); RawConnection held2 = sentBulk(project, type, 7)) {
+        Poll.until(() -> sql("SELECT count(*) FROM pg_locks WHERE NOT granted").iterator().next().getLong(0),
+            n -> n >= 2, WAIT);
+        byte[] body = bulkBody(type, 11);
+        third.send(bulkHead(project, TestServer.ADMIN_KEY, body.length));
+        Poll.until(this::waiting, n -> n == 1.0, WAIT);
+        assertTrue(third.silentFor(BODY.multipliedBy(3)),
+            "no 408 while it waits for its turn, though its body has not come for three body timeouts");
+        tx.commit().await();
+        held1.read().expect(201);
+        held2.read().expect(201);
+        Poll.until(this::waiting, n -> n == 0.0, WAIT);
+        JsonObject answer = third.send(body).read().expect(201).json();
+        assertEquals(11, answer.getJsonArray("created").size(), answer::encode);
+      }
+    } finally {
+      lock.close().await();
+    }
+    assertEquals(7 + 7 + 11, tasksOf(project));
+  }
+
+  @Test
+  void aClientThatLeavesWhileItsBulkIsWrittenKeepsTheTurnUntilTheWriteEnds() {
+    long project = newProject();
+    String type = newType();
+    SqlConnection lock = server.sql().getConnection().await();
+    try {
+      Transaction tx = lockProject(lock, project);
+      RawConnection leaving = sentBulk(project, type, 3);
+      try (RawConnection held = sentBulk(project, type, 3); RawConnection third = connect()) {
+        Poll.until(() -> sql("SELECT count(*) FROM pg_locks WHERE NOT granted").iterator().next().getLong(0),
+            n -> n >= 2, WAIT);
+        byte[] body = bulkBody(type, 4);
+        third.send(bulkHead(project, TestServer.ADMIN_KEY, body.length)).send(body);
+        Poll.until(this::waiting, n -> n == 1.0, WAIT);
+        String active = "vertx_http_server_active_requests{method=\"POST\"}";
+        double activeBefore = gauge(active);
+        leaving.close();
+        Poll.until(() -> gauge(active), n -> n == activeBefore - 1, WAIT);
+        assertEquals(1.0, waiting(), "the leaver's tasks are still being written: the third bulk still waits");
+        tx.commit().await();
+        held.read().expect(201);
+        assertEquals(4, third.read().expect(201).json().getJsonArray("created").size());
+      }
+    } finally {
+      lock.close().await();
+    }
+    assertEquals(3 + 3 + 4, tasksOf(project), "the leaver's bulk was written all the same");
+    Poll.until(this::waiting, n -> n == 0.0, WAIT);
+  }
+}

@@ -15,9 +15,8 @@ import java.util.logging.Logger;
 /** The whole HTTP surface: public probes and documents first, then everything behind an API key. */
 public final class ApiRouter {
 
-  /** Ordinary bodies are small; a bulk request of 10,000 tasks needs room. */
+  /** Ordinary bodies are small; a bulk request's limit is its admission's budget (see BulkBodies). */
   static final long BODY_LIMIT = 1024 * 1024;
-  static final long BULK_BODY_LIMIT = 64L * 1024 * 1024;
   private static final String BULK = TaskRoutes.TASKS + ":bulk";
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(2);
   private static final Logger LOG = Logger.getLogger(ApiRouter.class.getName());
@@ -28,7 +27,7 @@ public final class ApiRouter {
   /** @param deadlines the connections' body deadlines, stopped while a bulk request waits for its turn */
   static Router create(Vertx vertx, Services services, HttpEdge edge, BulkBodies.BodyDeadlines deadlines) {
     Router router = Router.router(vertx);
-    BulkBodies bulkBodies = new BulkBodies(services.bulkAdmission(), deadlines, BULK_BODY_LIMIT);
+    BulkBodies bulkBodies = new BulkBodies(services.bulkAdmission(), deadlines);
     // Before all: every request is measured, those shed or refused too.
     router.route().handler(new RequestMetrics(edge.meters(), edge.allowed()));
     // Then: shed what this instance has no room for, before anything is read or looked up.

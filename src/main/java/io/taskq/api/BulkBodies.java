@@ -28,6 +28,7 @@ final class BulkBodies {
 
   private final Admission admission;
   private final BodyDeadlines deadlines;
+  private final long bodyLimit;
   private final BodyHandler bulkBody;
 
   /** Stops and restarts the body deadline of a request whose body the server chose not to read yet. */
@@ -37,9 +38,14 @@ final class BulkBodies {
     void resume(HttpServerRequest request);
   }
 
-  BulkBodies(Admission admission, BodyDeadlines deadlines, long bodyLimit) {
+  /**
+   * @param admission weighs each bulk by its body's declared length; its budget is also the
+   *     largest bulk body taken (413 above), so that a bulk that fits runs, alone if need be
+   */
+  BulkBodies(Admission admission, BodyDeadlines deadlines) {
     this.admission = admission;
     this.deadlines = deadlines;
+    this.bodyLimit = admission.budget();
     this.bulkBody = BodyHandler.create(false).setMergeFormAttributes(false).setBodyLimit(bodyLimit);
   }
 
@@ -72,7 +78,13 @@ final class BulkBodies {
 
   /** Last step before the bulk route: wait for the turn, then read the body and go on. */
   void readWhenAdmitted(RoutingContext rc) {
-    admission.submit(() -> {
+    long weight = weight(rc.request());
+    if (weight > bodyLimit) {
+      // Refused on its declared length (413) without waiting for a turn.
+      bulkBody.handle(rc);
+      return;
+    }
+    admission.submit(weight, () -> {
       if (rc.response().ended() || rc.response().closed()) {
         // The client left while waiting: its body was never read, so there is nothing to do.
         return Future.succeededFuture();
@@ -84,6 +96,23 @@ final class BulkBodies {
       bulkBody.handle(rc);
       return turn.over.future();
     });
+  }
+
+  /**
+   * The body's declared length; a body sent in chunks, whose length is known only at its end,
+   * weighs as much as the largest allowed (and the body handler stops it there). A longer body
+   * than declared cannot be: HTTP frames it.
+   */
+  private long weight(HttpServerRequest request) {
+    String declared = request.getHeader("Content-Length");
+    if (declared != null) {
+      try {
+        return Long.parseLong(declared.trim());
+      } catch (NumberFormatException e) {
+        // Vert.x refuses such a head before routing; weigh it as the worst case all the same
+      }
+    }
+    return bodyLimit;
   }
 
   /**

@@ -85,6 +85,18 @@ public final class TaskqServer implements AutoCloseable {
    * and from 12,300 to 20,400 tasks/s (src/site/markdown/benchmarks.md).
    */
   static final int BULK_REQUESTS_AT_ONCE = 2;
+  /** The most a bulk body may be, and the most bulk bodies worked on at once: see {@link #bulkBytesAtOnce}. */
+  static final long BULK_BYTES_AT_MOST = 64L * 1024 * 1024;
+
+  /**
+   * The bytes of bulk bodies this instance works on at once, which is also the largest bulk body
+   * it takes (413 above): 64 MiB, or a sixteenth of the heap if that is less (12 MiB under the
+   * recommended {@code -Xmx192m}). A bulk request holds about six times its body in heap while it
+   * is worked on; at 192 MB two 16 MB bulks at once ran the heap out, and one 64 MB bulk did alone.
+   */
+  static long bulkBytesAtOnce(long maxHeap) {
+    return Math.max(1, Math.min(BULK_BYTES_AT_MOST, maxHeap / 16));
+  }
   private static final long STARTUP_TIMEOUT_SECONDS = 120;
   private static final Duration RETENTION_EVERY = Duration.ofMinutes(1);
   private static final Duration GAUGES_EVERY = Duration.ofSeconds(5);
@@ -190,7 +202,7 @@ public final class TaskqServer implements AutoCloseable {
       WorkerSightings sightings = new WorkerSightings(workerStore, Clock.systemUTC());
       WorkerService workers = new WorkerService(workerStore, sightings, signals);
       vertx.setPeriodic(WorkerSightings.FLUSH_EVERY.toMillis(), timer -> sightings.flush());
-      Admission bulkAdmission = new Admission(BULK_REQUESTS_AT_ONCE);
+      Admission bulkAdmission = new Admission(BULK_REQUESTS_AT_ONCE, bulkBytesAtOnce(Runtime.getRuntime().maxMemory()));
       meters.bulkWaiting(bulkAdmission::waiting);
 
       Buffer contract = contract();

@@ -103,6 +103,49 @@ class AdmissionTest {
   @Test
   void aLimitBelowOneIsRefused() {
     assertThrows(IllegalArgumentException.class, () -> new Admission(0));
+    assertThrows(IllegalArgumentException.class, () -> new Admission(2, 0));
+  }
+
+  @Test
+  void workWaitsWhileItsWeightDoesNotFitTheBudgetEvenUnderTheCountLimit() {
+    Admission admission = new Admission(2, 100);
+    List<String> started = new ArrayList<>();
+    Work a = new Work("a", started);
+    admission.submit(60, a);
+    admission.submit(60, new Work("b", started));
+    assertEquals(List.of("a"), started, "60 + 60 is over the budget of 100");
+    a.end.complete();
+    assertEquals(List.of("a", "b"), started);
+  }
+
+  @Test
+  void lightWorkDoesNotOvertakeHeavyWorkThatWaits() {
+    Admission admission = new Admission(3, 100);
+    List<String> started = new ArrayList<>();
+    Work a = new Work("a", started);
+    admission.submit(50, a);
+    admission.submit(80, new Work("heavy", started));
+    admission.submit(10, new Work("light", started));
+    assertEquals(List.of("a"), started, "the light one would fit, but waits behind the heavy one");
+    a.end.complete();
+    assertEquals(List.of("a", "heavy", "light"), started, "both fit once the first has ended, and start in arrival order");
+  }
+
+  @Test
+  void workHeavierThanTheWholeBudgetRunsOnceAlone() {
+    Admission admission = new Admission(2, 100);
+    List<String> started = new ArrayList<>();
+    Work a = new Work("a", started);
+    Work huge = new Work("huge", started);
+    admission.submit(10, a);
+    admission.submit(500, huge);
+    admission.submit(10, new Work("after", started));
+    assertEquals(List.of("a"), started);
+    a.end.complete();
+    assertEquals(List.of("a", "huge"), started, "alone, it runs");
+    huge.end.complete();
+    assertEquals(List.of("a", "huge", "after"), started);
+    assertEquals(0, admission.waiting());
   }
 
   @Test

@@ -93,6 +93,31 @@ class BulkBodiesTest extends ServerTest {
   }
 
   @Test
+  void aBulkDeclaredLargerThanTheLimitIs413WithoutWaitingForItsTurnOrItsBody() {
+    long project = newProject();
+    String type = newType();
+    SqlConnection lock = server.sql().getConnection().await();
+    try (RawConnection huge = connect()) {
+      Transaction tx = lockProject(lock, project);
+      try (RawConnection held1 = sentBulk(project, type, 2); RawConnection held2 = sentBulk(project, type, 2)) {
+        Poll.until(() -> sql("SELECT count(*) FROM pg_locks WHERE NOT granted").iterator().next().getLong(0),
+            n -> n >= 2, WAIT);
+        long tooLarge = 64L * 1024 * 1024 + 1; // over the limit whatever the heap
+        RawConnection.Response refused = huge.send("POST /projects/" + project + "/tasks:bulk HTTP/1.1\r\nHost: x\r\n"
+            + "Authorization: Bearer " + TestServer.ADMIN_KEY + "\r\nContent-Type: application/json\r\nContent-Length: "
+            + tooLarge + "\r\n\r\n").read();
+        assertEquals(413, refused.status(), refused::body);
+        assertEquals(0.0, waiting(), "it never waited for a turn");
+        tx.commit().await();
+        held1.read().expect(201);
+        held2.read().expect(201);
+      }
+    } finally {
+      lock.close().await();
+    }
+  }
+
+  @Test
   void aBulkWaitingForItsTurnHasNoBodyDeadlineAndReadsItsBodyOnceAdmitted() {
     long project = newProject();
     String type = newType();

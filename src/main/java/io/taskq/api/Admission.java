@@ -17,7 +17,7 @@ import java.util.function.Supplier;
  * times its body in heap from the parsed body to the rendered answer (tasks and answer echo each
  * other), so two 16 MB bulks at once ran a 192 MB heap out of memory, while PostgreSQL, not the
  * number in flight, sets how fast they go in. A waiting request holds no body: its body is read
- * once its turn has come (see {@link BulkBodies}).
+ * once its turn has come (see {@link DeferredBodies}).
  *
  * <p>Thread-safe: work may be submitted from any event loop, and runs on the context that
  * submitted it.

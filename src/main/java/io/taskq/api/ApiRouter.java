@@ -15,7 +15,7 @@ import java.util.logging.Logger;
 /** The whole HTTP surface: public probes and documents first, then everything behind an API key. */
 public final class ApiRouter {
 
-  /** Ordinary bodies are small; a bulk request's limit is its admission's budget (see BulkBodies). */
+  /** Ordinary bodies are small; a bulk request's limit is its admission's budget (see DeferredBodies). */
   static final long BODY_LIMIT = 1024 * 1024;
   private static final String BULK = TaskRoutes.TASKS + ":bulk";
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(2);
@@ -25,9 +25,9 @@ public final class ApiRouter {
   }
 
   /** @param deadlines the connections' body deadlines, stopped while a bulk request waits for its turn */
-  static Router create(Vertx vertx, Services services, HttpEdge edge, BulkBodies.BodyDeadlines deadlines) {
+  static Router create(Vertx vertx, Services services, HttpEdge edge, DeferredBodies.BodyDeadlines deadlines) {
     Router router = Router.router(vertx);
-    BulkBodies bulkBodies = new BulkBodies(services.bulkAdmission(), deadlines);
+    DeferredBodies bodies = new DeferredBodies(services.bulkAdmission(), deadlines);
     // Before all: every request is measured, those shed or refused too.
     router.route().handler(new RequestMetrics(edge.meters(), edge.allowed()));
     // Then: shed what this instance has no room for, before anything is read or looked up.
@@ -35,9 +35,9 @@ public final class ApiRouter {
     // Then 501, 405 and HEAD, which apply to every path, public or not, before a body is read.
     router.route().handler(new ProtocolRules(edge.allowed()));
     router.route().handler(new RequestHygiene());
-    // A bulk body stays in the socket until the key is checked and its turn has come (below).
-    router.postWithRegex(BULK).handler(bulkBodies::defer);
-    router.route().handler(BulkBodies.readUnlessDeferred(BodyHandler.create(false).setMergeFormAttributes(false).setBodyLimit(BODY_LIMIT)));
+    // Bodies stay in the socket until the key is checked, a bulk's until its turn has come (below).
+    router.route().handler(DeferredBodies::hold);
+    router.postWithRegex(BULK).handler(bodies::deferDeadline);
 
     router.get("/health/live").handler(QueryParameters.none()).handler(rc -> Responses.json(rc, 200, new JsonObject().put("status", "UP")));
     router.get("/health/ready").handler(QueryParameters.none()).handler(rc -> ready(vertx, services, rc));
@@ -47,8 +47,9 @@ public final class ApiRouter {
 
     router.route().handler(Access.authenticate(services.apiKeys()));
     router.route().handler(Access.rateLimit(services.rateLimiter()));
-    // Before the idempotency check, which hashes the body.
-    router.postWithRegex(BULK).handler(bulkBodies::readWhenAdmitted);
+    // Then the body, before the idempotency check, which hashes it.
+    router.postWithRegex(BULK).handler(bodies::readWhenAdmitted);
+    router.route().handler(DeferredBodies.readUnlessBulk(BodyHandler.create(false).setMergeFormAttributes(false).setBodyLimit(BODY_LIMIT)));
     router.route().handler(new IdempotencyHandler(services.idempotency(), services.idempotencyTtl()));
     // Task routes first: they carry the hot path, and no route mounted after them matches their paths.
     new TaskRoutes(services.tasks(), services.graphs(), services.projects(), services.workers().sightings()).mount(router);

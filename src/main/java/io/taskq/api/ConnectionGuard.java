@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * timeout. A request whose body is read has no deadline: its answer is the server's to give (a
  * long-poll claim waits up to 20 s), and idle time counts from the end of that answer. Nor has a
  * request whose body the server chose to leave unread for now (a bulk request waiting for its
- * turn, see {@link BulkBodies}): its body timeout starts again when the server asks for the body.
+ * turn, see {@link DeferredBodies}): its body timeout starts again when the server asks for the body.
  *
  * <p>Beyond the cap, a new connection is closed on accept, before a byte of it is read: answering
  * 503 would mean waiting for and parsing a request head, which is the very resource the cap
@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>One guard per server instance; its state is touched only on that instance's event loop, except
  * the count of open connections, which all instances of the process share.
  */
-final class ConnectionGuard implements BulkBodies.BodyDeadlines {
+final class ConnectionGuard implements DeferredBodies.BodyDeadlines {
 
   private final Vertx vertx;
   private final HttpLimits limits;

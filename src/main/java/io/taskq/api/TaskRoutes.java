@@ -114,10 +114,10 @@ final class TaskRoutes {
     });
   }
 
-  /** Its turn in {@link Admission} has come and its body is read: see {@link BulkBodies}. */
+  /** Its turn in {@link Admission} has come and its body is read: see {@link DeferredBodies}. */
   private void createAll(RoutingContext rc) {
     long project = authorize(rc, Permission.TASKS_WRITE);
-    Runnable ended = BulkBodies.working(rc);
+    Runnable ended = DeferredBodies.working(rc);
     Future<JsonObject> answer;
     try {
       answer = createAll(rc, project);

@@ -8,22 +8,26 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
 /**
- * A bulk request's body is read only once the request has passed the key check and its turn has
- * come in {@link Admission}. Read on arrival, as every other body is, the bodies of bulk requests
- * waiting for their turn (up to one per client: 64 in the benchmark) lived long enough to fill
- * the old generation, and resident memory rose to 330 MB at 64 workers; left in the socket, a
- * waiting body costs the kernel's buffers and the client's patience, not the heap.
+ * A request's body is read only once its key has been checked (and its rate), and a bulk
+ * request's only once its turn has come in {@link Admission}. Read on arrival, before the key
+ * check, 250 connections without a key, each sending a body of just under the 1 MiB limit, ran a
+ * 192 MB heap out of memory; and the bodies of bulk requests waiting for their turn (up to one
+ * per client: 64 in the benchmark) lived long enough to fill the old generation, resident memory
+ * rising to 330 MB at 64 workers. Left in the socket, a body not yet wanted costs the kernel's
+ * buffers and the client's patience, not the heap.
  *
- * <p>Three steps, mounted by {@link ApiRouter}: {@link #defer} pauses the request before anything
- * asynchronous runs (Vert.x would otherwise hand its bytes to no one), {@link #readUnlessDeferred}
- * lets every other request's body be read as before, and {@link #readWhenAdmitted}, after the key
- * and rate checks, waits for the turn, then reads the body under the bulk limit. The turn is
- * given back once the answer is sent (or the connection closed) and the route's work has ended
- * (see {@link #working}): a client that gives up must not let more bulks into PostgreSQL at once.
+ * <p>Mounted by {@link ApiRouter}: {@link #hold} pauses every request that declares a body before
+ * anything asynchronous runs (Vert.x would otherwise hand its bytes to no one, and its body
+ * handler cannot read a request that has ended); {@link #deferDeadline} marks a bulk request and
+ * stops its body deadline; after the key and rate checks, {@link #readWhenAdmitted} waits for the
+ * bulk's turn, then reads its body under the bulk limit, and {@link #readUnlessBulk} reads every
+ * other body under the ordinary limit. The turn is given back once the answer is sent (or the
+ * connection closed) and the route's work has ended (see {@link #working}): a client that gives
+ * up must not let more bulks into PostgreSQL at once.
  */
-final class BulkBodies {
+final class DeferredBodies {
 
-  private static final String DEFERRED = "taskq.bulk.deferred";
+  private static final String BULK = "taskq.bulk.deferred";
   private static final String TURN = "taskq.bulk.turn";
 
   private final Admission admission;
@@ -42,33 +46,48 @@ final class BulkBodies {
    * @param admission weighs each bulk by its body's declared length; its budget is also the
    *     largest bulk body taken (413 above), so that a bulk that fits runs, alone if need be
    */
-  BulkBodies(Admission admission, BodyDeadlines deadlines) {
+  DeferredBodies(Admission admission, BodyDeadlines deadlines) {
     this.admission = admission;
     this.deadlines = deadlines;
     this.bodyLimit = admission.budget();
     this.bulkBody = BodyHandler.create(false).setMergeFormAttributes(false).setBodyLimit(bodyLimit);
   }
 
-  /** First step, on the bulk route, before any handler that may wait: keep the body in the socket. */
-  void defer(RoutingContext rc) {
+  /** Before any handler that may wait: a declared body stays in the socket. */
+  static void hold(RoutingContext rc) {
     HttpServerRequest request = rc.request();
-    request.pause();
-    deadlines.defer(request);
-    rc.put(DEFERRED, Boolean.TRUE);
-    // A request refused before its turn (401, 403, 429, 404) leaves its body unread: let it drain,
-    // so that a kept-alive connection can carry the next request.
-    rc.addEndHandler(ar -> {
-      if (!request.isEnded()) {
-        request.resume();
-      }
-    });
+    if (declaresBody(request)) {
+      request.pause();
+      // A request answered without its body being read (401, 403, 404, 429) lets it drain, so
+      // that a kept-alive connection can carry the next request.
+      rc.addEndHandler(ar -> {
+        if (!request.isEnded()) {
+          request.resume();
+        }
+      });
+    }
     rc.next();
   }
 
-  /** Every request's body handler but a deferred bulk request's. */
-  static Handler<RoutingContext> readUnlessDeferred(BodyHandler body) {
+  /**
+   * Any length, 0 too, or chunks: the body handler reads whatever a request declares, and fails
+   * one that has already ended, so each such request must be held.
+   */
+  private static boolean declaresBody(HttpServerRequest request) {
+    return request.headers().contains("Content-Length") || request.headers().contains("Transfer-Encoding");
+  }
+
+  /** On the bulk route: its body waits for its turn, with no body deadline meanwhile. */
+  void deferDeadline(RoutingContext rc) {
+    deadlines.defer(rc.request());
+    rc.put(BULK, Boolean.TRUE);
+    rc.next();
+  }
+
+  /** Every request's body but a bulk request's, under the ordinary limit. */
+  static Handler<RoutingContext> readUnlessBulk(BodyHandler body) {
     return rc -> {
-      if (rc.get(DEFERRED) == null) {
+      if (rc.get(BULK) == null) {
         body.handle(rc);
       } else {
         rc.next();
@@ -76,7 +95,7 @@ final class BulkBodies {
     };
   }
 
-  /** Last step before the bulk route: wait for the turn, then read the body and go on. */
+  /** After the key and rate checks, on the bulk route: wait for the turn, then read the body and go on. */
   void readWhenAdmitted(RoutingContext rc) {
     long weight = weight(rc.request());
     if (weight > bodyLimit) {

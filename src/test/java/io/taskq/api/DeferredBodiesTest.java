@@ -21,11 +21,11 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * A bulk request's body is read only after its key is checked and its turn has come (two bulks
- * at once per instance). Bulks are held inside PostgreSQL by a transaction that keeps the
+ * A request's body is read only after its key is checked, a bulk request's only once its turn
+ * has come too (two bulks at once per instance). Bulks are held inside PostgreSQL by a transaction that keeps the
  * project's row locked, so that the turns stay taken as long as the test needs.
  */
-class BulkBodiesTest extends ServerTest {
+class DeferredBodiesTest extends ServerTest {
 
   private static final Duration BODY = Duration.ofMillis(400);
   private static final Duration WAIT = Duration.ofSeconds(30);
@@ -89,6 +89,15 @@ class BulkBodiesTest extends ServerTest {
       connection.send(body);
       assertEquals(200, connection.send("GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n").read().status(),
           "the unread body drained, the connection carries the next request");
+    }
+  }
+
+  @Test
+  void noBodyIsReadBeforeTheKeyIsChecked() {
+    try (RawConnection connection = connect()) {
+      RawConnection.Response refused = connection.send("POST /projects HTTP/1.1\r\nHost: x\r\n"
+          + "Content-Type: application/json\r\nContent-Length: 1000000\r\n\r\n").read();
+      assertEquals(401, refused.status(), "answered on the head alone, not after a body timeout: " + refused.body());
     }
   }
 

@@ -25,7 +25,7 @@ pgticks() { { cat /proc/[0-9]*/stat 2>/dev/null || true; } | awk -v p="$PGPID" '
 # The bench prefills before its window: reset when the prefill is over, i.e. once the first claim is seen.
 $BENCH --duration "$DURATION" --warmup 0 --prewarm 0 > "$LOG.bench" 2>&1 &
 BENCHPID=$!
-until psql "$DB" -Atc "SELECT count(*) > 0 FROM pg_stat_activity WHERE query LIKE '%candidates AS MATERIALIZED%' AND pid <> pg_backend_pid()" | grep -q t; do sleep 0.2; done
+until psql "$DB" -Atc "SELECT count(*) > 0 FROM pg_stat_activity WHERE state = 'active' AND query LIKE '%candidates AS MATERIALIZED%' AND pid <> pg_backend_pid()" | grep -q t; do sleep 0.2; done
 sleep 2
 psql "$DB" -qAtc "SELECT pg_stat_statements_reset()" > /dev/null
 T0=$(pgticks); L0=$(psql "$DB" -Atc "SELECT pg_current_wal_lsn()"); S0=$(date +%s.%N)

@@ -362,8 +362,8 @@ final class TaskRoutes {
   }
 
   /**
-   * Up to 1,000 completions, each under its own lease, in one statement; one result per item, in
-   * order. An item that cannot be read is answered invalid in its slot; the others still run.
+   * Up to 1,000 completions, each under its own lease, in one statement (shared with other
+   * requests' completions of the project that wait with them); one result per item, in order. An item that cannot be read is answered invalid in its slot; the others still run.
    */
   private void completeAll(RoutingContext rc) {
     long project = authorize(rc, Permission.TASKS_CLAIM);
@@ -375,7 +375,10 @@ final class TaskRoutes {
     Responses.reply(rc, inProject(project, p -> tasks.completeAll(items.runnable())), 200, items::results);
   }
 
-  /** Up to 1,000 failed attempts, each under its own lease, in one statement; one result per item, in order. */
+  /**
+   * Up to 1,000 failed attempts, each under its own lease, in one statement (shared with other
+   * requests' of the project that wait with them); one result per item, in order.
+   */
   private void failAll(RoutingContext rc) {
     long project = authorize(rc, Permission.TASKS_CLAIM);
     BatchItems<AttemptFailure> items = forEachItem(rc, "failures", (item, id) -> {

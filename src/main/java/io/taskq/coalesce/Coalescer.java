@@ -111,12 +111,26 @@ public final class Coalescer<I, O> {
   }
 
   public Future<O> submit(I item) {
-    Promise<O> promise = Promise.promise();
+    return submitAll(List.of(item)).get(0);
+  }
+
+  /**
+   * Submits a request's items together: they queue as one run, so the request leaves in as few
+   * batches as fit (submitted one by one, its first item would go out alone while the others
+   * waited for the next batch). One answer per item, in order.
+   */
+  public List<Future<O>> submitAll(List<I> items) {
+    List<Future<O>> answers = new ArrayList<>(items.size());
+    Context context = Vertx.currentContext();
     synchronized (lock) {
-      waiting.add(new Pending<>(item, promise, Vertx.currentContext()));
+      for (I item : items) {
+        Promise<O> promise = Promise.promise();
+        waiting.add(new Pending<>(item, promise, context));
+        answers.add(promise.future());
+      }
     }
     drain();
-    return promise.future();
+    return answers;
   }
 
   /** Whether nothing waits or runs (for the owner's bookkeeping). */

@@ -1,6 +1,7 @@
 package io.taskq.coalesce;
 
 import io.vertx.core.Future;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -21,11 +22,20 @@ public final class CoalescerPerKey<K, I, O> {
   }
 
   public Future<O> submit(K key, I item) {
+    return submitAll(key, List.of(item)).get(0);
+  }
+
+  /** A request's items for one key, queued together ({@link Coalescer#submitAll}); one answer per item, in order. */
+  public List<Future<O>> submitAll(K key, List<I> items) {
     Coalescer<I, O> coalescer = byKey.computeIfAbsent(key, make);
-    return coalescer.submit(item).onComplete(ar -> {
-      if (coalescer.idle()) {
-        byKey.remove(key, coalescer);
-      }
-    });
+    List<Future<O>> answers = coalescer.submitAll(items);
+    for (Future<O> answer : answers) {
+      answer.onComplete(ar -> {
+        if (coalescer.idle()) {
+          byKey.remove(key, coalescer);
+        }
+      });
+    }
+    return answers;
   }
 }

@@ -2,7 +2,6 @@ package io.taskq.queue;
 
 import io.taskq.coalesce.Coalescer;
 import io.taskq.coalesce.CoalescerPerKey;
-import io.taskq.coalesce.Isolation;
 import io.taskq.config.RetryPolicy;
 import io.taskq.error.Conflict;
 import io.taskq.error.FieldError;
@@ -16,19 +15,21 @@ import io.taskq.store.TaskStore;
 import io.taskq.store.TaskStore.BulkInsertion;
 import io.taskq.store.TaskStore.Insertion;
 import io.taskq.store.TaskStore.Transition;
-import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.taskq.notify.ClaimableSignals;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -442,45 +443,59 @@ public final class TaskService {
   }
 
   /**
-   * The batch endpoint: items are independent, one outcome each, in order. Task ids must be
-   * distinct. One statement when the database takes every item; when it refuses some item's
-   * content, that item alone is answered {@code invalid} and the others are applied
-   * ({@link Isolation}). Any other failure fails the request.
+   * The batch endpoint: items are independent, one outcome each, in order. The items go through
+   * their project's completion coalescer together, so concurrent batch requests share statements
+   * (up to {@link #MAX_BATCH} items each) as single completions do: each statement carries a fixed
+   * cost in PostgreSQL (its plan's start-up, its triggers, its commit) that a batch of 100 paid
+   * alone before. When the database refuses some item's content, that item alone is answered
+   * {@code invalid} and the others are applied ({@link io.taskq.coalesce.Isolation}). Any other
+   * failure fails the request.
    */
   public Future<List<ItemOutcome>> completeAll(List<Completion> items) {
-    return batch(items, rechecked(this::completeAllIfLeaseHeld, Completion::leaseId),
+    return coalescedBatch(items, Completion::projectId, Completion::leaseId, completions,
         (c, t) -> completionOutcome(c.taskId(), c.leaseId(), t),
         (c, refusal) -> ItemOutcome.invalid(c.taskId(), pointed(refusal, RESULT)));
   }
 
+  /** As {@link #completeAll}, for failed attempts, through the projects' failure coalescers. */
   public Future<List<ItemOutcome>> failAll(List<AttemptFailure> items) {
-    return batch(items, rechecked(this::failAllIfLeaseHeld, AttemptFailure::leaseId), (f, t) -> failureOutcome(f.taskId(), t),
+    return coalescedBatch(items, AttemptFailure::projectId, AttemptFailure::leaseId, failures,
+        (f, t) -> failureOutcome(f.taskId(), t),
         (f, refusal) -> ItemOutcome.invalid(f.taskId(), pointed(refusal, ERROR)));
   }
 
   /**
-   * A batch statement whose items that raced (see {@link #recheckIfRaced}) are asked once more,
-   * together, with a fresh snapshot.
+   * Submits a batch request's items to their projects' coalescers, each project's items together;
+   * an item that raced (see {@link #recheckIfRaced}) is asked once more with a fresh snapshot.
    */
-  private static <I> Coalescer.BatchOperation<I, Transition> rechecked(Coalescer.BatchOperation<I, Transition> statement,
-      java.util.function.Function<I, UUID> leaseOf) {
-    return items -> statement.run(items).compose(first -> {
-      List<Integer> raced = new ArrayList<>();
+  private static <I> Future<List<ItemOutcome>> coalescedBatch(List<I> items, Function<I, Long> projectOf,
+      Function<I, UUID> leaseOf, CoalescerPerKey<Long, I, Transition> coalescers,
+      BiFunction<I, Transition, ItemOutcome> outcome, BiFunction<I, Invalid, ItemOutcome> refused) {
+    Map<Long, List<Integer>> positionsByProject = new LinkedHashMap<>();
+    for (int i = 0; i < items.size(); i++) {
+      positionsByProject.computeIfAbsent(projectOf.apply(items.get(i)), p -> new ArrayList<>()).add(i);
+    }
+    List<Future<Transition>> answers = new ArrayList<>(Collections.nCopies(items.size(), null));
+    positionsByProject.forEach((project, positions) -> {
+      List<Future<Transition>> first = coalescers.submitAll(project, positions.stream().map(items::get).toList());
+      for (int k = 0; k < positions.size(); k++) {
+        I item = items.get(positions.get(k));
+        answers.set(positions.get(k), recheckIfRaced(first.get(k), leaseOf.apply(item), () -> coalescers.submit(project, item)));
+      }
+    });
+    return Future.join(answers).transform(ignored -> {
+      List<ItemOutcome> outcomes = new ArrayList<>(items.size());
       for (int i = 0; i < items.size(); i++) {
-        if (sawOwnLiveLease(first.get(i), leaseOf.apply(items.get(i)))) {
-          raced.add(i);
+        Future<Transition> answer = answers.get(i);
+        if (answer.succeeded()) {
+          outcomes.add(outcome.apply(items.get(i), answer.result()));
+        } else if (answer.cause() instanceof Invalid refusal) {
+          outcomes.add(refused.apply(items.get(i), refusal));
+        } else {
+          return Future.failedFuture(answer.cause());
         }
       }
-      if (raced.isEmpty()) {
-        return Future.succeededFuture(first);
-      }
-      return statement.run(raced.stream().map(items::get).toList()).map(again -> {
-        List<Transition> merged = new ArrayList<>(first);
-        for (int r = 0; r < raced.size(); r++) {
-          merged.set(raced.get(r), again.get(r));
-        }
-        return merged;
-      });
+      return Future.succeededFuture(outcomes);
     });
   }
 
@@ -540,28 +555,6 @@ public final class TaskService {
 
   private Future<List<Transition>> failAllIfLeaseHeld(List<AttemptFailure> items) {
     return store.failAllIfLeaseHeld(items, retry);
-  }
-
-  /** Runs a batch of independent changes in one statement, splitting it only when the database refuses some item's content. */
-  private static <I> Future<List<ItemOutcome>> batch(List<I> items, Coalescer.BatchOperation<I, Transition> statement,
-      BiFunction<I, Transition, ItemOutcome> outcome, BiFunction<I, Invalid, ItemOutcome> refused) {
-    if (items.isEmpty()) {
-      return Future.succeededFuture(List.of());
-    }
-    return new Isolation<>(statement, TaskStore::refusedForContent).run(items).compose(each -> {
-      List<ItemOutcome> outcomes = new ArrayList<>(items.size());
-      for (int i = 0; i < items.size(); i++) {
-        AsyncResult<Transition> result = each.get(i);
-        if (result.succeeded()) {
-          outcomes.add(outcome.apply(items.get(i), result.result()));
-        } else if (result.cause() instanceof Invalid refusal) {
-          outcomes.add(refused.apply(items.get(i), refusal));
-        } else {
-          return Future.failedFuture(result.cause());
-        }
-      }
-      return Future.succeededFuture(outcomes);
-    });
   }
 
   private ItemOutcome completionOutcome(long taskId, UUID leaseId, Transition transition) {

@@ -134,4 +134,27 @@ class CoalescerTest {
     assertEquals(List.of(true, false, true, true), results.stream().map(r -> r.succeeded()).toList());
     assertEquals("ok:v3", results.get(3).result());
   }
+
+  @Test
+  void aRequestsItemsSubmittedTogetherLeaveInOneStatementWhenNothingRuns() {
+    List<Future<String>> answers = coalescer.submitAll(items(3, -1));
+
+    assertEquals(List.of(List.of("v0", "v1", "v2")), statements.calls,
+        "one statement for the three items (submitted one by one, the first would have gone out alone)");
+    statements.first.complete(List.of("ok:v0", "ok:v1", "ok:v2"));
+    assertEquals(List.of("ok:v0", "ok:v1", "ok:v2"), answers.stream().map(Future::result).toList());
+  }
+
+  @Test
+  void requestsQueuedBehindARunningStatementShareTheNext() {
+    Future<String> opener = coalescer.submit("opener");
+    List<Future<String>> first = coalescer.submitAll(List.of("a1", "a2"));
+    List<Future<String>> second = coalescer.submitAll(List.of("b1", "b2"));
+    statements.first.complete(List.of("ok:opener"));
+
+    assertEquals("ok:opener", opener.result());
+    assertEquals(List.of(List.of("opener"), List.of("a1", "a2", "b1", "b2")), statements.calls);
+    assertEquals(List.of("ok:a1", "ok:a2"), first.stream().map(Future::result).toList());
+    assertEquals(List.of("ok:b1", "ok:b2"), second.stream().map(Future::result).toList());
+  }
 }

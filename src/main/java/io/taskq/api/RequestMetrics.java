@@ -15,6 +15,7 @@ final class RequestMetrics implements Handler<RoutingContext> {
 
   /** Set on the first pass: a HEAD rerouted as a GET comes through again and is recorded once. */
   private static final String SEEN = "taskq.metrics.seen";
+  static final String OTHER_METHOD = "OTHER";
 
   private final HttpServerMeters meters;
   private final AllowedMethods allowed;
@@ -33,7 +34,9 @@ final class RequestMetrics implements Handler<RoutingContext> {
     rc.put(SEEN, Boolean.TRUE);
     long start = System.nanoTime();
     HttpServerRequest request = rc.request();
-    String method = request.method().name();
+    // Any token is a method to HTTP: one the server does not know (answered 501) is labelled
+    // OTHER, so that a client cannot add a series per made-up method.
+    String method = AllowedMethods.isKnown(request.method()) ? request.method().name() : OTHER_METHOD;
     meters.began(method);
     // An end handler outlives a reroute (unlike headers- and body-end handlers), and runs
     // whether the answer was sent or the connection closed first.

@@ -363,7 +363,8 @@ final class TaskRoutes {
 
   /**
    * Up to 1,000 completions, each under its own lease, in one statement (shared with other
-   * requests' completions of the project that wait with them); one result per item, in order. An item that cannot be read is answered invalid in its slot; the others still run.
+   * requests' completions of the project that wait with them); one result per item, in order. An
+   * item that cannot be read is answered invalid in its slot; the others still run.
    */
   private void completeAll(RoutingContext rc) {
     long project = authorize(rc, Permission.TASKS_CLAIM);
@@ -377,7 +378,7 @@ final class TaskRoutes {
 
   /**
    * Up to 1,000 failed attempts, each under its own lease, in one statement (shared with other
-   * requests' of the project that wait with them); one result per item, in order.
+   * requests' failures of the project that wait with them); one result per item, in order.
    */
   private void failAll(RoutingContext rc) {
     long project = authorize(rc, Permission.TASKS_CLAIM);

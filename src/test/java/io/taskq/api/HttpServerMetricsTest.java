@@ -65,6 +65,17 @@ class HttpServerMetricsTest extends ServerTest {
   }
 
   @Test
+  void aMadeUpMethodIsCountedAsOtherNeverUnderItsOwnName() {
+    String other = "vertx_http_server_requests_total{code=\"501\",method=\"OTHER\",route=\"/health/live\"}";
+    double before = value(other);
+    try (RawConnection connection = new RawConnection(server.port(), Duration.ofSeconds(10))) {
+      assertEquals(501, connection.send("FROBNICATE7 /health/live HTTP/1.1\r\nHost: x\r\n\r\n").read().status());
+    }
+    assertEquals(before + 1, value(other));
+    assertTrue(!metrics().contains("FROBNICATE7"), "a made-up method never becomes a label");
+  }
+
+  @Test
   void aRequestWhoseClientHangsUpIsAResetAndNoLongerActive() throws Exception {
     long project = newProject();
     String active = "vertx_http_server_active_requests{method=\"POST\"}";

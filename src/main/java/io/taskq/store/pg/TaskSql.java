@@ -361,6 +361,12 @@ final class TaskSql {
    * room); a type whose increment does not fit gets nothing this time. Types without a limit
    * touch no counter.
    *
+   * <p>The claim appends its own rows to the counters' delta tables (counted, seen) and marks
+   * its statement (taskq.counted, changeset 038) so that the update triggers skip it: every row
+   * it updates went from pending at attempts - 1 to claimed at attempts under its slot's worker,
+   * so it needs none of the pairing of old and new rows that made the triggers' queries cost
+   * more than these inserts (benchmarks.md, "Counters on the hot path").
+   *
    * $1 project_id, $2 types text[] (empty: any), $3 worker_id per slot text[],
    * $4 lease seconds per slot int[] (null: the task's own).
    */
@@ -394,12 +400,23 @@ final class TaskSql {
             FROM unnest($3::text[], $4::int[], (SELECT array_agg(id ORDER BY slot) FROM numbered))
                  WITH ORDINALITY AS s(worker_id, lease_seconds, id, slot)
            WHERE t.id = s.id
+             AND set_config('taskq.counted', statement_timestamp()::text, true) IS NOT NULL -- the triggers skip this statement
           RETURNING t.*, s.slot
       ), logged AS (
           INSERT INTO task_logs (task_id, event, worker_id, metadata)
           SELECT id, 'claimed', worker_id,
                  jsonb_build_object('lease_id', lease_id, 'attempt', attempts, 'lease_expires_at', lease_expires_at)
             FROM claimed
+      ), counted AS (
+          INSERT INTO task_stat_deltas (project_id, type, status, attempts, at_minute, tasks, created, entered)
+          SELECT project_id, type, status, attempts, date_trunc('minute', now()), sum(tasks), 0, sum(entered)
+            FROM (SELECT project_id, coalesce(type, '') AS type, 'claimed' AS status, attempts, 1 AS tasks, 1 AS entered FROM claimed
+                  UNION ALL
+                  SELECT project_id, coalesce(type, ''), 'pending', attempts - 1, -1, 0 FROM claimed) x
+           GROUP BY project_id, type, status, attempts
+      ), seen AS (
+          INSERT INTO worker_deltas (project_id, worker_id, seen_at, claimed)
+          SELECT project_id, worker_id, now(), count(*) FROM claimed WHERE worker_id IS NOT NULL GROUP BY project_id, worker_id
       )
       SELECT * FROM claimed ORDER BY slot
       """;

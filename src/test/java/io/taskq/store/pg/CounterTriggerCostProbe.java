@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A measurement, not part of the suite (its name matches no surefire include): backend CPU of a
  * single claim + complete (TaskSql.CLAIM and COMPLETE_ALL) on one connection, with the counters
- * kept in several ways: the claim counted by the update triggers (as before changeset 038), the
- * claim counting itself (038), one update trigger for both counters (merged: both inserts in one
+ * kept in several ways: the claim and the completion counted by the update triggers (as before
+ * changeset 038), the claim counting itself, both counting themselves (038), one update trigger for both counters (merged: both inserts in one
  * statement; paired: old and new rows paired once for both), the task counters only, trigger
  * bodies that do nothing (the cost of the transition tables and the call), and no trigger (the
  * floor). Run with
@@ -41,14 +41,18 @@ class CounterTriggerCostProbe extends ServerTest {
     String stats = def(c, "taskq_count_updated_tasks");
     String workers = def(c, "worker_deltas_from_tasks");
     Map<String, String[]> modes = new LinkedHashMap<>();
-    modes.put("claim-by-triggers", new String[] {stats, workers, "ENABLE", "ENABLE", TRIGGER_COUNTED_CLAIM});
-    modes.put("claim-counts-itself", new String[] {stats, workers, "ENABLE", "ENABLE", TaskSql.CLAIM});
-    modes.put("paired", new String[] {PAIRED, workers, "ENABLE", "DISABLE", TRIGGER_COUNTED_CLAIM});
-    modes.put("merged", new String[] {MERGED, workers, "ENABLE", "DISABLE", TRIGGER_COUNTED_CLAIM});
-    modes.put("stats-only", new String[] {stats, workers, "ENABLE", "DISABLE", TRIGGER_COUNTED_CLAIM});
-    modes.put("empty", new String[] {EMPTY.formatted("taskq_count_updated_tasks"), EMPTY.formatted("worker_deltas_from_tasks"), "ENABLE", "ENABLE", TRIGGER_COUNTED_CLAIM});
-    modes.put("none", new String[] {stats, workers, "DISABLE", "DISABLE", TRIGGER_COUNTED_CLAIM});
-    assertTrue(!TRIGGER_COUNTED_CLAIM.contains("taskq.counted") && !TRIGGER_COUNTED_CLAIM.contains("seen AS"), TRIGGER_COUNTED_CLAIM);
+    String byTriggers = TRIGGER_COUNTED_COMPLETE;
+    modes.put("both-by-triggers", new String[] {stats, workers, "ENABLE", "ENABLE", TRIGGER_COUNTED_CLAIM, byTriggers});
+    modes.put("claim-counts-itself", new String[] {stats, workers, "ENABLE", "ENABLE", TaskSql.CLAIM, byTriggers});
+    modes.put("both-count-themselves", new String[] {stats, workers, "ENABLE", "ENABLE", TaskSql.CLAIM, TaskSql.COMPLETE_ALL});
+    modes.put("paired", new String[] {PAIRED, workers, "ENABLE", "DISABLE", TRIGGER_COUNTED_CLAIM, byTriggers});
+    modes.put("merged", new String[] {MERGED, workers, "ENABLE", "DISABLE", TRIGGER_COUNTED_CLAIM, byTriggers});
+    modes.put("stats-only", new String[] {stats, workers, "ENABLE", "DISABLE", TRIGGER_COUNTED_CLAIM, byTriggers});
+    modes.put("empty", new String[] {EMPTY.formatted("taskq_count_updated_tasks"), EMPTY.formatted("worker_deltas_from_tasks"), "ENABLE", "ENABLE", TRIGGER_COUNTED_CLAIM, byTriggers});
+    modes.put("none", new String[] {stats, workers, "DISABLE", "DISABLE", TRIGGER_COUNTED_CLAIM, byTriggers});
+    for (String statement : new String[] {TRIGGER_COUNTED_CLAIM, TRIGGER_COUNTED_COMPLETE}) {
+      assertTrue(!statement.contains("taskq.counted") && !statement.contains("seen AS") && !statement.contains("counted AS"), statement);
+    }
     StringBuilder out = new StringBuilder();
     for (int round = 0; round < 2; round++) {
       for (Map.Entry<String, String[]> mode : modes.entrySet()) {
@@ -59,13 +63,13 @@ class CounterTriggerCostProbe extends ServerTest {
         c.query("ALTER TABLE tasks " + m[3] + " TRIGGER tasks_worker_deltas").execute().await();
         c.query("VACUUM task_stat_deltas, worker_deltas").execute().await();
         for (int i = 0; i < 100; i++) {
-          cycle(c, project, m[4]);
+          cycle(c, project, m[4], m[5]);
         }
         long cpu0 = backendCpu(c);
         long t0 = System.nanoTime();
         int n = 1000;
         for (int i = 0; i < n; i++) {
-          cycle(c, project, m[4]);
+          cycle(c, project, m[4], m[5]);
         }
         long wall = System.nanoTime() - t0;
         long cpu1 = backendCpu(c);
@@ -84,9 +88,16 @@ class CounterTriggerCostProbe extends ServerTest {
   }
 
   /** The claim as it was before changeset 038: counted by the update triggers. */
-  private static final String TRIGGER_COUNTED_CLAIM = TaskSql.CLAIM
-      .replaceAll("(?m)^.*set_config\\('taskq.counted'.*\n", "")
-      .replaceAll("(?s), counted AS \\(.*?\n\\), seen AS \\(.*?\n\\)\n", "\n");
+  private static final String TRIGGER_COUNTED_CLAIM = byTheTriggers(TaskSql.CLAIM);
+
+  /** The completion as it was before changeset 038. */
+  private static final String TRIGGER_COUNTED_COMPLETE = byTheTriggers(TaskSql.COMPLETE_ALL);
+
+  /** A statement that counts itself, without its mark and its counting CTEs. */
+  private static String byTheTriggers(String statement) {
+    return statement.replaceAll("(?m)^.*set_config\\('taskq.counted'.*\n", "")
+        .replaceAll("(?s),\\s*counted AS \\(.*?\n\\), seen AS \\(.*?\n\\)\n", "\n");
+  }
 
   private static final String EMPTY =
       "CREATE OR REPLACE FUNCTION %s() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN RETURN NULL; END $f$";
@@ -202,11 +213,11 @@ class CounterTriggerCostProbe extends ServerTest {
     }
   }
 
-  private static void cycle(SqlConnection c, long project, String claim) {
+  private static void cycle(SqlConnection c, long project, String claim, String complete) {
     var claimed = c.preparedQuery(claim).execute(io.vertx.sqlclient.Tuple.tuple().addLong(project)
         .addArrayOfString(new String[0]).addArrayOfString(new String[] {"probe"}).addArrayOfInteger(new Integer[] {60})).await();
     var r = claimed.iterator().next();
-    c.preparedQuery(TaskSql.COMPLETE_ALL).execute(io.vertx.sqlclient.Tuple.tuple().addArrayOfLong(new Long[] {project})
+    c.preparedQuery(complete).execute(io.vertx.sqlclient.Tuple.tuple().addArrayOfLong(new Long[] {project})
         .addArrayOfLong(new Long[] {r.getLong("id")}).addArrayOfUUID(new java.util.UUID[] {r.getUUID("lease_id")})
         .addArrayOfString(new String[1])).await();
   }

@@ -244,7 +244,7 @@ public final class TaskqServer implements AutoCloseable {
       // Off the completion path: a run's end is recorded (status, metrics) by the leader, about a second later.
       background.add(await(vertx.deployVerticle(new LeaderLoop("recording finished workflow runs", WORKFLOW_JOBS_EVERY,
           leadership::isLeader, LeaderLoop.draining(() -> runs.recordFinished(RUNS_BATCH), RUNS_BATCH)))));
-      // Off the claim and completion path: the trigger's per-statement rows become per-worker totals here.
+      // Off the claim and completion path: the per-statement rows of worker_deltas become per-worker totals here.
       background.add(await(vertx.deployVerticle(new LeaderLoop("folding worker counts", WORKER_FOLD_EVERY,
           leadership::isLeader, LeaderLoop.draining(() -> workers.foldDeltas(WorkerService.FOLD_BATCH), WorkerService.FOLD_BATCH)))));
       // Reads are exact without the fold; it keeps the delta table, which every read scans, about a second long.

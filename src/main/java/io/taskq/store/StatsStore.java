@@ -3,7 +3,7 @@ package io.taskq.store;
 import io.taskq.stats.ProjectStats;
 import io.vertx.core.Future;
 
-/** The task counters that triggers on tasks keep (changeset 035), and their upkeep. */
+/** The task counters that the statements writing tasks keep (changesets 035, 038), and their upkeep. */
 public interface StatsStore {
 
   /** Folds up to {@code batch} deltas into the totals; answers how many it folded. */

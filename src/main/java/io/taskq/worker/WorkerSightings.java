@@ -19,7 +19,7 @@ import java.util.logging.Logger;
  * {@link #FLUSH_EVERY}) appends them all in one insert-only statement, as
  * {@link io.taskq.auth.KeyUsage} does for keys. 32 workers polling a hundred times a second cost
  * one statement of 32 rows every few seconds per instance. Claims, heartbeats and completions
- * that change a task are also recorded by the tasks trigger (changeset 037).
+ * that change a task are also recorded by the statements that change it (changesets 037, 038).
  */
 public final class WorkerSightings {
 

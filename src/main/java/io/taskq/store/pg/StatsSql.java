@@ -2,7 +2,8 @@ package io.taskq.store.pg;
 
 /**
  * Statements of the task counters (changeset 035): the leader's fold of the deltas that the
- * triggers on tasks append, and the reads. Every read adds task_counts and the deltas not yet
+ * statements writing tasks append (claims and completions themselves, the rest through triggers:
+ * changeset 038), and the reads. Every read adds task_counts and the deltas not yet
  * folded in one statement (one snapshot), so it is exact whatever the fold's lag, and costs what
  * the number of (project, type, status, attempts) groups costs plus one second of deltas, never
  * the tasks table. Untyped tasks are the type '' in the counters and null in answers.

@@ -342,6 +342,17 @@ final class TaskSql {
       """;
 
   /**
+   * The mark of a statement that appends its own rows to the counters' delta tables
+   * (task_stat_deltas, worker_deltas): the update triggers (changeset 038) skip a
+   * statement whose transaction's taskq.counted is its own statement_timestamp(), and count any
+   * later statement of the same transaction again. Set in the WHERE of the statement's UPDATE of
+   * tasks, so a statement that may change no row sets it only when it reads one; set for a row
+   * that another condition then refuses, it only hands the counting of an empty change to the
+   * statement's own CTEs, which count nothing either.
+   */
+  private static final String COUNTS_ITSELF = "set_config('taskq.counted', statement_timestamp()::text, true) IS NOT NULL";
+
+  /**
    * Claims tasks for one or more waiting claim requests at once. Each request contributes one
    * slot per task it asks for ($3 and $4 are parallel arrays, one entry per slot, requests in
    * arrival order); claimable tasks are numbered in claim order and slot n gets the n-th task.
@@ -360,6 +371,12 @@ final class TaskSql {
    * row's latest version, so concurrent claims on other instances cannot both take the last
    * room); a type whose increment does not fit gets nothing this time. Types without a limit
    * touch no counter.
+   *
+   * <p>The claim appends its own rows to the counters' delta tables (counted, seen) and marks
+   * its statement (taskq.counted, changeset 038) so that the update triggers skip it: every row
+   * it updates went from pending at attempts - 1 to claimed at attempts under its slot's worker,
+   * so it needs none of the pairing of old and new rows that made the triggers' queries cost
+   * more than these inserts (benchmarks.md, "Counters on the hot path").
    *
    * $1 project_id, $2 types text[] (empty: any), $3 worker_id per slot text[],
    * $4 lease seconds per slot int[] (null: the task's own).
@@ -394,15 +411,26 @@ final class TaskSql {
             FROM unnest($3::text[], $4::int[], (SELECT array_agg(id ORDER BY slot) FROM numbered))
                  WITH ORDINALITY AS s(worker_id, lease_seconds, id, slot)
            WHERE t.id = s.id
+             AND %s
           RETURNING t.*, s.slot
       ), logged AS (
           INSERT INTO task_logs (task_id, event, worker_id, metadata)
           SELECT id, 'claimed', worker_id,
                  jsonb_build_object('lease_id', lease_id, 'attempt', attempts, 'lease_expires_at', lease_expires_at)
             FROM claimed
+      ), counted AS (
+          INSERT INTO task_stat_deltas (project_id, type, status, attempts, at_minute, tasks, created, entered)
+          SELECT project_id, type, status, attempts, date_trunc('minute', now()), sum(tasks), 0, sum(entered)
+            FROM (SELECT project_id, coalesce(type, '') AS type, 'claimed' AS status, attempts, 1 AS tasks, 1 AS entered FROM claimed
+                  UNION ALL
+                  SELECT project_id, coalesce(type, ''), 'pending', attempts - 1, -1, 0 FROM claimed) x
+           GROUP BY project_id, type, status, attempts
+      ), seen AS (
+          INSERT INTO worker_deltas (project_id, worker_id, seen_at, claimed)
+          SELECT project_id, worker_id, now(), count(*) FROM claimed WHERE worker_id IS NOT NULL GROUP BY project_id, worker_id
       )
       SELECT * FROM claimed ORDER BY slot
-      """;
+      """.formatted(COUNTS_ITSELF);
 
   /**
    * Gives back max_concurrency room for tasks that stop being claimed; {@code %s} names a CTE of
@@ -457,8 +485,8 @@ final class TaskSql {
             FROM %1$s c JOIN task_dependencies d ON d.prerequisite_id = c.id
            WHERE c.has_dependents AND d.link_type <> 'suggests'
            GROUP BY d.task_id
-      ), dependents AS MATERIALIZED (
-          SELECT t.id FROM tasks t WHERE t.id IN (SELECT task_id FROM satisfied) ORDER BY t.id FOR NO KEY UPDATE
+      ), dependents AS MATERIALIZED ( -- status: the locked version's, the one the UPDATE below changes
+          SELECT t.id, t.status FROM tasks t WHERE t.id IN (SELECT task_id FROM satisfied) ORDER BY t.id FOR NO KEY UPDATE
       ), unblocked AS (
           UPDATE tasks t
              SET unmet_prerequisites = t.unmet_prerequisites - s.n,
@@ -472,7 +500,7 @@ final class TaskSql {
                  updated_at = now()
             FROM satisfied s
            WHERE t.id = s.task_id AND t.id IN (SELECT id FROM dependents)
-          RETURNING t.id, t.status, t.unmet_prerequisites, s.by_prerequisite
+          RETURNING t.id, t.status, t.unmet_prerequisites, s.by_prerequisite, t.project_id, t.type, t.attempts
       ), release_logged AS (
           INSERT INTO task_logs (task_id, event, metadata)
           SELECT id, CASE status WHEN 'completed' THEN 'completed' ELSE 'released' END,
@@ -612,6 +640,35 @@ final class TaskSql {
    */
 
   /**
+   * The counter rows of {@link #COMPLETE_ALL}, in place of the update triggers' pairing of old
+   * and new rows (benchmarks.md, "Counters on the hot path"): each completed row went from
+   * claimed to completed at the same attempts, under a live lease of its worker (the lease
+   * guard), so the worker is seen, and credited with a completion and its processing time; each
+   * released dependent ({@code unblocked} with a status other than the one it was locked in)
+   * left that status for its new one, at the same attempts, under no worker.
+   */
+  private static final String COMPLETION_COUNTED = """
+      counted AS (
+          INSERT INTO task_stat_deltas (project_id, type, status, attempts, at_minute, tasks, created, entered)
+          SELECT project_id, type, status, attempts, date_trunc('minute', now()), sum(tasks), 0, sum(entered)
+            FROM (SELECT project_id, coalesce(type, '') AS type, 'completed' AS status, attempts, 1 AS tasks, 1 AS entered
+                    FROM changed
+                  UNION ALL
+                  SELECT project_id, coalesce(type, ''), 'claimed', attempts, -1, 0 FROM changed
+                  UNION ALL
+                  SELECT u.project_id, coalesce(u.type, ''), u.status, u.attempts, 1, 1
+                    FROM unblocked u JOIN dependents d ON d.id = u.id WHERE u.status <> d.status
+                  UNION ALL
+                  SELECT u.project_id, coalesce(u.type, ''), d.status, u.attempts, -1, 0
+                    FROM unblocked u JOIN dependents d ON d.id = u.id WHERE u.status <> d.status) x
+           GROUP BY project_id, type, status, attempts
+      ), seen AS (
+          INSERT INTO worker_deltas (project_id, worker_id, seen_at, completed, processing_us)
+          SELECT project_id, worker_id, now(), count(*), sum((extract(epoch FROM completed_at - claimed_at) * 1000000)::bigint)
+            FROM changed WHERE worker_id IS NOT NULL GROUP BY project_id, worker_id
+      )""";
+
+  /**
    * Completes a batch of tasks, each under its own lease, in one statement (the group commit of
    * concurrent completes as well as the batch endpoint). $1 project_id bigint[], $2 task id
    * bigint[], $3 lease_id uuid[], $4 result text[] (JSON, null: none).
@@ -628,12 +685,13 @@ final class TaskSql {
            WHERE t.id = i.id AND t.project_id = i.project_id AND t.lease_id = i.lease_id
              AND t.lease_expires_at > now() -- the lease is held: see LEASE_HELD
              AND %s
+             AND %s
           RETURNING t.*
       ), logged AS (
           INSERT INTO task_logs (task_id, event, worker_id) SELECT id, 'completed', worker_id FROM changed
-      ), %s, %s
-      %s""".formatted(DEPENDENTS_SEEN, RELEASE_ROOM.formatted("changed"), RELEASE_DEPENDENTS.formatted("changed"),
-      COMPLETION_ANSWER);
+      ), %s, %s, %s
+      %s""".formatted(DEPENDENTS_SEEN, COUNTS_ITSELF, RELEASE_ROOM.formatted("changed"), RELEASE_DEPENDENTS.formatted("changed"),
+      COMPLETION_COUNTED, COMPLETION_ANSWER);
 
   /**
    * Releases the dependents of parents that completed with their last child

@@ -3,6 +3,7 @@ package io.taskq.store.pg;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.taskq.queue.NewTask;
+import io.taskq.support.BackendCpu;
 import io.taskq.support.ServerTest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
@@ -65,13 +66,13 @@ class BulkInsertCostProbe extends ServerTest {
         for (int i = 0; i < 5; i++) {
           insert(c, m[0], project, tasks);
         }
-        long cpu0 = backendCpu(c);
+        long cpu0 = BackendCpu.ticks(c);
         long t0 = System.nanoTime();
         for (int i = 0; i < STATEMENTS; i++) {
           insert(c, m[0], project, tasks);
         }
         long wall = System.nanoTime() - t0;
-        long cpu1 = backendCpu(c);
+        long cpu1 = BackendCpu.ticks(c);
         if (!m[2].isEmpty()) {
           c.query(m[2]).execute().await();
         }
@@ -91,17 +92,4 @@ class BulkInsertCostProbe extends ServerTest {
     assertTrue(n == tasks.size(), "inserted " + n);
   }
 
-  private static long pid(SqlConnection c) {
-    return c.query("SELECT pg_backend_pid()").execute().await().iterator().next().getInteger(0);
-  }
-
-  /** utime + stime of this connection's backend, in clock ticks (1/100 s). */
-  private static long backendCpu(SqlConnection c) {
-    try {
-      String[] f = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid(c) + "/stat")).split(" ");
-      return Long.parseLong(f[13]) + Long.parseLong(f[14]);
-    } catch (Exception e) {
-      return -1;
-    }
-  }
 }

@@ -2,6 +2,7 @@ package io.taskq.store.pg;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.taskq.support.BackendCpu;
 import io.taskq.support.ServerTest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -45,19 +46,19 @@ class WorkerTriggerCostProbe extends ServerTest {
         boolean on = !mode.equals("off");
         c.query(mode.equals("empty") ? empty : full).execute().await();
         c.query("ALTER TABLE tasks " + (on ? "ENABLE" : "DISABLE") + " TRIGGER tasks_worker_deltas").execute().await();
-        long cpu0 = backendCpu(c);
+        long cpu0 = BackendCpu.ticks(c);
         long t0 = System.nanoTime();
         for (int i = 0; i < 500; i++) {
           cycle(c, project, 1);
         }
         long singles = System.nanoTime() - t0;
-        long cpu1 = backendCpu(c);
+        long cpu1 = BackendCpu.ticks(c);
         long t1 = System.nanoTime();
         for (int i = 0; i < 15; i++) {
           cycle(c, project, 100);
         }
         long batches = System.nanoTime() - t1;
-        long cpu2 = backendCpu(c);
+        long cpu2 = BackendCpu.ticks(c);
         out.append(String.format("round %d trigger %-5s: single claim+complete %.1f us wall, %.1f us backend cpu per pair;"
             + " claim 100 + complete 100 %.1f us wall, %.1f us cpu per task%n", round, mode,
             singles / 1000.0 / 500, (cpu1 - cpu0) * 10000.0 / 500, batches / 1000.0 / 1500, (cpu2 - cpu1) * 10000.0 / 1500));
@@ -68,20 +69,6 @@ class WorkerTriggerCostProbe extends ServerTest {
     System.out.println("PROBE\n" + out);
     c.close();
     assertTrue(out.length() > 0);
-  }
-
-  private static long pid(SqlConnection c) {
-    return c.query("SELECT pg_backend_pid()").execute().await().iterator().next().getInteger(0);
-  }
-
-  /** utime + stime of this connection's backend, in clock ticks (1/100 s). */
-  private static long backendCpu(SqlConnection c) {
-    try {
-      String[] f = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid(c) + "/stat")).split(" ");
-      return Long.parseLong(f[13]) + Long.parseLong(f[14]);
-    } catch (Exception e) {
-      return -1;
-    }
   }
 
   private static void cycle(SqlConnection c, long project, int n) {

@@ -222,7 +222,8 @@ public final class TaskqServer implements AutoCloseable {
       Optional<String> generated = await(apiKeys.bootstrapAdmin(config.adminKey()));
       // A negative port makes every HTTP verticle instance share one random port (tests ask for port 0).
       int port = config.httpPort() == 0 ? -1 : config.httpPort();
-      int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
+      // One HTTP server verticle per event loop that serves HTTP (TaskqConfig.defaultHttpEventLoops says why so few).
+      int instances = config.httpEventLoops();
       HttpEdge edge = HttpEdge.create(config.http(), contract, registry);
       HttpServerVerticle first = null;
       List<String> deployments = new ArrayList<>();

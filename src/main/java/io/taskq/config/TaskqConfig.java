@@ -28,6 +28,7 @@ import java.util.Optional;
  *     waits on it starts released)
  * @param defaultRateLimit {@code TASKQ_DEFAULT_RATE_LIMIT}: requests a minute allowed to a key created without a
  *     {@code rate_limit_per_minute}; empty: such keys are not limited
+ * @param httpEventLoops {@code TASKQ_HTTP_EVENT_LOOPS}: event loops that serve HTTP requests (one HTTP server verticle each)
  */
 public record TaskqConfig(
     Optional<String> databaseUrl,
@@ -45,7 +46,8 @@ public record TaskqConfig(
     HttpLimits http,
     int maxRequestsInFlight,
     Duration eventRetention,
-    Optional<Integer> defaultRateLimit) {
+    Optional<Integer> defaultRateLimit,
+    int httpEventLoops) {
 
   public static final int DEFAULT_HTTP_PORT = 8080;
   public static final Path DEFAULT_DATA_DIRECTORY = Path.of("taskq-data");
@@ -63,6 +65,8 @@ public record TaskqConfig(
   public static final int DEFAULT_MAX_REQUESTS_IN_FLIGHT = 256;
   /** The largest {@code rate_limit_per_minute} a key may be given (as in the API). */
   public static final int MAX_RATE_LIMIT = 1_000_000;
+  /** More event loops than this serve no machine taskq runs on; a larger value is a typo. */
+  public static final int MAX_HTTP_EVENT_LOOPS = 256;
 
   public TaskqConfig {
     if (httpPort < 0 || httpPort > 65535) {
@@ -91,6 +95,9 @@ public record TaskqConfig(
     if (defaultRateLimit == null) {
       throw new IllegalArgumentException("the default rate limit is required (empty for none)");
     }
+    if (httpEventLoops < 1 || httpEventLoops > MAX_HTTP_EVENT_LOOPS) {
+      throw new IllegalArgumentException("TASKQ_HTTP_EVENT_LOOPS must be 1.." + MAX_HTTP_EVENT_LOOPS + ", got " + httpEventLoops);
+    }
     if (defaultRateLimit.isPresent() && (defaultRateLimit.get() < 1 || defaultRateLimit.get() > MAX_RATE_LIMIT)) {
       throw new IllegalArgumentException("TASKQ_DEFAULT_RATE_LIMIT must be 1.." + MAX_RATE_LIMIT
           + " requests a minute (unset for no limit), got " + defaultRateLimit.get());
@@ -103,6 +110,20 @@ public record TaskqConfig(
    */
   public static int defaultPoolSize() {
     return Math.max(4, Runtime.getRuntime().availableProcessors() * 4);
+  }
+
+  /**
+   * One event loop serving HTTP for every two cores. A request's statement runs on whichever
+   * connection is free, and a coalesced statement serves requests from every loop; each answer
+   * that crosses to another loop costs a hand-over between threads. On 2 cores one loop
+   * answered claims and completions at 38 us of CPU a request against 41-42 us with two, and
+   * creates at 38-39 against 43-44, at a higher rate (benchmarks.md, "One event loop for HTTP
+   * on two cores"); one loop serves about 25,000 requests a second, more than PostgreSQL
+   * sharing those cores takes. The other cores are left to the JIT, the collector and, where
+   * it shares the machine, PostgreSQL.
+   */
+  public static int defaultHttpEventLoops() {
+    return Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
   }
 
   public static TaskqConfig fromEnvironment(Map<String, String> env) {
@@ -126,57 +147,63 @@ public record TaskqConfig(
             intValue(env, "TASKQ_HTTP_MAX_CONNECTIONS", HttpLimits.DEFAULT_MAX_CONNECTIONS)),
         intValue(env, "TASKQ_MAX_REQUESTS_IN_FLIGHT", DEFAULT_MAX_REQUESTS_IN_FLIGHT),
         duration(env, "TASKQ_EVENT_RETENTION", DEFAULT_EVENT_RETENTION),
-        optionalInt(env, "TASKQ_DEFAULT_RATE_LIMIT"));
+        optionalInt(env, "TASKQ_DEFAULT_RATE_LIMIT"),
+        intValue(env, "TASKQ_HTTP_EVENT_LOOPS", defaultHttpEventLoops()));
   }
 
   public TaskqConfig withDatabaseUrl(String url) {
     return new TaskqConfig(Optional.of(url), dataDirectory, httpPort, poolSize, adminKey, sweepInterval, retry, keepCompleted,
-        keepFailed, leaderLease, idempotencyTtl, keyCacheTtl, http, maxRequestsInFlight, eventRetention, defaultRateLimit);
+        keepFailed, leaderLease, idempotencyTtl, keyCacheTtl, http, maxRequestsInFlight, eventRetention, defaultRateLimit, httpEventLoops);
   }
 
   public TaskqConfig withHttpPort(int port) {
     return new TaskqConfig(databaseUrl, dataDirectory, port, poolSize, adminKey, sweepInterval, retry, keepCompleted,
-        keepFailed, leaderLease, idempotencyTtl, keyCacheTtl, http, maxRequestsInFlight, eventRetention, defaultRateLimit);
+        keepFailed, leaderLease, idempotencyTtl, keyCacheTtl, http, maxRequestsInFlight, eventRetention, defaultRateLimit, httpEventLoops);
   }
 
   public TaskqConfig withAdminKey(String key) {
     return new TaskqConfig(databaseUrl, dataDirectory, httpPort, poolSize, Optional.of(key), sweepInterval, retry,
-        keepCompleted, keepFailed, leaderLease, idempotencyTtl, keyCacheTtl, http, maxRequestsInFlight, eventRetention, defaultRateLimit);
+        keepCompleted, keepFailed, leaderLease, idempotencyTtl, keyCacheTtl, http, maxRequestsInFlight, eventRetention, defaultRateLimit, httpEventLoops);
   }
 
   public TaskqConfig withSweepInterval(Duration interval) {
     return new TaskqConfig(databaseUrl, dataDirectory, httpPort, poolSize, adminKey, interval, retry, keepCompleted,
-        keepFailed, leaderLease, idempotencyTtl, keyCacheTtl, http, maxRequestsInFlight, eventRetention, defaultRateLimit);
+        keepFailed, leaderLease, idempotencyTtl, keyCacheTtl, http, maxRequestsInFlight, eventRetention, defaultRateLimit, httpEventLoops);
   }
 
   public TaskqConfig withRetry(RetryPolicy policy) {
     return new TaskqConfig(databaseUrl, dataDirectory, httpPort, poolSize, adminKey, sweepInterval, policy, keepCompleted,
-        keepFailed, leaderLease, idempotencyTtl, keyCacheTtl, http, maxRequestsInFlight, eventRetention, defaultRateLimit);
+        keepFailed, leaderLease, idempotencyTtl, keyCacheTtl, http, maxRequestsInFlight, eventRetention, defaultRateLimit, httpEventLoops);
   }
 
   public TaskqConfig withRetention(Duration completed, Duration failed) {
     return new TaskqConfig(databaseUrl, dataDirectory, httpPort, poolSize, adminKey, sweepInterval, retry, completed, failed,
-        leaderLease, idempotencyTtl, keyCacheTtl, http, maxRequestsInFlight, eventRetention, defaultRateLimit);
+        leaderLease, idempotencyTtl, keyCacheTtl, http, maxRequestsInFlight, eventRetention, defaultRateLimit, httpEventLoops);
   }
 
   public TaskqConfig withKeyCacheTtl(Duration ttl) {
     return new TaskqConfig(databaseUrl, dataDirectory, httpPort, poolSize, adminKey, sweepInterval, retry, keepCompleted,
-        keepFailed, leaderLease, idempotencyTtl, ttl, http, maxRequestsInFlight, eventRetention, defaultRateLimit);
+        keepFailed, leaderLease, idempotencyTtl, ttl, http, maxRequestsInFlight, eventRetention, defaultRateLimit, httpEventLoops);
   }
 
   public TaskqConfig withLeaderLease(Duration lease) {
     return new TaskqConfig(databaseUrl, dataDirectory, httpPort, poolSize, adminKey, sweepInterval, retry, keepCompleted,
-        keepFailed, lease, idempotencyTtl, keyCacheTtl, http, maxRequestsInFlight, eventRetention, defaultRateLimit);
+        keepFailed, lease, idempotencyTtl, keyCacheTtl, http, maxRequestsInFlight, eventRetention, defaultRateLimit, httpEventLoops);
   }
 
   public TaskqConfig withHttpLimits(HttpLimits limits) {
     return new TaskqConfig(databaseUrl, dataDirectory, httpPort, poolSize, adminKey, sweepInterval, retry, keepCompleted,
-        keepFailed, leaderLease, idempotencyTtl, keyCacheTtl, limits, maxRequestsInFlight, eventRetention, defaultRateLimit);
+        keepFailed, leaderLease, idempotencyTtl, keyCacheTtl, limits, maxRequestsInFlight, eventRetention, defaultRateLimit, httpEventLoops);
   }
 
   public TaskqConfig withMaxRequestsInFlight(int max) {
     return new TaskqConfig(databaseUrl, dataDirectory, httpPort, poolSize, adminKey, sweepInterval, retry, keepCompleted,
-        keepFailed, leaderLease, idempotencyTtl, keyCacheTtl, http, max, eventRetention, defaultRateLimit);
+        keepFailed, leaderLease, idempotencyTtl, keyCacheTtl, http, max, eventRetention, defaultRateLimit, httpEventLoops);
+  }
+
+  public TaskqConfig withHttpEventLoops(int loops) {
+    return new TaskqConfig(databaseUrl, dataDirectory, httpPort, poolSize, adminKey, sweepInterval, retry, keepCompleted,
+        keepFailed, leaderLease, idempotencyTtl, keyCacheTtl, http, maxRequestsInFlight, eventRetention, defaultRateLimit, loops);
   }
 
   private static Optional<String> nonBlank(String value) {
@@ -216,7 +243,8 @@ public record TaskqConfig(
 
   public TaskqConfig withDefaultRateLimit(Integer perMinute) {
     return new TaskqConfig(databaseUrl, dataDirectory, httpPort, poolSize, adminKey, sweepInterval, retry, keepCompleted,
-        keepFailed, leaderLease, idempotencyTtl, keyCacheTtl, http, maxRequestsInFlight, eventRetention, Optional.ofNullable(perMinute));
+        keepFailed, leaderLease, idempotencyTtl, keyCacheTtl, http, maxRequestsInFlight, eventRetention, Optional.ofNullable(perMinute),
+        httpEventLoops);
   }
 
   private static Optional<Integer> optionalInt(Map<String, String> env, String name) {

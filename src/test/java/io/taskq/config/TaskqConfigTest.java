@@ -75,4 +75,20 @@ class TaskqConfigTest {
       assertTrue(e.getMessage().contains("TASKQ_DEFAULT_RATE_LIMIT"), e.getMessage());
     }
   }
+
+  @Test
+  void httpEventLoopsAreOnePerTwoCoresUnlessTheEnvironmentSaysOtherwise() {
+    int cores = Runtime.getRuntime().availableProcessors();
+    assertEquals(Math.max(1, cores / 2), TaskqConfig.fromEnvironment(Map.of()).httpEventLoops());
+    assertEquals(3, TaskqConfig.fromEnvironment(Map.of("TASKQ_HTTP_EVENT_LOOPS", "3")).httpEventLoops());
+  }
+
+  @Test
+  void nonsenseHttpEventLoopsStopTheStartNamingTheVariable() {
+    for (String value : new String[] {"0", "-1", "two", "257"}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> TaskqConfig.fromEnvironment(Map.of("TASKQ_HTTP_EVENT_LOOPS", value)), value);
+      assertTrue(e.getMessage().contains("TASKQ_HTTP_EVENT_LOOPS"), e.getMessage());
+    }
+  }
 }

@@ -255,7 +255,7 @@ public final class TaskqServer implements AutoCloseable {
       background.add(await(vertx.deployVerticle(new LeaderLoop("starting scheduled workflow runs", WORKFLOW_JOBS_EVERY,
           leadership::isLeader, LeaderLoop.draining(schedules::startDue, ScheduleService.BATCH)))));
       int actualPort = first.actualPort();
-      LOG.info("taskq is serving HTTP on port " + actualPort);
+      LOG.info("taskq is serving HTTP on port " + actualPort + " (" + instances + (instances == 1 ? " event loop)" : " event loops)"));
       return new TaskqServer(vertx, embedded, actualPort, generated, waiters, deployments, background, leadership, jobs, signals,
           keyUsage, workers);
     } catch (Exception e) {

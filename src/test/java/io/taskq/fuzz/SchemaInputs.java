@@ -80,12 +80,37 @@ final class SchemaInputs {
         return value;
       }
       if (value instanceof Map<?, ?> m) {
-        for (String key : new ArrayList<>(map(m).keySet())) {
-          Map<String, Object> fewer = new LinkedHashMap<>(map(m));
-          fewer.remove(key);
-          if (verdict.valid(schema, fewer)) {
-            return fewer;
-          }
+        Map<String, Object> fewer = withoutConflicts(schema, map(m));
+        if (fewer != null) {
+          return fewer;
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The object without one member, or else without two, that makes it valid; null if none does. Two,
+   * because a schema may forbid two pairs at once (a task: {@code dedupe} true with a
+   * {@code dedupe_key}, and {@code priority} with {@code priority_score}), and a full object
+   * that draws {@code dedupe} true breaks both.
+   */
+  private Map<String, Object> withoutConflicts(Map<String, Object> schema, Map<String, Object> object) {
+    List<String> keys = new ArrayList<>(object.keySet());
+    for (String key : keys) {
+      Map<String, Object> fewer = new LinkedHashMap<>(object);
+      fewer.remove(key);
+      if (verdict.valid(schema, fewer)) {
+        return fewer;
+      }
+    }
+    for (int i = 0; i < keys.size(); i++) {
+      for (int j = i + 1; j < keys.size(); j++) {
+        Map<String, Object> fewer = new LinkedHashMap<>(object);
+        fewer.remove(keys.get(i));
+        fewer.remove(keys.get(j));
+        if (verdict.valid(schema, fewer)) {
+          return fewer;
         }
       }
     }

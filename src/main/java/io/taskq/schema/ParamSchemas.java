@@ -78,6 +78,9 @@ public final class ParamSchemas {
     if (!cost.faults().isEmpty()) {
       throw new Invalid("param_schema cannot be used: " + cost.faults().get(0).message(), cost.faults());
     }
+    if (EveryObjectSchema.is(schema)) {
+      return ParamValidator.everyObject(label);
+    }
     return ParamValidator.of(build(schema.copy(), graph, draft, pointer), cost.paramsDepthLimit(), label);
   }
 

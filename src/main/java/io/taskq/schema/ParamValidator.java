@@ -22,27 +22,38 @@ public final class ParamValidator {
   static final String MISMATCH = "does not match the schema";
 
   private final Validator validator;
+  /** The schema is satisfied by every params object ({@link EveryObjectSchema}): nothing to ask the validator. */
+  private final boolean everyObject;
   private final int paramsDepthLimit;
   private final String label;
   private final AtomicBoolean failureLogged = new AtomicBoolean();
 
-  private ParamValidator(Validator validator, int paramsDepthLimit, String label) {
+  private ParamValidator(Validator validator, boolean everyObject, int paramsDepthLimit, String label) {
     this.validator = validator;
+    this.everyObject = everyObject;
     this.paramsDepthLimit = paramsDepthLimit;
     this.label = label;
   }
 
   static ParamValidator of(Validator validator, int paramsDepthLimit, String label) {
-    return new ParamValidator(validator, paramsDepthLimit, label);
+    return new ParamValidator(validator, false, paramsDepthLimit, label);
+  }
+
+  /** A schema that every params object satisfies: a check finds nothing, without the validator. */
+  static ParamValidator everyObject(String label) {
+    return new ParamValidator(null, true, SchemaCost.ANY_DEPTH, label);
   }
 
   /** A schema that cannot be used: every check is a fault. */
   public static ParamValidator unusable(String label) {
-    return new ParamValidator(null, 0, label);
+    return new ParamValidator(null, false, 0, label);
   }
 
   /** The faults of {@code params}, each at {@code pointer} or below it. */
   public List<FieldError> check(JsonObject params, String pointer, Integer index) {
+    if (everyObject) {
+      return List.of();
+    }
     if (validator == null) {
       return List.of(new FieldError(pointer, index, "cannot be checked: this version of the task type has a param_schema"
           + " that taskq cannot use; register a new version of the type"));

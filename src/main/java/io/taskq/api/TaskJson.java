@@ -1,5 +1,6 @@
 package io.taskq.api;
 
+import io.taskq.queue.BulkOutcome;
 import io.taskq.queue.Task;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -46,6 +47,14 @@ final class TaskJson {
   private static final byte[] METADATA = field(",", "metadata");
   private static final byte[] LEASE_ID = field(",", "lease_id");
   private static final byte[] TASKS = field("{", "tasks");
+  private static final byte[] CREATED = field("{", "created");
+  private static final byte[] SKIPPED = field(",", "skipped");
+  private static final byte[] INDEX = field("{", "index");
+  private static final byte[] TASK = field(",", "task");
+  private static final byte[] REASON = field(",", "reason");
+  private static final byte[] SUMMARY_TOTAL_REQUESTED = JsonBytes.ascii(",\"summary\":{\"totalRequested\":");
+  private static final byte[] SUMMARY_CREATED = field(",", "created");
+  private static final byte[] SUMMARY_SKIPPED = field(",", "skipped");
   private static final byte[] EMPTY_OBJECT = JsonBytes.ascii("{}");
 
   private TaskJson() {
@@ -73,6 +82,44 @@ final class TaskJson {
       }
       return out.raw(']').raw('}');
     }, () -> new JsonObject().put("tasks", Representations.list(tasks, Representations::claimedTask)));
+  }
+
+  /**
+   * {@link Representations#bulkOutcome}, encoded: a bulk of 1,000 answers every task it created,
+   * and building that answer as a tree of maps and encoding it was about a fifth of the server's
+   * CPU on {@code tasks:bulk}.
+   */
+  static Buffer bulkOutcome(BulkOutcome outcome) {
+    return written(() -> {
+      JsonBytes out = new JsonBytes().raw(CREATED).raw('[');
+      List<Task> created = outcome.created();
+      for (int i = 0; i < created.size(); i++) {
+        if (i > 0) {
+          out.raw(',');
+        }
+        fields(out, created.get(i), false);
+      }
+      out.raw(']').raw(SKIPPED).raw('[');
+      List<BulkOutcome.Skipped> skipped = outcome.skipped();
+      for (int i = 0; i < skipped.size(); i++) {
+        BulkOutcome.Skipped s = skipped.get(i);
+        if (i > 0) {
+          out.raw(',');
+        }
+        out.raw(INDEX).number(s.index()).raw(TASK);
+        if (s.task() == null) {
+          out.nullValue();
+        } else {
+          fields(out, s.task(), false);
+        }
+        out.raw(REASON).string(s.reason().wireName()).raw(EXTERNAL_ID).string(s.externalId()).raw('}');
+      }
+      return out.raw(']')
+          .raw(SUMMARY_TOTAL_REQUESTED).number(outcome.requested())
+          .raw(SUMMARY_CREATED).number(created.size())
+          .raw(SUMMARY_SKIPPED).number(skipped.size())
+          .raw('}').raw('}');
+    }, () -> Representations.bulkOutcome(outcome));
   }
 
   /** The bytes, or, for a value of a type JsonBytes does not know, the old way's. */

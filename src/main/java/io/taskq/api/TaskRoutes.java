@@ -7,6 +7,7 @@ import io.taskq.error.Invalid;
 import io.taskq.error.PayloadTooLarge;
 import io.taskq.queue.Completion;
 import io.taskq.queue.AttemptFailure;
+import io.taskq.queue.BulkOutcome;
 import io.taskq.queue.DuplicateStrategy;
 import io.taskq.queue.Prerequisite;
 import io.taskq.queue.ProjectService;
@@ -118,17 +119,17 @@ final class TaskRoutes {
   private void createAll(RoutingContext rc) {
     long project = authorize(rc, Permission.TASKS_WRITE);
     Runnable ended = DeferredBodies.working(rc);
-    Future<JsonObject> answer;
+    Future<BulkOutcome> answer;
     try {
       answer = createAll(rc, project);
     } catch (RuntimeException e) {
       answer = Future.failedFuture(e);
     }
     answer.onComplete(ar -> ended.run());
-    Responses.reply(rc, answer, 201, json -> json);
+    Responses.replyEncoded(rc, answer, 201, TaskJson::bulkOutcome);
   }
 
-  private Future<JsonObject> createAll(RoutingContext rc, long project) {
+  private Future<BulkOutcome> createAll(RoutingContext rc, long project) {
     List<FieldError> errors = new ArrayList<>();
     Fields body = Fields.of(Fields.body(rc), errors);
     JsonArray items = body.array("tasks", true);
@@ -171,8 +172,7 @@ final class TaskRoutes {
       }));
     }
     boolean linked = drafts.stream().anyMatch(TaskDraft::hasLinks);
-    return inProject(project, projectId -> linked ? graphs.createAll(projectId, drafts, chosen) : tasks.createAll(projectId, drafts, chosen))
-        .map(Representations::bulkOutcome);
+    return inProject(project, projectId -> linked ? graphs.createAll(projectId, drafts, chosen) : tasks.createAll(projectId, drafts, chosen));
   }
 
   private static TaskDraft draft(Fields body) {

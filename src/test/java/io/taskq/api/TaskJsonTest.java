@@ -3,6 +3,8 @@ package io.taskq.api;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.taskq.queue.BulkOutcome;
+import io.taskq.queue.SkipReason;
 import io.taskq.queue.Task;
 import io.taskq.queue.TaskStatus;
 import io.vertx.core.buffer.Buffer;
@@ -50,6 +52,26 @@ class TaskJsonTest {
       }
       JsonObject old = new JsonObject().put("tasks", Representations.list(tasks, Representations::claimedTask));
       assertSameBytes(old, TaskJson.claimedTasks(tasks), tasks);
+    }
+  }
+
+  @Test
+  void writesBulkAnswersWithCreatedAndSkippedItemsExactlyAsBefore() {
+    SplittableRandom random = new SplittableRandom(2024);
+    for (int i = 0; i < 2_000; i++) {
+      List<Task> created = new ArrayList<>();
+      List<BulkOutcome.Skipped> skipped = new ArrayList<>();
+      int n = i % 7 == 0 ? 0 : random.nextInt(1, 6);
+      for (int j = 0; j < n; j++) {
+        created.add(task(random, false));
+      }
+      int m = i % 3 == 0 ? 0 : random.nextInt(1, 4);
+      for (int j = 0; j < m; j++) {
+        skipped.add(new BulkOutcome.Skipped(random.nextInt(0, 10_000), random.nextInt(5) == 0 ? null : task(random, false),
+            SkipReason.values()[random.nextInt(SkipReason.values().length)], maybe(random, () -> text(random, 10))));
+      }
+      BulkOutcome outcome = new BulkOutcome(n + m + random.nextInt(3), created, skipped);
+      assertSameBytes(Representations.bulkOutcome(outcome), TaskJson.bulkOutcome(outcome), outcome);
     }
   }
 

@@ -75,7 +75,7 @@ public final class PgDependencyStore implements DependencyStore {
     @Override
     public Future<Map<Integer, Task>> insertItems(long projectId, List<NewTask> tasks, List<ItemState> states,
         DuplicateStrategy strategy) {
-      return conn.preparedQuery(PgTaskStore.insertAllStatement(strategy))
+      return conn.preparedQuery(PgTaskStore.insertAllStatement(strategy, tasks))
           .execute(PgTaskStore.bulkArguments(projectId, tasks, states))
           .map(rows -> {
             Map<Integer, Task> created = new HashMap<>();

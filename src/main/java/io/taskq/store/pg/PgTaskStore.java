@@ -96,7 +96,7 @@ public final class PgTaskStore implements TaskStore {
       Future<Insertion> alone = insertIfAbsent(projectId, tasks.get(0));
       return alone.map(inserted -> List.of(alone));
     }
-    return pool.preparedQuery(TaskSql.INSERT_ALL).execute(bulkArguments(projectId, tasks))
+    return pool.preparedQuery(insertAllStatement(tasks)).execute(bulkArguments(projectId, tasks))
         .recover(PgErrors.translate())
         .compose(rows -> {
           Task[] created = new Task[tasks.size()];
@@ -115,7 +115,7 @@ public final class PgTaskStore implements TaskStore {
   @Override
   public Future<BulkInsertion> insertAllIfAbsent(long projectId, List<NewTask> tasks, DuplicateStrategy strategy) {
     return pool.withTransaction(conn -> lockTitlesIfChecked(conn, projectId, strategy)
-            .compose(v -> conn.preparedQuery(insertAllStatement(strategy)).execute(bulkArguments(projectId, tasks)))
+            .compose(v -> conn.preparedQuery(insertAllStatement(strategy, tasks)).execute(bulkArguments(projectId, tasks)))
             .compose(rows -> {
               Map<Integer, Task> created = new HashMap<>();
               for (Row row : rows) {
@@ -177,12 +177,22 @@ public final class PgTaskStore implements TaskStore {
     return conn.preparedQuery(TaskSql.LOCK_PROJECT_TITLES).execute(Tuple.of(projectId)).mapEmpty();
   }
 
-  static String insertAllStatement(DuplicateStrategy strategy) {
+  static String insertAllStatement(DuplicateStrategy strategy, List<NewTask> tasks) {
     return switch (strategy) {
       case TITLE -> TaskSql.INSERT_ALL_UNLESS_TITLE_EXISTS;
       case TITLE_AND_MILESTONE -> TaskSql.INSERT_ALL_UNLESS_TITLE_AND_MILESTONE_EXIST;
-      case EXTERNAL_ID, NONE -> TaskSql.INSERT_ALL;
+      case EXTERNAL_ID, NONE -> insertAllStatement(tasks);
     };
+  }
+
+  /** {@link TaskSql#INSERT_ALL}, or its form without conflict handling when no task has an identity that could collide. */
+  static String insertAllStatement(List<NewTask> tasks) {
+    for (NewTask t : tasks) {
+      if (t.externalId() != null || t.dedupeKey() != null) {
+        return TaskSql.INSERT_ALL;
+      }
+    }
+    return TaskSql.INSERT_ALL_WITHOUT_IDENTITIES;
   }
 
   static Tuple bulkArguments(long projectId, List<NewTask> tasks) {

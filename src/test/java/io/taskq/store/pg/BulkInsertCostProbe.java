@@ -50,6 +50,15 @@ class BulkInsertCostProbe extends ServerTest {
     modes.put("no project check", new String[] {TaskSql.INSERT_ALL, "ALTER TABLE tasks DISABLE TRIGGER tasks_project_exists",
         "ALTER TABLE tasks ENABLE TRIGGER tasks_project_exists"});
     modes.put("no created log", new String[] {withoutLog, "", ""});
+    String withoutConflictClause = TaskSql.INSERT_ALL.replace("ON CONFLICT DO NOTHING", "");
+    assertTrue(!withoutConflictClause.contains("CONFLICT"), withoutConflictClause);
+    modes.put("no ON CONFLICT", new String[] {withoutConflictClause, "", ""});
+    String answeringIds = TaskSql.INSERT_ALL.replace("RETURNING *", "RETURNING id").replace("SELECT i.ord, t.* FROM", "SELECT i.ord, t.id FROM");
+    assertTrue(!answeringIds.contains("RETURNING *") && !answeringIds.contains("t.*"), answeringIds);
+    modes.put("answer ids only", new String[] {answeringIds, "", ""});
+    String sequenceLookedUp = TaskSql.INSERT_ALL.replace("nextval('tasks_id_seq'::regclass)", "nextval(pg_get_serial_sequence('tasks', 'id'))");
+    assertTrue(sequenceLookedUp.contains("pg_get_serial_sequence"), sequenceLookedUp);
+    modes.put("sequence looked up", new String[] {sequenceLookedUp, "", ""});
     modes.put("no insert triggers", new String[] {TaskSql.INSERT_ALL,
         "ALTER TABLE tasks DISABLE TRIGGER tasks_count_inserted; ALTER TABLE tasks DISABLE TRIGGER tasks_search_insert;"
             + " ALTER TABLE tasks DISABLE TRIGGER tasks_project_exists",

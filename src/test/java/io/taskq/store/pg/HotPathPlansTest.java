@@ -45,6 +45,8 @@ class HotPathPlansTest {
     HOT_STATEMENTS.put(TaskSql.INSERT, "1, 't', 1, NULL, NULL, '{}', 0, 'x', NULL, NULL, NULL, 3, 30, NULL");
     HOT_STATEMENTS.put(TaskSql.INSERT_ALL,
         "1, '{1}', '{t}', '{1}', '{NULL}', '{NULL}', '{\"{}\"}', '{0}', '{x}', '{NULL}', '{NULL}', '{NULL}', '{3}', '{30}', '{pending}', '{0}', '{false}', '{NULL}', '{NULL}', '{false}', '{NULL}', '{NULL}', '{NULL}'");
+    HOT_STATEMENTS.put(TaskSql.INSERT_ALL_WITHOUT_IDENTITIES,
+        "1, '{1}', '{t}', '{1}', '{NULL}', '{NULL}', '{\"{}\"}', '{0}', '{NULL}', '{NULL}', '{NULL}', '{NULL}', '{3}', '{30}', '{pending}', '{0}', '{false}', '{NULL}', '{NULL}', '{false}', '{NULL}', '{NULL}', '{NULL}'");
     HOT_STATEMENTS.put(TaskSql.INSERT_ALL_UNLESS_TITLE_EXISTS,
         "1, '{1}', '{t}', '{1}', '{a}', '{NULL}', '{\"{}\"}', '{0}', '{x}', '{NULL}', '{NULL}', '{NULL}', '{3}', '{30}', '{pending}', '{0}', '{false}', '{NULL}', '{NULL}', '{false}', '{NULL}', '{NULL}', '{NULL}'");
     HOT_STATEMENTS.put(TaskSql.INSERT_ALL_UNLESS_TITLE_AND_MILESTONE_EXIST,

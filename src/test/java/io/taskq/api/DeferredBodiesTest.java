@@ -3,6 +3,7 @@ package io.taskq.api;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.taskq.app.TaskqServer;
 import io.taskq.config.HttpLimits;
 import io.taskq.config.TaskqConfig;
 import io.taskq.support.Poll;
@@ -16,13 +17,15 @@ import io.vertx.sqlclient.Transaction;
 import io.vertx.sqlclient.Tuple;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
  * A request's body is read only after its key is checked, a bulk request's only once its turn
- * has come too (two bulks at once per instance). Bulks are held inside PostgreSQL by a transaction that keeps the
+ * has come too ({@link TaskqServer#BULK_REQUESTS_AT_ONCE} bulks at once per instance). Bulks are held inside PostgreSQL by a transaction that keeps the
  * project's row locked, so that the turns stay taken as long as the test needs.
  */
 class DeferredBodiesTest extends ServerTest {
@@ -57,6 +60,24 @@ class DeferredBodiesTest extends ServerTest {
   private RawConnection sentBulk(long project, String type, int tasks) {
     byte[] body = bulkBody(type, tasks);
     return connect().send(bulkHead(project, TestServer.ADMIN_KEY, body.length)).send(body);
+  }
+
+  /**
+   * As many bulks of {@code tasks} each as run at once, sent while the project is locked, once
+   * every one of them waits inside PostgreSQL: every turn is taken until the commit.
+   */
+  private List<RawConnection> everyTurnHeld(long project, String type, int tasks) {
+    List<RawConnection> held = new ArrayList<>();
+    for (int i = 0; i < TaskqServer.BULK_REQUESTS_AT_ONCE; i++) {
+      held.add(sentBulk(project, type, tasks));
+    }
+    Poll.until(() -> sql("SELECT count(*) FROM pg_locks WHERE NOT granted").iterator().next().getLong(0),
+        n -> n >= TaskqServer.BULK_REQUESTS_AT_ONCE, WAIT);
+    return held;
+  }
+
+  private static void closeAll(List<RawConnection> connections) {
+    connections.forEach(RawConnection::close);
   }
 
   /** Holds the project's row so that bulks into it wait inside PostgreSQL until the commit. */
@@ -108,9 +129,8 @@ class DeferredBodiesTest extends ServerTest {
     SqlConnection lock = server.sql().getConnection().await();
     try (RawConnection huge = connect()) {
       Transaction tx = lockProject(lock, project);
-      try (RawConnection held1 = sentBulk(project, type, 2); RawConnection held2 = sentBulk(project, type, 2)) {
-        Poll.until(() -> sql("SELECT count(*) FROM pg_locks WHERE NOT granted").iterator().next().getLong(0),
-            n -> n >= 2, WAIT);
+      List<RawConnection> held = everyTurnHeld(project, type, 2);
+      try {
         long tooLarge = 64L * 1024 * 1024 + 1; // over the limit whatever the heap
         RawConnection.Response refused = huge.send("POST /projects/" + project + "/tasks:bulk HTTP/1.1\r\nHost: x\r\n"
             + "Authorization: Bearer " + TestServer.ADMIN_KEY + "\r\nContent-Type: application/json\r\nContent-Length: "
@@ -118,8 +138,9 @@ class DeferredBodiesTest extends ServerTest {
         assertEquals(413, refused.status(), refused::body);
         assertEquals(0.0, waiting(), "it never waited for a turn");
         tx.commit().await();
-        held1.read().expect(201);
-        held2.read().expect(201);
+        held.forEach(c -> c.read().expect(201));
+      } finally {
+        closeAll(held);
       }
     } finally {
       lock.close().await();
@@ -133,25 +154,25 @@ class DeferredBodiesTest extends ServerTest {
     SqlConnection lock = server.sql().getConnection().await();
     try (RawConnection third = connect()) {
       Transaction tx = lockProject(lock, project);
-      try (RawConnection held1 = sentBulk(project, type, 7); RawConnection held2 = sentBulk(project, type, 7)) {
-        Poll.until(() -> sql("SELECT count(*) FROM pg_locks WHERE NOT granted").iterator().next().getLong(0),
-            n -> n >= 2, WAIT);
+      List<RawConnection> held = everyTurnHeld(project, type, 7);
+      try {
         byte[] body = bulkBody(type, 11);
         third.send(bulkHead(project, TestServer.ADMIN_KEY, body.length));
         Poll.until(this::waiting, n -> n == 1.0, WAIT);
         assertTrue(third.silentFor(BODY.multipliedBy(3)),
             "no 408 while it waits for its turn, though its body has not come for three body timeouts");
         tx.commit().await();
-        held1.read().expect(201);
-        held2.read().expect(201);
+        held.forEach(c -> c.read().expect(201));
         Poll.until(this::waiting, n -> n == 0.0, WAIT);
         JsonObject answer = third.send(body).read().expect(201).json();
         assertEquals(11, answer.getJsonArray("created").size(), answer::encode);
+      } finally {
+        closeAll(held);
       }
     } finally {
       lock.close().await();
     }
-    assertEquals(7 + 7 + 11, tasksOf(project));
+    assertEquals(7L * TaskqServer.BULK_REQUESTS_AT_ONCE + 11, tasksOf(project));
   }
 
   @Test
@@ -161,10 +182,9 @@ class DeferredBodiesTest extends ServerTest {
     SqlConnection lock = server.sql().getConnection().await();
     try {
       Transaction tx = lockProject(lock, project);
-      RawConnection leaving = sentBulk(project, type, 3);
-      try (RawConnection held = sentBulk(project, type, 3); RawConnection third = connect()) {
-        Poll.until(() -> sql("SELECT count(*) FROM pg_locks WHERE NOT granted").iterator().next().getLong(0),
-            n -> n >= 2, WAIT);
+      List<RawConnection> held = everyTurnHeld(project, type, 3);
+      RawConnection leaving = held.remove(0);
+      try (RawConnection third = connect()) {
         byte[] body = bulkBody(type, 4);
         third.send(bulkHead(project, TestServer.ADMIN_KEY, body.length)).send(body);
         Poll.until(this::waiting, n -> n == 1.0, WAIT);
@@ -174,13 +194,15 @@ class DeferredBodiesTest extends ServerTest {
         Poll.until(() -> gauge(active), n -> n == activeBefore - 1, WAIT);
         assertEquals(1.0, waiting(), "the leaver's tasks are still being written: the third bulk still waits");
         tx.commit().await();
-        held.read().expect(201);
+        held.forEach(c -> c.read().expect(201));
         assertEquals(4, third.read().expect(201).json().getJsonArray("created").size());
+      } finally {
+        closeAll(held);
       }
     } finally {
       lock.close().await();
     }
-    assertEquals(3 + 3 + 4, tasksOf(project), "the leaver's bulk was written all the same");
+    assertEquals(3L * TaskqServer.BULK_REQUESTS_AT_ONCE + 4, tasksOf(project), "the leaver's bulk was written all the same");
     Poll.until(this::waiting, n -> n == 0.0, WAIT);
   }
 }

@@ -397,10 +397,17 @@ final class TaskSql {
    * $1 project_id, $2 types text[] (empty: any), $3 worker_id per slot text[],
    * $4 lease seconds per slot int[] (null: the task's own).
    */
+  // "(run_at <= now()) IS TRUE" means run_at <= now() (run_at is never null) in a form no index
+  // can take as a condition. As a plain comparison it let the generic plan walk
+  // tasks_oldest_pending_idx (project_id, type, run_at) by PostgreSQL 18's skip scan and sort
+  // every due task of the project to take the first few: 600 ms a claim at 161,000 pending, 125
+  // claims a second instead of 3,400, depending on the statistics the plan was made from. Without
+  // it, both indexes offer only project_id, and walking tasks_claimable_idx in claim order, which
+  // stops at the LIMIT, is always the cheaper (HotPathPlansTest).
   static final String CLAIM = """
       WITH candidates AS MATERIALIZED (
           SELECT id, priority, run_at, type FROM tasks t
-           WHERE project_id = $1 AND status = 'pending' AND run_at <= now()
+           WHERE project_id = $1 AND status = 'pending' AND (run_at <= now()) IS TRUE
              AND (cardinality($2::text[]) = 0 OR type = ANY ($2::text[]))
              AND NOT EXISTS (SELECT 1 FROM queue_pauses p WHERE p.project_id = $1 AND p.type IN ('*', t.type))
              AND NOT EXISTS (SELECT 1 FROM task_type_limits l WHERE l.type = t.type AND l.claimed >= l.max_concurrency)

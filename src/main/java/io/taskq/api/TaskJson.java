@@ -54,7 +54,6 @@ final class TaskJson {
   private static final byte[] REASON = field(",", "reason");
   private static final byte[] SUMMARY_TOTAL_REQUESTED = JsonBytes.ascii(",\"summary\":{\"totalRequested\":");
   private static final byte[] SUMMARY_CREATED = field(",", "created");
-  private static final byte[] SUMMARY_SKIPPED = field(",", "skipped");
   private static final byte[] EMPTY_OBJECT = JsonBytes.ascii("{}");
 
   private TaskJson() {
@@ -117,7 +116,7 @@ final class TaskJson {
       return out.raw(']')
           .raw(SUMMARY_TOTAL_REQUESTED).number(outcome.requested())
           .raw(SUMMARY_CREATED).number(created.size())
-          .raw(SUMMARY_SKIPPED).number(skipped.size())
+          .raw(SKIPPED).number(skipped.size())
           .raw('}').raw('}');
     }, () -> Representations.bulkOutcome(outcome));
   }

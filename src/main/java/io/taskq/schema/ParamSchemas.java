@@ -78,10 +78,13 @@ public final class ParamSchemas {
     if (!cost.faults().isEmpty()) {
       throw new Invalid("param_schema cannot be used: " + cost.faults().get(0).message(), cost.faults());
     }
+    // Compiled even when it will not be asked, so that registration refuses whatever compiling
+    // refuses, whether or not creates will use the validator.
+    Validator validator = build(schema.copy(), graph, draft, pointer);
     if (EveryObjectSchema.is(schema)) {
       return ParamValidator.everyObject(label);
     }
-    return ParamValidator.of(build(schema.copy(), graph, draft, pointer), cost.paramsDepthLimit(), label);
+    return ParamValidator.of(validator, cost.paramsDepthLimit(), label);
   }
 
   /** The faults of {@code params} against a compiled schema, each under {@code pointer}. */

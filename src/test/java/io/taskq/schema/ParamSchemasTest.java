@@ -1,12 +1,19 @@
 package io.taskq.schema;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.taskq.error.FieldError;
+import io.taskq.error.Invalid;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.json.schema.Draft;
+import io.vertx.json.schema.JsonSchema;
+import io.vertx.json.schema.JsonSchemaOptions;
+import io.vertx.json.schema.OutputFormat;
+import io.vertx.json.schema.Validator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Handler;
@@ -78,6 +85,37 @@ class ParamSchemasTest {
     assertTrue(tooDeep.get(0).message().startsWith("nests deeper than " + SchemaCost.MAX_PARAMS_DEPTH + " levels"), tooDeep.toString());
     // Thousands of levels, far beyond what the validator's stack holds: refused, not overflowed.
     assertEquals(1, tree.check(tree(5_000), "/params", null).size());
+  }
+
+  @Test
+  void theLibrarysValidatorPassesEveryObjectThroughTheSchemasThatSkipIt() {
+    List<JsonObject> params = List.of(new JsonObject(), new JsonObject().put("n", 1),
+        new JsonObject().put("url", "https://example.com").put("size", 3),
+        new JsonObject("{\"a\": {\"b\": [1, \"x\", null, {\"c\": true}]}}"));
+    for (String text : EveryObjectSchemaTest.EVERY_OBJECT) {
+      JsonObject schema = new JsonObject(text);
+      Validator library = Validator.create(JsonSchema.of(schema.copy()),
+          new JsonSchemaOptions().setDraft(Draft.DRAFT202012).setBaseUri("https://taskq.dev/schemas/").setOutputFormat(OutputFormat.Basic));
+      ParamValidator compiled = schemas.compile(schema, "/param_schema");
+      for (JsonObject p : params) {
+        assertTrue(library.validate(p.copy()).getValid(), text + " against " + p);
+        assertEquals(List.of(), compiled.check(p, "/params", null), text + " against " + p);
+      }
+    }
+  }
+
+  @Test
+  void aSchemaThatSkipsTheValidatorIsStillRefusedForAReferenceToNowhere() {
+    Invalid refused = assertThrows(Invalid.class, () -> schemas.compile(new JsonObject(
+        "{\"type\": \"object\", \"$defs\": {\"away\": {\"$ref\": \"#/$defs/missing\"}}}"), "/param_schema"));
+    assertEquals("/param_schema/$defs/away/$ref", refused.errors().get(0).pointer(), refused.errors().toString());
+  }
+
+  @Test
+  void aConstrainingSchemaStillRefusesParamsThatBreakIt() {
+    ParamValidator required = schemas.compile(new JsonObject("{\"type\": \"object\", \"required\": [\"url\"]}"), "/param_schema");
+    assertEquals(1, required.check(new JsonObject().put("n", 1), "/params", null).size());
+    assertEquals(List.of(), required.check(new JsonObject().put("url", "u"), "/params", null));
   }
 
   @Test

@@ -500,8 +500,8 @@ public final class TaskService {
   }
 
   /**
-   * Completes a batch in one statement, then releases the dependents of the parents it completed
-   * with their last child: that statement completed them but could not release their own
+   * Completes a batch (TaskStore#completeAllIfLeaseHeld), then releases the dependents of the
+   * parents it completed with their last child: the completing statement could not release their own
    * dependents (TaskSql.RELEASE_AFTER_PARENTS), so a parent's dependents are released a statement
    * after the parent completed, before any of the batch is answered.
    */

@@ -123,7 +123,11 @@ public interface TaskStore {
 
   Future<Transition> heartbeatIfLeaseHeld(long projectId, long taskId, UUID leaseId, Integer leaseSeconds);
 
-  /** Completes each task whose lease is held, in one statement; one transition per item, in order. Task ids must be distinct. */
+  /**
+   * Completes each task whose lease is held: in one statement, or two when some tasks have
+   * dependents (each item is applied by one of them, in its own transaction); one transition per
+   * item, in order. Task ids must be distinct.
+   */
   Future<List<Transition>> completeAllIfLeaseHeld(List<Completion> completions);
 
   default Future<Transition> completeIfLeaseHeld(long projectId, long taskId, UUID leaseId, Object result) {

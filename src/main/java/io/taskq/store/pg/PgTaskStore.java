@@ -44,6 +44,7 @@ public final class PgTaskStore implements TaskStore {
   private static final int PROBE_STATEMENTS = 100;
 
   private final Pool pool;
+  private final ClaimedWithDependents claimedWithDependents = new ClaimedWithDependents();
 
   public PgTaskStore(Pool pool) {
     this.pool = pool;
@@ -431,7 +432,11 @@ public final class PgTaskStore implements TaskStore {
             claimed.add(new ArrayList<>());
           }
           for (Row row : rows) {
-            claimed.get(owner[row.getLong("slot").intValue() - 1]).add(Rows.task(row));
+            Task task = Rows.task(row);
+            if (row.getBoolean("has_dependents")) {
+              claimedWithDependents.claimed(task.id());
+            }
+            claimed.get(owner[row.getLong("slot").intValue() - 1]).add(task);
           }
           return claimed;
         })
@@ -444,22 +449,75 @@ public final class PgTaskStore implements TaskStore {
     return guardedChange(TaskSql.HEARTBEAT, args);
   }
 
+  /**
+   * Completions of tasks without dependents go through {@link TaskSql#COMPLETE_ALL_WITHOUT_DEPENDENTS},
+   * which costs PostgreSQL less; those it refuses that may have dependents, and those known at
+   * their claim to have some, through {@link TaskSql#COMPLETE_ALL}. Each completion is answered
+   * by the statement that applied it, or by the last that refused it.
+   */
   @Override
   public Future<List<Transition>> completeAllIfLeaseHeld(List<Completion> completions) {
-    int n = completions.size();
+    List<Integer> withoutDependents = new ArrayList<>(completions.size());
+    List<Integer> withDependents = new ArrayList<>();
+    for (int i = 0; i < completions.size(); i++) {
+      (claimedWithDependents.forget(completions.get(i).taskId()) ? withDependents : withoutDependents).add(i);
+    }
+    List<Transition> answers = new ArrayList<>(Collections.nCopies(completions.size(), (Transition) null));
+    Future<Void> lean = withoutDependents.isEmpty() ? Future.succeededFuture()
+        : completeThrough(TaskSql.COMPLETE_ALL_WITHOUT_DEPENDENTS, completions, withoutDependents, answers).map(rows -> {
+          for (Row row : rows) {
+            int position = withoutDependents.get(row.getLong("ord").intValue() - 1);
+            if (!row.getBoolean("applied") && mayHaveDependents(row, completions.get(position))) {
+              withDependents.add(position);
+            }
+          }
+          return null;
+        });
+    return lean
+        .compose(done -> withDependents.isEmpty() ? Future.succeededFuture()
+            : completeThrough(TaskSql.COMPLETE_ALL, completions, withDependents, answers).mapEmpty())
+        .map(done -> answers)
+        .recover(PgErrors.translate());
+  }
+
+  /** Runs a completing statement for the completions at the given positions, and sets their answers. */
+  private Future<RowSet<Row>> completeThrough(String sql, List<Completion> completions, List<Integer> positions,
+      List<Transition> answers) {
+    return pool.preparedQuery(sql).execute(completionArgs(completions, positions)).map(rows -> {
+      List<Transition> part = transitions(rows, positions.size());
+      for (int i = 0; i < positions.size(); i++) {
+        answers.set(positions.get(i), part.get(i));
+      }
+      return rows;
+    });
+  }
+
+  /**
+   * Whether a completion {@link TaskSql#COMPLETE_ALL_WITHOUT_DEPENDENTS} refused may be one of a
+   * task with dependents. The row is the task as the statement's snapshot found it: one that
+   * predates a link committed while the statement waited for the row shows no dependents yet,
+   * but still this completion's lease on a claimed task.
+   */
+  private static boolean mayHaveDependents(Row found, Completion completion) {
+    return found.getBoolean("has_dependents")
+        || ("claimed".equals(found.getString("status")) && completion.leaseId().equals(found.getUUID("lease_id")));
+  }
+
+  /** The parameters of a completing statement for the completions at the given positions. */
+  private static Tuple completionArgs(List<Completion> completions, List<Integer> positions) {
+    int n = positions.size();
     Long[] projects = new Long[n];
     Long[] ids = new Long[n];
     UUID[] leases = new UUID[n];
     String[] results = new String[n];
     for (int i = 0; i < n; i++) {
-      Completion c = completions.get(i);
+      Completion c = completions.get(positions.get(i));
       projects[i] = c.projectId();
       ids[i] = c.taskId();
       leases[i] = c.leaseId();
       results[i] = c.result() == null ? null : Json.encode(c.result());
     }
-    Tuple args = Tuple.tuple().addArrayOfLong(projects).addArrayOfLong(ids).addArrayOfUUID(leases).addArrayOfString(results);
-    return batchChange(TaskSql.COMPLETE_ALL, args, n);
+    return Tuple.tuple().addArrayOfLong(projects).addArrayOfLong(ids).addArrayOfUUID(leases).addArrayOfString(results);
   }
 
   @Override
@@ -487,19 +545,22 @@ public final class PgTaskStore implements TaskStore {
   /** Runs a batch statement and lays its rows out as one transition per item (no row: no such task). */
   private Future<List<Transition>> batchChange(String sql, Tuple args, int items) {
     return pool.preparedQuery(sql).execute(args)
-        .map(rows -> {
-          List<Transition> transitions = new ArrayList<>(items);
-          for (int i = 0; i < items; i++) {
-            transitions.add(new Transition(false, Optional.empty()));
-          }
-          for (Row row : rows) {
-            transitions.set(row.getLong("ord").intValue() - 1,
-                new Transition(row.getBoolean("applied"), Optional.of(Rows.task(row)), count(row, "released"), count(row, "cascaded"),
-                    ids(row, "completed_parents")));
-          }
-          return transitions;
-        })
+        .map(rows -> transitions(rows, items))
         .recover(PgErrors.translate());
+  }
+
+  /** A batch statement's rows as one transition per item, by the rows' ord (no row: no such task). */
+  private static List<Transition> transitions(RowSet<Row> rows, int items) {
+    List<Transition> transitions = new ArrayList<>(items);
+    for (int i = 0; i < items; i++) {
+      transitions.add(new Transition(false, Optional.empty()));
+    }
+    for (Row row : rows) {
+      transitions.set(row.getLong("ord").intValue() - 1,
+          new Transition(row.getBoolean("applied"), Optional.of(Rows.task(row)), count(row, "released"), count(row, "cascaded"),
+              ids(row, "completed_parents")));
+    }
+    return transitions;
   }
 
   /** An id array column some statements answer; empty where the statement has none, or it is null. */

@@ -663,12 +663,11 @@ final class TaskSql {
    */
 
   /**
-   * The counter rows of {@link #COMPLETE_ALL}, in place of the update triggers' pairing of old
+   * The counter rows of the completing statements, in place of the update triggers' pairing of old
    * and new rows (benchmarks.md, "Counters on the hot path"): each completed row went from
    * claimed to completed at the same attempts, under a live lease of its worker (the lease
-   * guard), so the worker is seen, and credited with a completion and its processing time; each
-   * released dependent ({@code unblocked} with a status other than the one it was locked in)
-   * left that status for its new one, at the same attempts, under no worker.
+   * guard), so the worker is seen, and credited with a completion and its processing time.
+   * {@code %s}: more rows to count, each starting with UNION ALL ({@link #RELEASED_COUNTED}), or none.
    */
   private static final String COMPLETION_COUNTED = """
       counted AS (
@@ -677,13 +676,7 @@ final class TaskSql {
             FROM (SELECT project_id, coalesce(type, '') AS type, 'completed' AS status, attempts, 1 AS tasks, 1 AS entered
                     FROM changed
                   UNION ALL
-                  SELECT project_id, coalesce(type, ''), 'claimed', attempts, -1, 0 FROM changed
-                  UNION ALL
-                  SELECT u.project_id, coalesce(u.type, ''), u.status, u.attempts, 1, 1
-                    FROM unblocked u JOIN dependents d ON d.id = u.id WHERE u.status <> d.status
-                  UNION ALL
-                  SELECT u.project_id, coalesce(u.type, ''), d.status, u.attempts, -1, 0
-                    FROM unblocked u JOIN dependents d ON d.id = u.id WHERE u.status <> d.status) x
+                  SELECT project_id, coalesce(type, ''), 'claimed', attempts, -1, 0 FROM changed%s) x
            GROUP BY project_id, type, status, attempts
       ), seen AS (
           INSERT INTO worker_deltas (project_id, worker_id, seen_at, completed, processing_us)
@@ -692,11 +685,25 @@ final class TaskSql {
       )""";
 
   /**
-   * Completes a batch of tasks, each under its own lease, in one statement (the group commit of
-   * concurrent completes as well as the batch endpoint). $1 project_id bigint[], $2 task id
-   * bigint[], $3 lease_id uuid[], $4 result text[] (JSON, null: none).
+   * The counter rows of the dependents {@link #RELEASE_DEPENDENTS} released: each ({@code unblocked}
+   * with a status other than the one it was locked in) left that status for its new one, at the
+   * same attempts, under no worker.
    */
-  static final String COMPLETE_ALL = """
+  private static final String RELEASED_COUNTED = """
+
+                  UNION ALL
+                  SELECT u.project_id, coalesce(u.type, ''), u.status, u.attempts, 1, 1
+                    FROM unblocked u JOIN dependents d ON d.id = u.id WHERE u.status <> d.status
+                  UNION ALL
+                  SELECT u.project_id, coalesce(u.type, ''), d.status, u.attempts, -1, 0
+                    FROM unblocked u JOIN dependents d ON d.id = u.id WHERE u.status <> d.status""";
+
+  /**
+   * The completion of a batch of tasks, each under its own lease, up to its log rows; {@code %s}
+   * is a guard on the task row besides the lease's. $1 project_id bigint[], $2 task id bigint[],
+   * $3 lease_id uuid[], $4 result text[] (JSON, null: none).
+   */
+  private static final String COMPLETING = """
       WITH input AS (
           SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::uuid[], $4::text[])
                    WITH ORDINALITY AS i(project_id, id, lease_id, result, ord)
@@ -712,9 +719,32 @@ final class TaskSql {
           RETURNING t.*
       ), logged AS (
           INSERT INTO task_logs (task_id, event, worker_id) SELECT id, 'completed', worker_id FROM changed
-      ), %s, %s, %s
-      %s""".formatted(DEPENDENTS_SEEN, COUNTS_ITSELF, RELEASE_ROOM.formatted("changed"), RELEASE_DEPENDENTS.formatted("changed"),
-      COMPLETION_COUNTED, COMPLETION_ANSWER);
+      )""";
+
+  /**
+   * Completes a batch of tasks, each under its own lease, in one statement (the group commit of
+   * concurrent completes as well as the batch endpoint), and releases their dependents.
+   * Parameters as {@link #COMPLETING}.
+   */
+  static final String COMPLETE_ALL = """
+      %s, %s, %s, %s
+      %s""".formatted(COMPLETING.formatted(DEPENDENTS_SEEN, COUNTS_ITSELF), RELEASE_ROOM.formatted("changed"),
+      RELEASE_DEPENDENTS.formatted("changed"), COMPLETION_COUNTED.formatted(RELEASED_COUNTED), COMPLETION_ANSWER);
+
+  /**
+   * {@link #COMPLETE_ALL} for tasks without dependents, and only for them: a task whose row says
+   * it has dependents is answered not applied, as found, and must go through COMPLETE_ALL. Most
+   * completions release nothing, and a statement costs PostgreSQL much of its CPU before it
+   * reads a row, in proportion to its plan (benchmarks.md, "What a statement costs PostgreSQL
+   * whatever its size"): this one has none of the release's nodes. No link can appear under it
+   * unseen: a link sets has_dependents in the prerequisite's row first ({@link DependencySql#MARK_PREREQUISITES}),
+   * and the UPDATE re-checks the guard on the newest version of a row it waited for.
+   * Parameters as {@link #COMPLETING}.
+   */
+  static final String COMPLETE_ALL_WITHOUT_DEPENDENTS = """
+      %s, %s, %s
+      %s""".formatted(COMPLETING.formatted("NOT t.has_dependents", COUNTS_ITSELF), RELEASE_ROOM.formatted("changed"),
+      COMPLETION_COUNTED.formatted(""), BATCH_ANSWER);
 
   /**
    * Releases the dependents of parents that completed with their last child

@@ -36,7 +36,10 @@ import org.junit.jupiter.api.Test;
  * The race between changing a task's links and finishing the task, played step by step on two
  * connections: the finishing statement's snapshot predates the link change, and without the guard
  * (TaskSql.DEPENDENTS_SEEN) it would miss a new link (the dependent would wait for ever) or count
- * a removed one (the dependent would be decremented twice).
+ * a removed one (the dependent would be decremented twice). A task claimed with dependents is
+ * completed by TaskSql.COMPLETE_ALL, whose guard answers the raced completion not applied; one
+ * claimed without is tried by TaskSql.COMPLETE_ALL_WITHOUT_DEPENDENTS first, which refuses it once
+ * it has a dependent, and the store completes it through COMPLETE_ALL in the same call.
  */
 class LinkRaceTest {
 
@@ -76,7 +79,33 @@ class LinkRaceTest {
 
   private static Task claimedTask() {
     tasks.insertIfAbsent(PROJECT, newTask()).await();
+    return claimed();
+  }
+
+  /** The pending task of the highest priority, claimed. */
+  private static Task claimed() {
     return tasks.claimAvailable(PROJECT, "w", List.of(), 1, null).await().get(0);
+  }
+
+  /** A new blocked task that requires each of the given tasks. */
+  private static Task dependentOf(Long... prerequisites) {
+    List<Long> ids = List.of(prerequisites);
+    return links.inTransaction(w -> w.markPrerequisites(PROJECT, ids, List.of(), List.of(), List.of())
+        .compose(found -> w.insertItems(PROJECT, List.of(newTask()), List.of(new ItemState(ids.size(), false)), DuplicateStrategy.NONE))
+        .compose(created -> w.link(java.util.Collections.nCopies(ids.size(), created.get(0).id()), ids,
+            java.util.Collections.nCopies(ids.size(), LinkType.REQUIRES)).map(created.get(0)))).await();
+  }
+
+  /** Links a new dependent to the prerequisite in a transaction that commits when {@code commit} does. */
+  private static Future<Task> linkingUntil(Task prerequisite, Promise<Void> linked, Future<Void> commit) {
+    return links.inTransaction(w -> w.markPrerequisites(PROJECT, List.of(prerequisite.id()), List.of(), List.of(), List.of())
+        .compose(found -> w.insertItems(PROJECT, List.of(newTask()), List.of(new ItemState(1, false)), DuplicateStrategy.NONE))
+        .compose(created -> w.link(List.of(created.get(0).id()), List.of(prerequisite.id()), List.of(LinkType.REQUIRES))
+            .map(created.get(0)))
+        .compose(dependent -> {
+          linked.complete();
+          return commit.map(dependent);
+        }));
   }
 
   /** Until a backend waits for a row lock: the statement under test has hit the open transaction's lock. */
@@ -90,19 +119,37 @@ class LinkRaceTest {
   }
 
   @Test
-  void aCompletionThatWaitedForANewLinkAnswersNotAppliedAndItsRepeatReleasesTheDependent() {
+  void aCompletionOfATaskClaimedWithADependentThatWaitedForANewLinkAnswersNotAppliedAndItsRepeatReleasesBoth() {
+    tasks.insertIfAbsent(PROJECT, newTask()).await();
+    Task first = dependentOf(pendingTaskOfHighestPriority());
+    Task prerequisite = claimed();
+    Promise<Void> linked = Promise.promise();
+    Promise<Void> commit = Promise.promise();
+    Future<Task> linker = linkingUntil(prerequisite, linked, commit.future());
+    linked.future().await();
+
+    Future<List<Transition>> completion = complete(prerequisite);
+    untilSomeoneWaitsForALock();
+    commit.complete();
+    Task second = linker.await();
+    assertEquals(TaskStatus.BLOCKED, second.status());
+
+    Transition raced = completion.await().get(0);
+    assertFalse(raced.applied(), "the completion saw a newer version of its task and left it alone");
+    assertEquals(TaskStatus.CLAIMED, raced.task().orElseThrow().status());
+    Transition again = complete(prerequisite).await().get(0);
+    assertTrue(again.applied());
+    assertEquals(2, again.released());
+    assertEquals(TaskStatus.PENDING, tasks.find(PROJECT, first.id()).await().orElseThrow().status());
+    assertEquals(TaskStatus.PENDING, tasks.find(PROJECT, second.id()).await().orElseThrow().status());
+  }
+
+  @Test
+  void aCompletionOfATaskClaimedWithoutDependentsThatWaitedForANewLinkReleasesTheDependentInTheSameCall() {
     Task prerequisite = claimedTask();
     Promise<Void> linked = Promise.promise();
     Promise<Void> commit = Promise.promise();
-    Future<Task> linker = links.inTransaction(w -> w.markPrerequisites(PROJECT, List.of(prerequisite.id()), List.of(), List.of(),
-            List.of())
-        .compose(found -> w.insertItems(PROJECT, List.of(newTask()), List.of(new ItemState(1, false)), DuplicateStrategy.NONE))
-        .compose(created -> w.link(List.of(created.get(0).id()), List.of(prerequisite.id()), List.of(LinkType.REQUIRES))
-            .map(created.get(0)))
-        .compose(dependent -> {
-          linked.complete();
-          return commit.future().map(dependent);
-        }));
+    Future<Task> linker = linkingUntil(prerequisite, linked, commit.future());
     linked.future().await();
 
     Future<List<Transition>> completion = complete(prerequisite);
@@ -111,24 +158,41 @@ class LinkRaceTest {
     Task dependent = linker.await();
     assertEquals(TaskStatus.BLOCKED, dependent.status());
 
-    Transition first = completion.await().get(0);
-    assertFalse(first.applied(), "the completion saw a newer version of its task and left it alone");
-    assertEquals(TaskStatus.CLAIMED, first.task().orElseThrow().status());
-    Transition again = complete(prerequisite).await().get(0);
-    assertTrue(again.applied());
-    assertEquals(1, again.released());
+    Transition done = completion.await().get(0);
+    assertTrue(done.applied(), "refused for its new dependent, then completed through the statement that releases");
+    assertEquals(1, done.released());
     assertEquals(TaskStatus.PENDING, tasks.find(PROJECT, dependent.id()).await().orElseThrow().status());
   }
 
   @Test
+  void aTaskClaimedWithADependentOnAnotherInstanceIsCompletedAndReleasesIt() {
+    tasks.insertIfAbsent(PROJECT, newTask()).await();
+    Task dependent = dependentOf(pendingTaskOfHighestPriority());
+    PgTaskStore otherInstance = new PgTaskStore(pool);
+    Task prerequisite = otherInstance.claimAvailable(PROJECT, "w", List.of(), 1, null).await().get(0);
+
+    Transition done = complete(prerequisite).await().get(0);
+    assertTrue(done.applied(), "refused for its dependent, then completed through the statement that releases");
+    assertEquals(1, done.released());
+    assertEquals(TaskStatus.PENDING, tasks.find(PROJECT, dependent.id()).await().orElseThrow().status());
+  }
+
+  /** The id of the pending task a claim would take next (the newest, by priority). */
+  private static Long pendingTaskOfHighestPriority() {
+    return pool.query("SELECT id FROM tasks WHERE status = 'pending' ORDER BY priority DESC LIMIT 1").execute().await()
+        .iterator().next().getLong(0);
+  }
+
+  @Test
   void aCompletionThatWaitedForAnUnlinkDoesNotCountTheRemovedLinkAgain() {
-    Task other = claimedTask();
-    Task prerequisite = claimedTask();
-    Task dependent = links.inTransaction(w -> w.markPrerequisites(PROJECT, List.of(prerequisite.id(), other.id()), List.of(),
-            List.of(), List.of())
-        .compose(found -> w.insertItems(PROJECT, List.of(newTask()), List.of(new ItemState(2, false)), DuplicateStrategy.NONE))
-        .compose(created -> w.link(List.of(created.get(0).id(), created.get(0).id()), List.of(prerequisite.id(), other.id()),
-            List.of(LinkType.REQUIRES, LinkType.REQUIRES)).map(created.get(0)))).await();
+    tasks.insertIfAbsent(PROJECT, newTask()).await();
+    Long otherId = pendingTaskOfHighestPriority();
+    tasks.insertIfAbsent(PROJECT, newTask()).await();
+    Long prerequisiteId = pendingTaskOfHighestPriority();
+    Task dependent = dependentOf(prerequisiteId, otherId);
+    Task prerequisite = claimed(); // claimed with its dependent: completed through COMPLETE_ALL
+    Task other = claimed();
+    assertEquals(List.of(prerequisiteId, otherId), List.of(prerequisite.id(), other.id()));
 
     Promise<Void> unlinked = Promise.promise();
     Promise<Void> commit = Promise.promise();

@@ -450,32 +450,38 @@ public final class PgTaskStore implements TaskStore {
   }
 
   /**
-   * Completions of tasks without dependents go through {@link TaskSql#COMPLETE_ALL_WITHOUT_DEPENDENTS},
-   * which costs PostgreSQL less; those it refuses that may have dependents, and those known at
-   * their claim to have some, through {@link TaskSql#COMPLETE_ALL}. Each completion is answered
-   * by the statement that applied it, or by the last that refused it.
+   * A batch none of whose tasks this instance knows to have dependents goes through
+   * {@link TaskSql#COMPLETE_ALL_WITHOUT_DEPENDENTS}, which costs PostgreSQL less, and the
+   * completions it refuses that may have dependents then through {@link TaskSql#COMPLETE_ALL}; a
+   * batch with one task known at its claim to have dependents goes through COMPLETE_ALL whole, in
+   * one statement, as a workflow's completions nearly all do. Each completion is answered by the
+   * statement that applied it, or by the last that refused it.
    */
   @Override
   public Future<List<Transition>> completeAllIfLeaseHeld(List<Completion> completions) {
-    List<Integer> withoutDependents = new ArrayList<>(completions.size());
-    List<Integer> withDependents = new ArrayList<>();
+    boolean someHaveDependents = false;
+    for (Completion c : completions) {
+      someHaveDependents |= claimedWithDependents.forget(c.taskId());
+    }
+    List<Integer> all = new ArrayList<>(completions.size());
     for (int i = 0; i < completions.size(); i++) {
-      (claimedWithDependents.forget(completions.get(i).taskId()) ? withDependents : withoutDependents).add(i);
+      all.add(i);
     }
     List<Transition> answers = new ArrayList<>(Collections.nCopies(completions.size(), (Transition) null));
-    Future<Void> lean = withoutDependents.isEmpty() ? Future.succeededFuture()
-        : completeThrough(TaskSql.COMPLETE_ALL_WITHOUT_DEPENDENTS, completions, withoutDependents, answers).map(rows -> {
+    if (someHaveDependents) {
+      return completeThrough(TaskSql.COMPLETE_ALL, completions, all, answers).map(rows -> answers).recover(PgErrors.translate());
+    }
+    List<Integer> refused = new ArrayList<>();
+    return completeThrough(TaskSql.COMPLETE_ALL_WITHOUT_DEPENDENTS, completions, all, answers)
+        .compose(rows -> {
           for (Row row : rows) {
-            int position = withoutDependents.get(row.getLong("ord").intValue() - 1);
+            int position = row.getLong("ord").intValue() - 1;
             if (!row.getBoolean("applied") && mayHaveDependents(row, completions.get(position))) {
-              withDependents.add(position);
+              refused.add(position);
             }
           }
-          return null;
-        });
-    return lean
-        .compose(done -> withDependents.isEmpty() ? Future.succeededFuture()
-            : completeThrough(TaskSql.COMPLETE_ALL, completions, withDependents, answers).mapEmpty())
+          return refused.isEmpty() ? Future.succeededFuture() : completeThrough(TaskSql.COMPLETE_ALL, completions, refused, answers);
+        })
         .map(done -> answers)
         .recover(PgErrors.translate());
   }

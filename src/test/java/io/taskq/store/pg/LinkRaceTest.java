@@ -96,16 +96,33 @@ class LinkRaceTest {
             java.util.Collections.nCopies(ids.size(), LinkType.REQUIRES)).map(created.get(0)))).await();
   }
 
-  /** Links a new dependent to the prerequisite in a transaction that commits when {@code commit} does. */
-  private static Future<Task> linkingUntil(Task prerequisite, Promise<Void> linked, Future<Void> commit) {
-    return links.inTransaction(w -> w.markPrerequisites(PROJECT, List.of(prerequisite.id()), List.of(), List.of(), List.of())
+  /** A completion, and the dependent a link made while it ran gave its task. */
+  private record Raced(Transition completion, Task dependent) {}
+
+  /**
+   * Completes the prerequisite while a transaction links a new dependent to it: the completion
+   * starts after the link's update of the prerequisite's row and waits for its lock, and the link
+   * commits while it waits.
+   */
+  private static Raced completedWhileLinked(Task prerequisite) {
+    Promise<Void> linked = Promise.promise();
+    Promise<Void> commit = Promise.promise();
+    Future<Task> linker = links.inTransaction(w -> w.markPrerequisites(PROJECT, List.of(prerequisite.id()), List.of(), List.of(),
+            List.of())
         .compose(found -> w.insertItems(PROJECT, List.of(newTask()), List.of(new ItemState(1, false)), DuplicateStrategy.NONE))
         .compose(created -> w.link(List.of(created.get(0).id()), List.of(prerequisite.id()), List.of(LinkType.REQUIRES))
             .map(created.get(0)))
         .compose(dependent -> {
           linked.complete();
-          return commit.map(dependent);
+          return commit.future().map(dependent);
         }));
+    linked.future().await();
+    Future<List<Transition>> completion = complete(prerequisite);
+    untilSomeoneWaitsForALock();
+    commit.complete();
+    Task dependent = linker.await();
+    assertEquals(TaskStatus.BLOCKED, dependent.status());
+    return new Raced(completion.await().get(0), dependent);
   }
 
   /** Until a backend waits for a row lock: the statement under test has hit the open transaction's lock. */
@@ -123,18 +140,9 @@ class LinkRaceTest {
     tasks.insertIfAbsent(PROJECT, newTask()).await();
     Task first = dependentOf(pendingTaskOfHighestPriority());
     Task prerequisite = claimed();
-    Promise<Void> linked = Promise.promise();
-    Promise<Void> commit = Promise.promise();
-    Future<Task> linker = linkingUntil(prerequisite, linked, commit.future());
-    linked.future().await();
-
-    Future<List<Transition>> completion = complete(prerequisite);
-    untilSomeoneWaitsForALock();
-    commit.complete();
-    Task second = linker.await();
-    assertEquals(TaskStatus.BLOCKED, second.status());
-
-    Transition raced = completion.await().get(0);
+    Raced race = completedWhileLinked(prerequisite);
+    Task second = race.dependent();
+    Transition raced = race.completion();
     assertFalse(raced.applied(), "the completion saw a newer version of its task and left it alone");
     assertEquals(TaskStatus.CLAIMED, raced.task().orElseThrow().status());
     Transition again = complete(prerequisite).await().get(0);
@@ -147,18 +155,9 @@ class LinkRaceTest {
   @Test
   void aCompletionOfATaskClaimedWithoutDependentsThatWaitedForANewLinkReleasesTheDependentInTheSameCall() {
     Task prerequisite = claimedTask();
-    Promise<Void> linked = Promise.promise();
-    Promise<Void> commit = Promise.promise();
-    Future<Task> linker = linkingUntil(prerequisite, linked, commit.future());
-    linked.future().await();
-
-    Future<List<Transition>> completion = complete(prerequisite);
-    untilSomeoneWaitsForALock();
-    commit.complete();
-    Task dependent = linker.await();
-    assertEquals(TaskStatus.BLOCKED, dependent.status());
-
-    Transition done = completion.await().get(0);
+    Raced race = completedWhileLinked(prerequisite);
+    Task dependent = race.dependent();
+    Transition done = race.completion();
     assertTrue(done.applied(), "refused for its new dependent, then completed through the statement that releases");
     assertEquals(1, done.released());
     assertEquals(TaskStatus.PENDING, tasks.find(PROJECT, dependent.id()).await().orElseThrow().status());

@@ -452,9 +452,10 @@ public final class PgTaskStore implements TaskStore {
   /**
    * A batch none of whose tasks this instance knows to have dependents goes through
    * {@link TaskSql#COMPLETE_ALL_WITHOUT_DEPENDENTS}, which costs PostgreSQL less, and the
-   * completions it refuses that may have dependents then through {@link TaskSql#COMPLETE_ALL}; a
-   * batch with one task known at its claim to have dependents goes through COMPLETE_ALL whole, in
-   * one statement, as a workflow's completions nearly all do. Each completion is answered by the
+   * completions it refuses whose task it still found claimed under their lease (refused for
+   * dependents, perhaps linked while it waited) then through {@link TaskSql#COMPLETE_ALL}; a batch
+   * with one task known at its claim to have dependents goes through COMPLETE_ALL whole, in one
+   * statement, as a workflow's completions nearly all do. Each completion is answered by the
    * statement that applied it, or by the last that refused it.
    */
   @Override
@@ -463,61 +464,46 @@ public final class PgTaskStore implements TaskStore {
     for (Completion c : completions) {
       someHaveDependents |= claimedWithDependents.forget(c.taskId());
     }
-    List<Integer> all = new ArrayList<>(completions.size());
-    for (int i = 0; i < completions.size(); i++) {
-      all.add(i);
-    }
-    List<Transition> answers = new ArrayList<>(Collections.nCopies(completions.size(), (Transition) null));
     if (someHaveDependents) {
-      return completeThrough(TaskSql.COMPLETE_ALL, completions, all, answers).map(rows -> answers).recover(PgErrors.translate());
+      return batchChange(TaskSql.COMPLETE_ALL, completionArgs(completions), completions.size());
     }
-    List<Integer> refused = new ArrayList<>();
-    return completeThrough(TaskSql.COMPLETE_ALL_WITHOUT_DEPENDENTS, completions, all, answers)
-        .compose(rows -> {
-          for (Row row : rows) {
-            int position = row.getLong("ord").intValue() - 1;
-            if (!row.getBoolean("applied") && mayHaveDependents(row, completions.get(position))) {
-              refused.add(position);
+    return batchChange(TaskSql.COMPLETE_ALL_WITHOUT_DEPENDENTS, completionArgs(completions), completions.size())
+        .compose(answers -> {
+          List<Integer> again = new ArrayList<>();
+          for (int i = 0; i < answers.size(); i++) {
+            if (stillHeld(answers.get(i), completions.get(i))) {
+              again.add(i);
             }
           }
-          return refused.isEmpty() ? Future.succeededFuture() : completeThrough(TaskSql.COMPLETE_ALL, completions, refused, answers);
-        })
-        .map(done -> answers)
-        .recover(PgErrors.translate());
+          if (again.isEmpty()) {
+            return Future.succeededFuture(answers);
+          }
+          List<Completion> retried = again.stream().map(completions::get).toList();
+          return batchChange(TaskSql.COMPLETE_ALL, completionArgs(retried), retried.size()).map(redone -> {
+            for (int i = 0; i < again.size(); i++) {
+              answers.set(again.get(i), redone.get(i));
+            }
+            return answers;
+          });
+        });
   }
 
-  /** Runs a completing statement for the completions at the given positions, and sets their answers. */
-  private Future<RowSet<Row>> completeThrough(String sql, List<Completion> completions, List<Integer> positions,
-      List<Transition> answers) {
-    return pool.preparedQuery(sql).execute(completionArgs(completions, positions)).map(rows -> {
-      List<Transition> part = transitions(rows, positions.size());
-      for (int i = 0; i < positions.size(); i++) {
-        answers.set(positions.get(i), part.get(i));
-      }
-      return rows;
-    });
+  /** A completion refused although its task, as the statement found it, was claimed under its lease. */
+  private static boolean stillHeld(Transition refused, Completion completion) {
+    return !refused.applied() && refused.task()
+        .filter(t -> t.status() == TaskStatus.CLAIMED && completion.leaseId().equals(t.leaseId()))
+        .isPresent();
   }
 
-  /**
-   * Whether a completion {@link TaskSql#COMPLETE_ALL_WITHOUT_DEPENDENTS} refused may be one of a
-   * task with dependents. The row is the task as the statement's snapshot found it: one that
-   * predates a link committed while the statement waited for the row shows no dependents yet,
-   * but still this completion's lease on a claimed task.
-   */
-  private static boolean mayHaveDependents(Row found, Completion completion) {
-    return found.getBoolean("has_dependents")
-        || ("claimed".equals(found.getString("status")) && completion.leaseId().equals(found.getUUID("lease_id")));
-  }
-
-  /** The parameters of a completing statement for the completions at the given positions. */
-  private static Tuple completionArgs(List<Completion> completions, List<Integer> positions) {
-    int n = positions.size();
+  /** The parameters of a completing statement. */
+  private static Tuple completionArgs(List<Completion> completions) {
+    int n = completions.size();
     Long[] projects = new Long[n];
     Long[] ids = new Long[n];
     UUID[] leases = new UUID[n];
     String[] results = new String[n];
     for (int i = 0; i < n; i++) {
-      Completion c = completions.get(positions.get(i));
+      Completion c = completions.get(i);
       projects[i] = c.projectId();
       ids[i] = c.taskId();
       leases[i] = c.leaseId();
@@ -551,22 +537,19 @@ public final class PgTaskStore implements TaskStore {
   /** Runs a batch statement and lays its rows out as one transition per item (no row: no such task). */
   private Future<List<Transition>> batchChange(String sql, Tuple args, int items) {
     return pool.preparedQuery(sql).execute(args)
-        .map(rows -> transitions(rows, items))
+        .map(rows -> {
+          List<Transition> transitions = new ArrayList<>(items);
+          for (int i = 0; i < items; i++) {
+            transitions.add(new Transition(false, Optional.empty()));
+          }
+          for (Row row : rows) {
+            transitions.set(row.getLong("ord").intValue() - 1,
+                new Transition(row.getBoolean("applied"), Optional.of(Rows.task(row)), count(row, "released"), count(row, "cascaded"),
+                    ids(row, "completed_parents")));
+          }
+          return transitions;
+        })
         .recover(PgErrors.translate());
-  }
-
-  /** A batch statement's rows as one transition per item, by the rows' ord (no row: no such task). */
-  private static List<Transition> transitions(RowSet<Row> rows, int items) {
-    List<Transition> transitions = new ArrayList<>(items);
-    for (int i = 0; i < items; i++) {
-      transitions.add(new Transition(false, Optional.empty()));
-    }
-    for (Row row : rows) {
-      transitions.set(row.getLong("ord").intValue() - 1,
-          new Transition(row.getBoolean("applied"), Optional.of(Rows.task(row)), count(row, "released"), count(row, "cascaded"),
-              ids(row, "completed_parents")));
-    }
-    return transitions;
   }
 
   /** An id array column some statements answer; empty where the statement has none, or it is null. */

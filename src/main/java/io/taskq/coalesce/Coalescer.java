@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -65,8 +64,6 @@ public final class Coalescer<I, O> {
   /** When each running batch started (System.nanoTime), in start order. */
   private final ArrayDeque<Long> runningSince = new ArrayDeque<>();
   private int inFlight;
-  /** Batches lent to other statements ({@link #lend}) and not yet answered or given back. */
-  private int lentOut;
   private boolean wakeUpSet;
 
   /**
@@ -136,88 +133,10 @@ public final class Coalescer<I, O> {
     return answers;
   }
 
-  /** Whether nothing waits, runs or is lent out (for the owner's bookkeeping). */
+  /** Whether nothing waits or runs (for the owner's bookkeeping). */
   public boolean idle() {
     synchronized (lock) {
-      return inFlight == 0 && lentOut == 0 && waiting.isEmpty();
-    }
-  }
-
-  /**
-   * Hands the batch that would leave next (the same weight and identity rules) to a statement
-   * of another coalescer that is about to run anyway, so that it carries these items too and
-   * they need not wait for one of their own: items wait only while this coalescer's statements
-   * are all busy, so a lent batch leaves sooner, and the two share one statement's fixed cost.
-   * The borrower must either answer every item ({@link Loan#answer}, {@link Loan#fail}) or give
-   * the batch back ({@link Loan#giveBack}), after which it leaves here as it would have.
-   * Empty when nothing waits.
-   */
-  public Optional<Loan<I, O>> lend() {
-    List<Pending<I, O>> batch;
-    synchronized (lock) {
-      if (waiting.isEmpty()) {
-        return Optional.empty();
-      }
-      batch = takeBatch();
-      lentOut++;
-    }
-    return Optional.of(new Loan<>(this, batch));
-  }
-
-  /** A batch lent to another statement ({@link #lend}): answered there, or given back. */
-  public static final class Loan<I, O> {
-    private final Coalescer<I, O> lender;
-    private final List<Pending<I, O>> batch;
-    private boolean settled;
-
-    private Loan(Coalescer<I, O> lender, List<Pending<I, O>> batch) {
-      this.lender = lender;
-      this.batch = batch;
-    }
-
-    /** The items, in arrival order. */
-    public List<I> items() {
-      List<I> items = new ArrayList<>(batch.size());
-      batch.forEach(p -> items.add(p.item()));
-      return items;
-    }
-
-    /** Answers every item: one outcome per item, in order. */
-    public void answer(List<O> outcomes) {
-      if (outcomes.size() != batch.size()) {
-        throw new IllegalArgumentException(outcomes.size() + " outcomes for " + batch.size() + " items");
-      }
-      settle();
-      for (int i = 0; i < batch.size(); i++) {
-        lender.deliver(batch.get(i), outcomes.get(i), null);
-      }
-    }
-
-    /** Fails every item: for a failure after the carrying statement committed, which no second run would undo. */
-    public void fail(Throwable failure) {
-      settle();
-      batch.forEach(p -> lender.deliver(p, null, failure));
-    }
-
-    /** Puts the items back at the head of the queue, in their order, to leave as they would have. */
-    public void giveBack() {
-      settle();
-      synchronized (lender.lock) {
-        for (int i = batch.size() - 1; i >= 0; i--) {
-          lender.waiting.addFirst(batch.get(i));
-        }
-      }
-      lender.drain();
-    }
-
-    private void settle() {
-      synchronized (lender.lock) {
-        if (settled) {
-          throw new IllegalStateException("a lent batch is answered or given back once");
-        }
-        settled = true;
-        lender.lentOut--;
-      }
+      return inFlight == 0 && waiting.isEmpty();
     }
   }
 

@@ -3,10 +3,8 @@ package io.taskq.coalesce;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
-import java.util.function.Predicate;
 
 /**
  * One {@link Coalescer} per key (a queue, a project), made on first use and dropped once idle,
@@ -39,31 +37,5 @@ public final class CoalescerPerKey<K, I, O> {
       });
     }
     return answers;
-  }
-
-  /**
-   * The waiting batch of the first coalescer whose key matches that has one ({@link Coalescer#lend}),
-   * with its key; empty when none waits. Walks every key: for owners with few keys at a time.
-   */
-  public Optional<Lent<K, I, O>> lend(Predicate<K> which) {
-    for (Map.Entry<K, Coalescer<I, O>> entry : byKey.entrySet()) {
-      if (which.test(entry.getKey())) {
-        Optional<Coalescer.Loan<I, O>> loan = entry.getValue().lend();
-        if (loan.isPresent()) {
-          return Optional.of(new Lent<>(entry.getKey(), loan.get()));
-        }
-      }
-    }
-    return Optional.empty();
-  }
-
-  /** The waiting batch of the coalescer of {@code key} ({@link Coalescer#lend}); empty when none waits. */
-  public Optional<Coalescer.Loan<I, O>> lend(K key) {
-    Coalescer<I, O> coalescer = byKey.get(key);
-    return coalescer == null ? Optional.empty() : coalescer.lend();
-  }
-
-  /** A batch lent by the coalescer of {@code key}. */
-  public record Lent<K, I, O>(K key, Coalescer.Loan<I, O> loan) {
   }
 }

@@ -67,8 +67,7 @@ public final class TaskService {
   private final TaskTypeService types;
   private final Meters meters;
   private final RetryPolicy retry;
-  /** The claim coalescers and the completion coalescers, one kind's statements carrying the other's waiting work. */
-  private final SharedStatements shared;
+  private final ClaimCoalescers claims;
   private final CreateCoalescers creates;
   private final ClaimableSignals signals;
   private final ClaimWaiters waiters;
@@ -84,9 +83,10 @@ public final class TaskService {
     this.types = types;
     this.meters = meters;
     this.retry = retry;
-    this.shared = new SharedStatements(store, this::releaseAfterCompletions);
+    this.claims = new ClaimCoalescers(store);
     this.creates = new CreateCoalescers(store);
-    this.completions = shared.completions();
+    this.completions = new CoalescerPerKey<>(project -> new Coalescer<>(this::completeAllIfLeaseHeld, CHANGES_IN_FLIGHT,
+        MAX_BATCH, c -> 1, Completion::taskId, TaskStore::refusedForContent));
     this.failures = new CoalescerPerKey<>(project -> new Coalescer<>(this::failAllIfLeaseHeld, CHANGES_IN_FLIGHT, MAX_BATCH,
         f -> 1, AttemptFailure::taskId, TaskStore::refusedForContent));
   }
@@ -369,7 +369,7 @@ public final class TaskService {
       Duration wait) {
     ClaimRequest request = new ClaimRequest(workerId, limit, leaseSeconds);
     long started = System.nanoTime();
-    Supplier<Future<List<Task>>> attempt = () -> shared.claim(projectId, types, request)
+    Supplier<Future<List<Task>>> attempt = () -> claims.claim(projectId, types, request)
         .onSuccess(claimed -> claimed.forEach(t -> {
           meters.claimed(projectId, t.type());
           Instant since = t.runAt() != null && t.runAt().isAfter(t.createdAt()) ? t.runAt() : t.createdAt();
@@ -500,23 +500,25 @@ public final class TaskService {
   }
 
   /**
-   * What follows a completing statement before its batch is answered: the release of the
-   * dependents of the parents it completed with their last child. The completing statement
-   * could not release their own dependents (TaskSql.RELEASE_AFTER_PARENTS), so a parent's
-   * dependents are released a statement after the parent completed.
+   * Completes a batch (TaskStore#completeAllIfLeaseHeld), then releases the dependents of the
+   * parents it completed with their last child: the completing statement could not release their own
+   * dependents (TaskSql.RELEASE_AFTER_PARENTS), so a parent's dependents are released a statement
+   * after the parent completed, before any of the batch is answered.
    */
-  private Future<List<Transition>> releaseAfterCompletions(List<Transition> transitions) {
-    Map<Long, List<Long>> parentsByProject = new HashMap<>();
-    for (Transition t : transitions) {
-      if (t.applied() && !t.completedParents().isEmpty()) {
-        parentsByProject.computeIfAbsent(t.task().orElseThrow().projectId(), p -> new ArrayList<>()).addAll(t.completedParents());
+  private Future<List<Transition>> completeAllIfLeaseHeld(List<Completion> items) {
+    return store.completeAllIfLeaseHeld(items).compose(transitions -> {
+      Map<Long, List<Long>> parentsByProject = new HashMap<>();
+      for (Transition t : transitions) {
+        if (t.applied() && !t.completedParents().isEmpty()) {
+          parentsByProject.computeIfAbsent(t.task().orElseThrow().projectId(), p -> new ArrayList<>()).addAll(t.completedParents());
+        }
       }
-    }
-    Future<Void> released = Future.succeededFuture();
-    for (Map.Entry<Long, List<Long>> parents : parentsByProject.entrySet()) {
-      released = released.compose(v -> releaseAfterParents(parents.getKey(), parents.getValue()));
-    }
-    return released.map(transitions);
+      Future<Void> released = Future.succeededFuture();
+      for (Map.Entry<Long, List<Long>> parents : parentsByProject.entrySet()) {
+        released = released.compose(v -> releaseAfterParents(parents.getKey(), parents.getValue()));
+      }
+      return released.map(transitions);
+    });
   }
 
   /**

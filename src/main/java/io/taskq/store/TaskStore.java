@@ -130,23 +130,6 @@ public interface TaskStore {
    */
   Future<List<Transition>> completeAllIfLeaseHeld(List<Completion> completions);
 
-  /**
-   * Completes a batch and claims for requests of the same project and type filter in one
-   * statement (they share its fixed cost: io.taskq.queue.SharedStatements). The claims, as
-   * {@link #claimAvailable} answers them, are final once the answer is; the completions, as
-   * {@link #completeAllIfLeaseHeld} answers them, come in a future of their own, since a
-   * completion the statement refused for its task's dependents or its type's max_concurrency
-   * limit is completed by a second statement after it. Empty, with nothing run, when a task of
-   * the batch is known to have dependents: that batch goes through completeAllIfLeaseHeld. A
-   * failed answer wrote nothing.
-   */
-  Future<Optional<Shared>> completeAllAndClaim(List<Completion> completions, long projectId, List<String> types,
-      List<ClaimRequest> requests);
-
-  /** What {@link #completeAllAndClaim} did: the claimed tasks per request, and the completions' answers to come. */
-  record Shared(List<List<Task>> claimed, Future<List<Transition>> completed) {
-  }
-
   default Future<Transition> completeIfLeaseHeld(long projectId, long taskId, UUID leaseId, Object result) {
     return completeAllIfLeaseHeld(List.of(new Completion(projectId, taskId, leaseId, result))).map(l -> l.get(0));
   }

@@ -1,9 +1,7 @@
 package io.taskq.coalesce;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Future;
@@ -158,59 +156,5 @@ class CoalescerTest {
     assertEquals(List.of(List.of("opener"), List.of("a1", "a2", "b1", "b2")), statements.calls);
     assertEquals(List.of("ok:a1", "ok:a2"), first.stream().map(Future::result).toList());
     assertEquals(List.of("ok:b1", "ok:b2"), second.stream().map(Future::result).toList());
-  }
-
-  @Test
-  void aLentBatchIsAnsweredByItsBorrowerAndNeverRunsHere() {
-    Future<String> opener = coalescer.submit("opener");
-    List<Future<String>> waiting = List.of(coalescer.submit("a"), coalescer.submit("b"));
-
-    Coalescer.Loan<String, String> loan = coalescer.lend().orElseThrow();
-    assertEquals(List.of("a", "b"), loan.items());
-    assertTrue(coalescer.lend().isEmpty(), "nothing waits once the batch is lent");
-    statements.first.complete(List.of("ok:opener"));
-    assertFalse(coalescer.idle(), "a lent batch is still this coalescer's until answered");
-    loan.answer(List.of("carried:a", "carried:b"));
-
-    assertEquals("ok:opener", opener.result());
-    assertEquals(List.of("carried:a", "carried:b"), waiting.stream().map(Future::result).toList());
-    assertEquals(List.of(List.of("opener")), statements.calls, "the lent items ran in no statement of this coalescer");
-    assertTrue(coalescer.idle());
-  }
-
-  @Test
-  void aBatchGivenBackLeavesAsItWouldHave() {
-    Future<String> opener = coalescer.submit("opener");
-    List<Future<String>> waiting = List.of(coalescer.submit("a"), coalescer.submit("b"));
-    Coalescer.Loan<String, String> loan = coalescer.lend().orElseThrow();
-    Future<String> later = coalescer.submit("c");
-
-    loan.giveBack();
-    assertEquals(List.of(List.of("opener")), statements.calls, "given back while the opener runs: it waits");
-    statements.first.complete(List.of("ok:opener"));
-
-    assertEquals("ok:opener", opener.result());
-    assertEquals(List.of(List.of("opener"), List.of("a", "b", "c")), statements.calls, "given back at the head, in order");
-    assertEquals(List.of("ok:a", "ok:b", "ok:c"), List.of(waiting.get(0).result(), waiting.get(1).result(), later.result()));
-  }
-
-  @Test
-  void aLentBatchFailsOnlyWhenItsBorrowerFailsIt() {
-    coalescer.submit("opener");
-    Future<String> waiting = coalescer.submit("a");
-    Coalescer.Loan<String, String> loan = coalescer.lend().orElseThrow();
-    RuntimeException failure = new IllegalStateException("after the carrying statement committed");
-
-    loan.fail(failure);
-
-    assertSame(failure, waiting.cause());
-    assertThrows(IllegalStateException.class, loan::giveBack, "a loan is settled once");
-  }
-
-  @Test
-  void nothingWaitingLendsNothing() {
-    assertTrue(coalescer.lend().isEmpty());
-    coalescer.submit("opener");
-    assertTrue(coalescer.lend().isEmpty(), "the opener left at once: nothing waits");
   }
 }

@@ -25,11 +25,6 @@ final class ClaimedWithDependents {
     ids.add(taskId);
   }
 
-  /** Whether the task was noted at its claim. */
-  boolean knows(long taskId) {
-    return ids.contains(taskId);
-  }
-
   /** Whether the task was noted at its claim; forgets it either way. */
   boolean forget(long taskId) {
     return ids.remove(taskId);

@@ -410,70 +410,37 @@ public final class PgTaskStore implements TaskStore {
 
   @Override
   public Future<List<List<Task>>> claimAvailable(long projectId, List<String> types, List<ClaimRequest> requests) {
-    ClaimSlots slots = new ClaimSlots(requests);
-    Tuple args = slots.arguments(Tuple.tuple(), projectId, types);
+    int slots = requests.stream().mapToInt(ClaimRequest::limit).sum();
+    String[] workers = new String[slots];
+    Integer[] leases = new Integer[slots];
+    int[] owner = new int[slots];
+    int slot = 0;
+    for (int r = 0; r < requests.size(); r++) {
+      ClaimRequest request = requests.get(r);
+      for (int i = 0; i < request.limit(); i++, slot++) {
+        workers[slot] = request.workerId();
+        leases[slot] = request.leaseSeconds();
+        owner[slot] = r;
+      }
+    }
+    Tuple args = Tuple.tuple().addLong(projectId).addArrayOfString(types.toArray(String[]::new))
+        .addArrayOfString(workers).addArrayOfInteger(leases);
     return pool.preparedQuery(TaskSql.CLAIM).execute(args)
         .map(rows -> {
-          List<List<Task>> claimed = slots.emptyAnswers();
+          List<List<Task>> claimed = new ArrayList<>(requests.size());
+          for (int r = 0; r < requests.size(); r++) {
+            claimed.add(new ArrayList<>());
+          }
           for (Row row : rows) {
-            slots.add(claimed, row, claimedTask(row));
+            Task task = Rows.task(row);
+            if (row.getBoolean("has_dependents")) {
+              claimedWithDependents.claimed(task.id());
+            }
+            claimed.get(owner[row.getLong("slot").intValue() - 1]).add(task);
           }
           return claimed;
         })
         .recover(PgErrors.translate());
-  }
-
-  /** A claimed row's task, noted in {@link #claimedWithDependents} when it has dependents. */
-  private Task claimedTask(Row row) {
-    Task task = Rows.task(row);
-    if (row.getBoolean("has_dependents")) {
-      claimedWithDependents.claimed(task.id());
-    }
-    return task;
-  }
-
-  /** The slots of a claim statement: one per task a request asks for, requests in order. */
-  private static final class ClaimSlots {
-    private final int requests;
-    private final String[] workers;
-    private final Integer[] leases;
-    private final int[] owner;
-
-    ClaimSlots(List<ClaimRequest> requests) {
-      int n = requests.stream().mapToInt(ClaimRequest::limit).sum();
-      this.requests = requests.size();
-      this.workers = new String[n];
-      this.leases = new Integer[n];
-      this.owner = new int[n];
-      int slot = 0;
-      for (int r = 0; r < requests.size(); r++) {
-        ClaimRequest request = requests.get(r);
-        for (int i = 0; i < request.limit(); i++, slot++) {
-          workers[slot] = request.workerId();
-          leases[slot] = request.leaseSeconds();
-          owner[slot] = r;
-        }
-      }
-    }
-
-    /** The claim's parameters (project, types, a worker and a lease per slot), added to {@code args}. */
-    Tuple arguments(Tuple args, long projectId, List<String> types) {
-      return args.addLong(projectId).addArrayOfString(types.toArray(String[]::new)).addArrayOfString(workers)
-          .addArrayOfInteger(leases);
-    }
-
-    List<List<Task>> emptyAnswers() {
-      List<List<Task>> claimed = new ArrayList<>(requests);
-      for (int r = 0; r < requests; r++) {
-        claimed.add(new ArrayList<>());
-      }
-      return claimed;
-    }
-
-    /** Gives a claimed row's task to the request that owns its slot (column {@code slot}, 1-based). */
-    void add(List<List<Task>> claimed, Row row, Task task) {
-      claimed.get(owner[row.getLong("slot").intValue() - 1]).add(task);
-    }
   }
 
   @Override
@@ -501,56 +468,23 @@ public final class PgTaskStore implements TaskStore {
       return batchChange(TaskSql.COMPLETE_ALL, completionArgs(completions), completions.size());
     }
     return batchChange(TaskSql.COMPLETE_ALL_WITHOUT_DEPENDENTS, completionArgs(completions), completions.size())
-        .compose(answers -> completeThoseStillHeld(completions, answers));
-  }
-
-  /**
-   * The completions a lean statement refused although it found their task claimed under their
-   * lease (for its dependents, or its type's limit), completed by {@link TaskSql#COMPLETE_ALL};
-   * the others keep their answers.
-   */
-  private Future<List<Transition>> completeThoseStillHeld(List<Completion> completions, List<Transition> answers) {
-    List<Integer> again = new ArrayList<>();
-    for (int i = 0; i < answers.size(); i++) {
-      if (stillHeld(answers.get(i), completions.get(i))) {
-        again.add(i);
-      }
-    }
-    if (again.isEmpty()) {
-      return Future.succeededFuture(answers);
-    }
-    List<Completion> retried = again.stream().map(completions::get).toList();
-    return batchChange(TaskSql.COMPLETE_ALL, completionArgs(retried), retried.size()).map(redone -> {
-      for (int i = 0; i < again.size(); i++) {
-        answers.set(again.get(i), redone.get(i));
-      }
-      return answers;
-    });
-  }
-
-  @Override
-  public Future<Optional<Shared>> completeAllAndClaim(List<Completion> completions, long projectId, List<String> types,
-      List<ClaimRequest> requests) {
-    for (Completion c : completions) {
-      if (claimedWithDependents.knows(c.taskId())) {
-        return Future.succeededFuture(Optional.empty());
-      }
-    }
-    ClaimSlots slots = new ClaimSlots(requests);
-    Tuple args = slots.arguments(completionArgs(completions), projectId, types);
-    return pool.preparedQuery(TaskSql.COMPLETE_AND_CLAIM).execute(args)
-        .recover(PgErrors.translate())
-        .map(rows -> {
-          List<List<Task>> claimed = slots.emptyAnswers();
-          List<Transition> completed = notFound(completions.size());
-          for (Row row : rows) {
-            if (row.getValue("ord") == null) {
-              slots.add(claimed, row, claimedTask(row));
-            } else {
-              completed.set(row.getLong("ord").intValue() - 1, transition(row));
+        .compose(answers -> {
+          List<Integer> again = new ArrayList<>();
+          for (int i = 0; i < answers.size(); i++) {
+            if (stillHeld(answers.get(i), completions.get(i))) {
+              again.add(i);
             }
           }
-          return Optional.of(new Shared(claimed, completeThoseStillHeld(completions, completed)));
+          if (again.isEmpty()) {
+            return Future.succeededFuture(answers);
+          }
+          List<Completion> retried = again.stream().map(completions::get).toList();
+          return batchChange(TaskSql.COMPLETE_ALL, completionArgs(retried), retried.size()).map(redone -> {
+            for (int i = 0; i < again.size(); i++) {
+              answers.set(again.get(i), redone.get(i));
+            }
+            return answers;
+          });
         });
   }
 
@@ -604,28 +538,18 @@ public final class PgTaskStore implements TaskStore {
   private Future<List<Transition>> batchChange(String sql, Tuple args, int items) {
     return pool.preparedQuery(sql).execute(args)
         .map(rows -> {
-          List<Transition> transitions = notFound(items);
+          List<Transition> transitions = new ArrayList<>(items);
+          for (int i = 0; i < items; i++) {
+            transitions.add(new Transition(false, Optional.empty()));
+          }
           for (Row row : rows) {
-            transitions.set(row.getLong("ord").intValue() - 1, transition(row));
+            transitions.set(row.getLong("ord").intValue() - 1,
+                new Transition(row.getBoolean("applied"), Optional.of(Rows.task(row)), count(row, "released"), count(row, "cascaded"),
+                    ids(row, "completed_parents")));
           }
           return transitions;
         })
         .recover(PgErrors.translate());
-  }
-
-  /** One "no such task" answer per item, for a statement's rows to replace. */
-  private static List<Transition> notFound(int items) {
-    List<Transition> transitions = new ArrayList<>(items);
-    for (int i = 0; i < items; i++) {
-      transitions.add(new Transition(false, Optional.empty()));
-    }
-    return transitions;
-  }
-
-  /** A batch statement's row for one item. */
-  private static Transition transition(Row row) {
-    return new Transition(row.getBoolean("applied"), Optional.of(Rows.task(row)), count(row, "released"), count(row, "cascaded"),
-        ids(row, "completed_parents"));
   }
 
   /** An id array column some statements answer; empty where the statement has none, or it is null. */

@@ -1,8 +1,5 @@
 package io.taskq.store.pg;
 
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-
 /**
  * Every statement of the tasks aggregate. Each state change writes its audit row in a
  * data-modifying CTE of the same statement: one round trip, and no change without its log.
@@ -372,8 +369,7 @@ final class TaskSql {
   private static final String COUNTS_ITSELF = "set_config('taskq.counted', statement_timestamp()::text, true) IS NOT NULL";
 
   /**
-   * The CTEs of a claim for one or more waiting claim requests at once ({@link #CLAIM}; the last,
-   * {@code claimed}, holds the claimed rows with their slots). Each request contributes one
+   * Claims tasks for one or more waiting claim requests at once. Each request contributes one
    * slot per task it asks for ($3 and $4 are parallel arrays, one entry per slot, requests in
    * arrival order); claimable tasks are numbered in claim order and slot n gets the n-th task.
    * One statement serves many requests, so many claimers cost one index scan instead of one each.
@@ -408,8 +404,8 @@ final class TaskSql {
   // claims a second instead of 3,400, depending on the statistics the plan was made from. Without
   // it, both indexes offer only project_id, and walking tasks_claimable_idx in claim order, which
   // stops at the LIMIT, is always the cheaper (HotPathPlansTest).
-  private static final String CLAIMING = """
-      candidates AS MATERIALIZED (
+  static final String CLAIM = """
+      WITH candidates AS MATERIALIZED (
           SELECT id, priority, run_at, type FROM tasks t
            WHERE project_id = $1 AND status = 'pending' AND (run_at <= now()) IS TRUE
              AND (cardinality($2::text[]) = 0 OR type = ANY ($2::text[]))
@@ -455,13 +451,9 @@ final class TaskSql {
       ), seen AS (
           INSERT INTO worker_deltas (project_id, worker_id, seen_at, claimed)
           SELECT project_id, worker_id, now(), count(*) FROM claimed WHERE worker_id IS NOT NULL GROUP BY project_id, worker_id
-      )""".formatted(COUNTS_ITSELF);
-
-  /** See {@link #CLAIMING}: the claim's CTEs, and its answer in slot order. */
-  static final String CLAIM = """
-      WITH %s
+      )
       SELECT * FROM claimed ORDER BY slot
-      """.formatted(CLAIMING);
+      """.formatted(COUNTS_ITSELF);
 
   /**
    * Gives back max_concurrency room for tasks that stop being claimed; {@code %s} names a CTE of
@@ -753,65 +745,6 @@ final class TaskSql {
       %s, %s, %s
       %s""".formatted(COMPLETING.formatted("NOT t.has_dependents", COUNTS_ITSELF), RELEASE_ROOM.formatted("changed"),
       COMPLETION_COUNTED.formatted(""), BATCH_ANSWER);
-
-  /**
-   * A completion and a claim in one statement, for one project: {@link #COMPLETE_ALL_WITHOUT_DEPENDENTS}'s
-   * CTEs, then {@link #CLAIMING}'s, its parameters numbered on from $5 and its writing CTEs renamed
-   * apart; one executor start-up and one commit instead of two, the fixed cost most of a small
-   * statement's (benchmarks.md, "What a statement costs PostgreSQL whatever its size"). Sent when
-   * completions and claims of a project are both waiting (queue.SharedStatements).
-   *
-   * <p>The completion part also refuses tasks of a type with a max_concurrency limit (answered not
-   * applied, as found, like a task with dependents): giving back their room would update the
-   * limit's row that the claim part may update too, and a statement that updates a row twice
-   * applies one of the two. Such completions go through {@link #COMPLETE_ALL} after it.
-   *
-   * <p>Lock order: the completion part may wait for its tasks' locks (taken in id order, see
-   * LOCK_ORDER); the claim part waits for none (SKIP LOCKED) but holds the rows it claims. So the
-   * answer reads the completion part first (an Append runs its branches in order, and the first
-   * two read {@code changed} to its end): every wait for a task's lock comes before the statement
-   * holds a claimed row, as when the two ran as statements of their own.
-   *
-   * <p>Answer: one row per completion item as {@link #BATCH_ANSWER} gives it ({@code ord},
-   * {@code applied}, the task; {@code slot} null), then one per claimed task ({@code ord} null,
-   * the task, its {@code slot}). $1-$4 as {@link #COMPLETING}; $5 project_id, $6 types text[]
-   * (empty: any), $7 worker_id per slot text[], $8 lease seconds per slot int[], as {@link #CLAIM}.
-   */
-  static final String COMPLETE_AND_CLAIM = """
-      %s, %s, %s
-      SELECT i.ord, true AS applied, c.*, NULL::bigint AS slot FROM input i JOIN changed c ON c.id = i.id
-      UNION ALL
-      SELECT i.ord, false AS applied, f.*, NULL::bigint FROM input i JOIN tasks f ON f.id = i.id AND f.project_id = i.project_id
-       WHERE NOT EXISTS (SELECT 1 FROM changed c WHERE c.id = i.id)
-      UNION ALL
-      SELECT NULL::bigint, true, k.* FROM claimed k
-      """.formatted(
-      COMPLETING.formatted("NOT t.has_dependents AND NOT EXISTS (SELECT 1 FROM task_type_limits l WHERE l.type = t.type)",
-          COUNTS_ITSELF),
-      COMPLETION_COUNTED.formatted(""),
-      renamed(numberedFrom(5, CLAIMING), "logged", "claim_logged", "counted", "claim_counted", "seen", "claim_seen"));
-
-  /** {@code sql} with its parameters $1, $2, ... numbered from {@code first} instead. */
-  private static String numberedFrom(int first, String sql) {
-    return Pattern.compile("\\$(\\d+)").matcher(sql).replaceAll(m -> "\\$" + (Integer.parseInt(m.group(1)) + first - 1));
-  }
-
-  /**
-   * {@code sql} with CTEs renamed (pairs of old and new names). Each must be named once, where it
-   * is defined, and never read (a writing CTE whose rows nobody reads), so renaming it there is
-   * all: anything else fails at class load.
-   */
-  private static String renamed(String sql, String... pairs) {
-    for (int i = 0; i < pairs.length; i += 2) {
-      Pattern name = Pattern.compile("(?<![\\w.])" + pairs[i] + "(?!\\w)");
-      Matcher found = name.matcher(sql);
-      if (!found.find() || !sql.startsWith(pairs[i] + " AS (", found.start()) || found.find()) {
-        throw new IllegalStateException("CTE " + pairs[i] + " is not named once, where it is defined");
-      }
-      sql = name.matcher(sql).replaceFirst(pairs[i + 1]);
-    }
-    return sql;
-  }
 
   /**
    * Releases the dependents of parents that completed with their last child

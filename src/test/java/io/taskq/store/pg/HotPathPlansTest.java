@@ -41,8 +41,6 @@ class HotPathPlansTest {
     HOT_STATEMENTS.put(TaskSql.CLAIM, "1, '{}', '{w}', '{NULL}'");
     HOT_STATEMENTS.put(TaskSql.COMPLETE_ALL, "'{1}', '{1}', '{" + LEASE.replace("'", "") + "}', '{NULL}'");
     HOT_STATEMENTS.put(TaskSql.COMPLETE_ALL_WITHOUT_DEPENDENTS, "'{1}', '{1}', '{" + LEASE.replace("'", "") + "}', '{NULL}'");
-    HOT_STATEMENTS.put(TaskSql.COMPLETE_AND_CLAIM,
-        "'{1}', '{1}', '{" + LEASE.replace("'", "") + "}', '{NULL}', 1, '{}', '{w}', '{NULL}'");
     HOT_STATEMENTS.put(TaskSql.FAIL_ALL, "'{1}', '{1}', '{" + LEASE.replace("'", "") + "}', '{e}', '{true}', 1, 60, 0.1");
     HOT_STATEMENTS.put(TaskSql.HEARTBEAT, "1, 1, " + LEASE + ", NULL");
     HOT_STATEMENTS.put(TaskSql.INSERT, "1, 't', 1, NULL, NULL, '{}', 0, 'x', NULL, NULL, NULL, 3, 30, NULL");

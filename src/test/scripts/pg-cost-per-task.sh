@@ -3,10 +3,11 @@
 # a PostgreSQL that has pg_stat_statements loaded (shared_preload_libraries, track = all), load it
 # for PREWARM seconds, reset the statistics, run SCENARIO for DURATION seconds, then print each
 # statement's calls, execution and planning time, WAL and buffers divided by the tasks completed
-# in the window (the rows the completing statements answered), and PostgreSQL's CPU per task
-# from /proc (every process of the postmaster).
+# in the window (counted from tasks.completed_at, whichever statements completed them), and
+# PostgreSQL's CPU per task from /proc (every process of the postmaster).
 # usage: [PREWARM=120 DURATION=20 WORKERS=32 SCENARIO=... SETUP_SQL=...] src/test/scripts/pg-cost-per-task.sh <server jar> <port> <postgresql://user@host:port/db> <postmaster pid>
-# The database must exist and be empty (the server migrates it); drop and create it between builds.
+# The database must exist, be empty but for the pg_stat_statements extension (CREATE EXTENSION
+# pg_stat_statements), and the server migrates it; drop and create it between builds.
 set -euo pipefail
 JAR=$1; PORT=$2; DB=$3; PGPID=$4
 PREWARM=${PREWARM:-120}; DURATION=${DURATION:-20}; WORKERS=${WORKERS:-32}; SCENARIO=${SCENARIO:-claim-complete-batch-100}
@@ -37,14 +38,14 @@ wait $BENCHPID || true
 tail -3 "$LOG.bench"
 psql "$DB" -P pager=off -v t0="$T0" -v t1="$T1" -v l0="$L0" -v l1="$L1" -v s0="$S0" -v s1="$S1" -v hz="$(getconf CLK_TCK)" <<'SQL'
 WITH s AS (SELECT * FROM pgcost_window WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())),
-     n AS (SELECT sum(rows)::numeric AS tasks FROM s WHERE query LIKE '%SET status = ''completed''%' AND query LIKE 'WITH input%')
+     n AS (SELECT count(*)::numeric AS tasks FROM tasks WHERE completed_at >= to_timestamp(:s0) AND completed_at < to_timestamp(:s1))
 SELECT n.tasks AS tasks_completed,
        round(((:t1 - :t0) / :hz::numeric) * 1e6 / n.tasks, 1) AS pg_cpu_us_per_task,
        round(n.tasks / (:s1 - :s0)) AS tasks_per_s,
        round(pg_wal_lsn_diff(:'l1', :'l0') / n.tasks) AS wal_bytes_per_task
   FROM n;
 WITH s AS (SELECT * FROM pgcost_window WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())),
-     n AS (SELECT sum(rows)::numeric AS tasks FROM s WHERE query LIKE '%SET status = ''completed''%' AND query LIKE 'WITH input%')
+     n AS (SELECT count(*)::numeric AS tasks FROM tasks WHERE completed_at >= to_timestamp(:s0) AND completed_at < to_timestamp(:s1))
 SELECT left(regexp_replace(query, '\s+', ' ', 'g'), 60) AS statement, calls, s.rows,
        round((total_exec_time * 1000 / n.tasks)::numeric, 1) AS exec_us_task,
        round((total_plan_time * 1000 / n.tasks)::numeric, 1) AS plan_us_task,

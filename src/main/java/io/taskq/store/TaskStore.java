@@ -124,9 +124,9 @@ public interface TaskStore {
   Future<Transition> heartbeatIfLeaseHeld(long projectId, long taskId, UUID leaseId, Integer leaseSeconds);
 
   /**
-   * Completes each task whose lease is held: in one statement, or two when some tasks have
-   * dependents (each item is applied by one of them, in its own transaction); one transition per
-   * item, in order. Task ids must be distinct.
+   * Completes each task whose lease is held: in one statement, or two when a task has dependents
+   * that this instance did not know of at its claim (each item is applied by one of them, in its
+   * own transaction); one transition per item, in order. Task ids must be distinct.
    */
   Future<List<Transition>> completeAllIfLeaseHeld(List<Completion> completions);
 

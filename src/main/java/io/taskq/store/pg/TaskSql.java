@@ -699,9 +699,9 @@ final class TaskSql {
                     FROM unblocked u JOIN dependents d ON d.id = u.id WHERE u.status <> d.status""";
 
   /**
-   * The completion of a batch of tasks, each under its own lease, up to its log rows; {@code %s}
-   * is a guard on the task row besides the lease's. $1 project_id bigint[], $2 task id bigint[],
-   * $3 lease_id uuid[], $4 result text[] (JSON, null: none).
+   * The completion of a batch of tasks, each under its own lease, up to its log rows; the first
+   * {@code %s} is a guard on the task row besides the lease's, the second {@link #COUNTS_ITSELF}.
+   * $1 project_id bigint[], $2 task id bigint[], $3 lease_id uuid[], $4 result text[] (JSON, null: none).
    */
   private static final String COMPLETING = """
       WITH input AS (
